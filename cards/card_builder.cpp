@@ -1,0 +1,122 @@
+#include "cards/card_builder.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "cards/card_text.h"
+
+namespace pumpcds::cards {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+constexpr const char* kCardTypeSystem = "http://terminology.hl7.org/CodeSystem/cdshooks-card-type";
+
+struct CardContent {
+  std::string summary;
+  std::string detail;
+  const char* indicator;
+};
+
+void writeSource(Writer& out, const policy::OrderDetermination& order) {
+  out.Key("source");
+  out.StartObject();
+  out.Key("label");
+  if (order.policy != nullptr) {
+    out.String(order.policy->publisher + ": " + order.policy->title + ", effective " +
+               order.policy->effective_start.toString());
+    out.Key("url");
+    out.String(order.policy->url);
+  } else {
+    out.String("pumpcds coverage requirements");
+  }
+  out.Key("topic");
+  out.StartObject();
+  out.Key("system");
+  out.String(kCardTypeSystem);
+  out.Key("code");
+  out.String("coverage-info");
+  out.Key("display");
+  out.String("Coverage Information");
+  out.EndObject();
+  out.EndObject();
+}
+
+void writeCard(Writer& out, const policy::OrderDetermination& order, const CardContent& content,
+               UuidSource& uuids) {
+  out.StartObject();
+  out.Key("uuid");
+  out.String(uuids.next());
+  out.Key("summary");
+  out.String(content.summary);
+  out.Key("indicator");
+  out.String(content.indicator);
+  out.Key("detail");
+  out.String(content.detail);
+  writeSource(out, order);
+  if (order.policy != nullptr && !order.policy->url.empty()) {
+    out.Key("links");
+    out.StartArray();
+    out.StartObject();
+    out.Key("label");
+    out.String("Read " + order.policy->citation);
+    out.Key("url");
+    out.String(order.policy->url);
+    out.Key("type");
+    out.String("absolute");
+    out.EndObject();
+    out.EndArray();
+  }
+  // Da Vinci CRD: which order the card is about.
+  out.Key("extension");
+  out.StartObject();
+  out.Key("davinci-crd.associated-resource");
+  out.StartArray();
+  out.StartObject();
+  out.Key("reference");
+  out.String(order.order.reference);
+  out.EndObject();
+  out.EndArray();
+  out.EndObject();
+  out.EndObject();
+}
+
+const char* indicatorFor(policy::Decision decision) {
+  switch (decision) {
+  case policy::Decision::Complete:
+    return "info";
+  case policy::Decision::MissingDocumentation:
+  case policy::Decision::NotCovered:
+  case policy::Decision::Contraindicated:
+  case policy::Decision::NoPolicy:
+    return "warning";
+  }
+  return "warning";
+}
+
+} // namespace
+
+std::string renderCdsResponse(const policy::Determination& determination, UuidSource& uuids) {
+  rapidjson::StringBuffer buffer;
+  Writer out(buffer);
+  out.StartObject();
+  out.Key("cards");
+  out.StartArray();
+  for (const auto& order : determination.orders) {
+    if (order.policy == nullptr) {
+      writeCard(out, order, {noPolicySummary(order), noPolicyDetail(order), "info"}, uuids);
+      continue;
+    }
+    if (order.decision == policy::Decision::Contraindicated) {
+      writeCard(out, order, {contraindicationSummary(order), contraindicationDetail(order), "critical"},
+                uuids);
+    }
+    writeCard(out, order,
+              {documentationSummary(order), documentationDetail(order), indicatorFor(order.decision)}, uuids);
+  }
+  out.EndArray();
+  out.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+} // namespace pumpcds::cards

@@ -1,0 +1,215 @@
+#include "cards/card_text.h"
+
+#include <vector>
+
+namespace pumpcds::cards {
+
+using policy::CriterionResult;
+using policy::CriterionStatus;
+using policy::OrderDetermination;
+
+namespace {
+
+constexpr size_t kSummaryLimit = 139; // CDS Hooks: "less than 140 characters"
+
+bool isContinuationByte(unsigned char c) {
+  return (c & 0xC0) == 0x80;
+}
+
+std::vector<const CriterionResult*> withStatus(const OrderDetermination& order, CriterionStatus status,
+                                               bool contraindications_only = false) {
+  std::vector<const CriterionResult*> out;
+  for (const auto& result : order.criteria) {
+    if (result.status == status && (!contraindications_only || result.criterion->contraindication)) {
+      out.push_back(&result);
+    }
+  }
+  return out;
+}
+
+// "a, b +3 more", fitted to the room left in a summary.
+std::string listShortNames(const std::vector<const CriterionResult*>& results, size_t room) {
+  std::string out;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const std::string rest = " +" + std::to_string(results.size() - i) + " more";
+    const std::string candidate = out + (out.empty() ? "" : ", ") + results[i]->criterion->short_name;
+    const bool last = i + 1 == results.size();
+    if (characterCount(candidate) + (last ? 0 : rest.size()) > room) {
+      return out.empty() ? fitCharacters(candidate, room) : out + rest;
+    }
+    out = candidate;
+  }
+  return out;
+}
+
+std::string evidenceText(const CriterionResult& result) {
+  std::string out;
+  for (const auto& reference : result.evidence) {
+    out += (out.empty() ? "" : ", ") + reference;
+  }
+  return out;
+}
+
+void appendItem(std::string& out, const OrderDetermination& order, const CriterionResult& result,
+                bool with_document) {
+  out += "- **" + citation(order, result) + "** " + result.criterion->text;
+  if (!result.note.empty()) {
+    out += " _(" + result.note + ")_";
+  }
+  if (with_document) {
+    out += " Needed: " + result.criterion->document;
+  }
+  if (!result.evidence.empty()) {
+    out += " Evidence: " + evidenceText(result);
+  }
+  out += "\n";
+}
+
+std::string pathText(const OrderDetermination& order) {
+  std::string origin(policy::toString(order.origin));
+  if (order.origin == policy::Origin::Unknown) {
+    origin = "origin unknown (conditions not read), non-malignant";
+  }
+  return std::string(policy::toString(order.order.kind)) + ", " + origin + " path";
+}
+
+} // namespace
+
+size_t characterCount(const std::string& utf8) {
+  size_t count = 0;
+  for (const char c : utf8) {
+    count += isContinuationByte(static_cast<unsigned char>(c)) ? 0 : 1;
+  }
+  return count;
+}
+
+std::string fitCharacters(const std::string& utf8, size_t max_characters) {
+  if (characterCount(utf8) <= max_characters) {
+    return utf8;
+  }
+  const size_t keep = max_characters > 3 ? max_characters - 3 : 0;
+  size_t characters = 0;
+  size_t bytes = 0;
+  while (bytes < utf8.size()) {
+    if (!isContinuationByte(static_cast<unsigned char>(utf8[bytes]))) {
+      if (characters == keep) {
+        break;
+      }
+      ++characters;
+    }
+    ++bytes;
+  }
+  return utf8.substr(0, bytes) + "...";
+}
+
+std::string orderLabel(const OrderDetermination& order) {
+  std::string kind;
+  switch (order.order.kind) {
+  case policy::OrderKind::Trial:
+    kind = "Pump trial";
+    break;
+  case policy::OrderKind::Permanent:
+    kind = "Pain pump";
+    break;
+  case policy::OrderKind::Maintenance:
+    kind = "Pump refill/maintenance";
+    break;
+  case policy::OrderKind::Removal:
+    kind = "Pump removal";
+    break;
+  }
+  return kind + " " + order.order.code.code;
+}
+
+std::string citation(const OrderDetermination& order, const CriterionResult& result) {
+  return order.policy->citation + " " + result.criterion->label;
+}
+
+std::string documentationSummary(const OrderDetermination& order) {
+  const std::string head = orderLabel(order);
+  const std::string& cite = order.policy->citation;
+  const auto unmet = withStatus(order, CriterionStatus::Unmet);
+  const auto missing = withStatus(order, CriterionStatus::Missing);
+  std::string summary;
+  if (!unmet.empty()) {
+    summary = head + ": " + cite + " not met: ";
+    summary += listShortNames(unmet, kSummaryLimit - characterCount(summary));
+  } else if (!missing.empty()) {
+    summary = head + ": " + std::to_string(missing.size()) + " " + cite + " item" +
+              (missing.size() == 1 ? "" : "s") + " missing: ";
+    summary += listShortNames(missing, kSummaryLimit - characterCount(summary));
+  } else {
+    summary = head + ": record meets all " + cite + " criteria";
+  }
+  return fitCharacters(summary, kSummaryLimit);
+}
+
+std::string documentationDetail(const OrderDetermination& order) {
+  const policy::Policy& policy = *order.policy;
+  std::string out = "**" + policy.publisher + " " + policy.citation + "** (" + pathText(order) + ", as of " +
+                    order.as_of.toString() + ")\n\n";
+  const auto unmet = withStatus(order, CriterionStatus::Unmet);
+  const auto missing = withStatus(order, CriterionStatus::Missing);
+  const auto met = withStatus(order, CriterionStatus::Met);
+  if (!unmet.empty()) {
+    out += "**Not met: the record shows the opposite**\n\n";
+    for (const auto* result : unmet) {
+      appendItem(out, order, *result, false);
+    }
+    out += "\n";
+  }
+  if (!missing.empty()) {
+    out += "**Missing: document these for prior authorization**\n\n";
+    for (const auto* result : missing) {
+      appendItem(out, order, *result, true);
+    }
+    out += "\n";
+  }
+  if (!met.empty()) {
+    out += "**Met**\n\n";
+    for (const auto* result : met) {
+      appendItem(out, order, *result, false);
+    }
+    out += "\n";
+  }
+  for (const auto& issue : order.record_issues) {
+    out += "_Note: " + issue + "._\n";
+  }
+  return out;
+}
+
+std::string contraindicationSummary(const OrderDetermination& order) {
+  const auto unmet = withStatus(order, CriterionStatus::Unmet, true);
+  std::string summary = "Contraindication on record for " + orderLabel(order) + ": ";
+  std::string names;
+  for (const auto* result : unmet) {
+    names += (names.empty() ? "" : ", ") + citation(order, *result);
+  }
+  return fitCharacters(summary + names, kSummaryLimit);
+}
+
+std::string contraindicationDetail(const OrderDetermination& order) {
+  std::string out = "The record shows a contraindication under " + order.policy->publisher + " " +
+                    order.policy->citation + ":\n\n";
+  for (const auto* result : withStatus(order, CriterionStatus::Unmet, true)) {
+    appendItem(out, order, *result, false);
+  }
+  return out;
+}
+
+std::string noPolicySummary(const OrderDetermination& order) {
+  return fitCharacters(orderLabel(order) + ": plan not identified, coverage requirements unknown",
+                       kSummaryLimit);
+}
+
+std::string noPolicyDetail(const OrderDetermination& order) {
+  std::string out = "No payer policy in force on " + order.as_of.toString() +
+                    " matched this patient's coverage, so the documentation needed for prior authorization "
+                    "could not be checked. Coverage data seen:\n\n";
+  for (const auto& line : order.coverage_seen) {
+    out += "- " + line + "\n";
+  }
+  return out;
+}
+
+} // namespace pumpcds::cards

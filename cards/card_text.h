@@ -1,0 +1,35 @@
+// The words on a card: summaries that fit CDS Hooks' 140-character limit and markdown details.
+#pragma once
+
+#include <string>
+
+#include "policies/determination.h"
+
+namespace pumpcds::cards {
+
+/// Number of Unicode characters (code points) in UTF-8 text: what the 140-character limit counts.
+size_t characterCount(const std::string& utf8);
+
+/// Cuts UTF-8 text to at most `max_characters` characters, ending with "..." when cut, never inside a
+/// multi-byte character.
+std::string fitCharacters(const std::string& utf8, size_t max_characters);
+
+/// A short name for the order, e.g. "pump trial 62324".
+std::string orderLabel(const policy::OrderDetermination& order);
+
+/// "MM-1369 IV.D.2".
+std::string citation(const policy::OrderDetermination& order, const policy::CriterionResult& result);
+
+/// The main card's summary: what is missing at a glance (< 140 characters).
+std::string documentationSummary(const policy::OrderDetermination& order);
+/// The main card's detail: each missing and unmet criterion with its citation and what would satisfy it,
+/// then the met ones with the evidence found.
+std::string documentationDetail(const policy::OrderDetermination& order);
+
+std::string contraindicationSummary(const policy::OrderDetermination& order);
+std::string contraindicationDetail(const policy::OrderDetermination& order);
+
+std::string noPolicySummary(const policy::OrderDetermination& order);
+std::string noPolicyDetail(const policy::OrderDetermination& order);
+
+} // namespace pumpcds::cards

@@ -1,0 +1,112 @@
+#include "fhir/json_read.h"
+
+#include <rapidjson/error/en.h>
+
+namespace pumpcds::fhir {
+
+const JsonValue* member(const JsonValue& object, std::string_view key) {
+  if (!object.IsObject()) {
+    return nullptr;
+  }
+  const auto found = object.FindMember(
+      JsonValue(rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size()))));
+  return found == object.MemberEnd() ? nullptr : &found->value;
+}
+
+const JsonValue* member(const JsonValue* object, std::string_view key) {
+  return object == nullptr ? nullptr : member(*object, key);
+}
+
+std::string stringAt(const JsonValue* object, std::string_view key) {
+  const JsonValue* value = member(object, key);
+  return value != nullptr && value->IsString() ? std::string(value->GetString(), value->GetStringLength())
+                                               : std::string();
+}
+
+std::optional<double> numberAt(const JsonValue* object, std::string_view key) {
+  const JsonValue* value = member(object, key);
+  if (value != nullptr && value->IsNumber()) {
+    return value->GetDouble();
+  }
+  return std::nullopt;
+}
+
+std::optional<bool> boolAt(const JsonValue* object, std::string_view key) {
+  const JsonValue* value = member(object, key);
+  if (value != nullptr && value->IsBool()) {
+    return value->GetBool();
+  }
+  return std::nullopt;
+}
+
+std::vector<const JsonValue*> items(const JsonValue* value) {
+  std::vector<const JsonValue*> out;
+  if (value == nullptr || value->IsNull()) {
+    return out;
+  }
+  if (value->IsArray()) {
+    for (const auto& item : value->GetArray()) {
+      out.push_back(&item);
+    }
+  } else {
+    out.push_back(value);
+  }
+  return out;
+}
+
+std::optional<Coding> coding(const JsonValue* value) {
+  const std::string code = stringAt(value, "code");
+  if (code.empty()) {
+    return std::nullopt;
+  }
+  return Coding{canonicalSystem(stringAt(value, "system")), code, stringAt(value, "display")};
+}
+
+std::vector<Coding> codings(const JsonValue* codeable_concept) {
+  std::vector<Coding> out;
+  for (const JsonValue* concept_value : items(codeable_concept)) {
+    for (const JsonValue* item : items(member(concept_value, "coding"))) {
+      if (auto parsed = coding(item)) {
+        out.push_back(std::move(*parsed));
+      }
+    }
+  }
+  return out;
+}
+
+std::string conceptText(const JsonValue* codeable_concept) {
+  for (const JsonValue* concept_value : items(codeable_concept)) {
+    std::string text = stringAt(concept_value, "text");
+    if (!text.empty()) {
+      return text;
+    }
+    for (const JsonValue* item : items(member(concept_value, "coding"))) {
+      std::string display = stringAt(item, "display");
+      if (!display.empty()) {
+        return display;
+      }
+    }
+  }
+  return {};
+}
+
+TextPosition positionOf(std::string_view text, size_t offset) {
+  TextPosition position;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++position.line;
+      position.column = 1;
+    } else {
+      ++position.column;
+    }
+  }
+  return position;
+}
+
+std::string describeParseError(const rapidjson::Document& document, std::string_view text) {
+  const TextPosition position = positionOf(text, document.GetErrorOffset());
+  return "line " + std::to_string(position.line) + ", column " + std::to_string(position.column) + ": " +
+         rapidjson::GetParseError_En(document.GetParseError());
+}
+
+} // namespace pumpcds::fhir

@@ -1,0 +1,44 @@
+// PatientRecord: the resources gathered for one hook call, and which resource types were actually read.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fhir/resource.h"
+
+namespace pumpcds::fhir {
+
+/// What absence means depends on what was read: a type is "read" when a complete search for it (a
+/// prefetch searchset, or a null prefetch key naming it) was seen. Resources may be present for a type
+/// that was not read (e.g. one page of a paged search), and then they count as evidence but their
+/// absence proves nothing.
+class PatientRecord {
+public:
+  /// Adds a resource; a second copy with the same type and id replaces nothing and is dropped.
+  void add(Resource resource);
+  void markRead(const std::string& type);
+
+  [[nodiscard]] bool wasRead(std::string_view type) const { return read_.find(type) != read_.end(); }
+  [[nodiscard]] const std::set<std::string, std::less<>>& readTypes() const { return read_; }
+  /// Every resource of `type`, in the order added.
+  [[nodiscard]] const std::vector<Resource>& ofType(std::string_view type) const;
+  /// The resource named by a reference ("Type/id", absolute URLs and urn:uuid fullUrls included).
+  [[nodiscard]] const Resource* find(std::string_view reference) const;
+  [[nodiscard]] size_t size() const;
+
+  /// Problems met while gathering the record (an OperationOutcome under a key, a paged search), said
+  /// to the user so that a `missing` can be explained.
+  void addIssue(std::string issue) { issues_.push_back(std::move(issue)); }
+  [[nodiscard]] const std::vector<std::string>& issues() const { return issues_; }
+
+private:
+  std::map<std::string, std::vector<Resource>, std::less<>> by_type_;
+  std::set<std::string, std::less<>> keys_;
+  std::set<std::string, std::less<>> read_;
+  std::vector<std::string> issues_;
+};
+
+} // namespace pumpcds::fhir

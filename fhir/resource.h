@@ -1,0 +1,65 @@
+// The normalised view of a FHIR resource that the policy engine reads: plain owned data, no JSON.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fhir/coding.h"
+#include "fhir/date.h"
+
+namespace pumpcds::fhir {
+
+/// One answered item of a QuestionnaireResponse (nested items are flattened).
+struct Answer {
+  std::string link_id;
+  /// true for an affirming answer (true, "yes", "Y", LOINC LA33-6), false for a denying one; unset when
+  /// the answer is neither (free text, a number).
+  std::optional<bool> affirmed;
+  std::string text;
+};
+
+/// A FHIR resource reduced to what evidence rules look at. Which element fills each field depends on the
+/// type; resource_parser.h documents the mapping.
+struct Resource {
+  std::string type;
+  std::string id;
+
+  std::vector<Coding> codes; ///< what it is: Condition.code, Observation.code, medication, Device.type, ...
+  std::vector<Coding> categories;
+  std::string text; ///< human label: CodeableConcept.text or a display
+
+  std::string status;              ///< .status
+  std::string clinical_status;     ///< Condition/AllergyIntolerance clinicalStatus code
+  std::string verification_status; ///< Condition/AllergyIntolerance verificationStatus code
+  std::string intent;              ///< MedicationRequest/ServiceRequest intent
+  std::string allergy_type;        ///< AllergyIntolerance.type
+
+  /// When it happened or held: onset/effective/performed/authored/period. A point in time sets both
+  /// ends to the span of its precision; a period with no end leaves `end` unset (ongoing).
+  std::optional<Seconds> start;
+  std::optional<Seconds> end;
+  std::optional<Seconds>
+      authored; ///< authoredOn of orders (MedicationRequest, ServiceRequest, DeviceRequest)
+
+  std::optional<double> value; ///< Observation valueQuantity/valueInteger
+  std::string value_unit;
+  std::string value_string;
+  std::vector<Coding> value_codes; ///< Observation valueCodeableConcept
+  std::vector<Coding> interpretation;
+  std::vector<Coding> route; ///< medication routes
+
+  std::vector<Answer> answers; ///< QuestionnaireResponse
+
+  // Coverage, Organization and Patient facts used to pick the policy.
+  std::vector<std::string> payor_references;
+  std::vector<std::string> payor_names;
+  std::vector<Coding> plan_classes;     ///< Coverage.class: system = class type, code = value, display = name
+  std::vector<std::string> identifiers; ///< "system|value"
+  std::string name;                     ///< Organization.name
+  std::vector<std::string> states;      ///< Patient.address.state
+
+  [[nodiscard]] std::string reference() const { return type + "/" + id; }
+};
+
+} // namespace pumpcds::fhir

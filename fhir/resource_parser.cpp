@@ -1,0 +1,322 @@
+#include "fhir/resource_parser.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace pumpcds::fhir {
+namespace {
+
+std::optional<TimeSpan> temporalAt(const JsonValue* object, std::string_view key) {
+  const std::string text = stringAt(object, key);
+  return text.empty() ? std::nullopt : parseFhirTemporal(text);
+}
+
+void setPoint(Resource& resource, const std::optional<TimeSpan>& span) {
+  if (span) {
+    resource.start = span->start;
+    resource.end = span->end;
+  }
+}
+
+// Period.start..Period.end; an absent end means ongoing.
+bool setPeriod(Resource& resource, const JsonValue* period) {
+  if (period == nullptr || !period->IsObject()) {
+    return false;
+  }
+  const auto start = temporalAt(period, "start");
+  const auto end = temporalAt(period, "end");
+  if (!start && !end) {
+    return false;
+  }
+  if (start) {
+    resource.start = start->start;
+  }
+  if (end) {
+    resource.end = end->end;
+  }
+  return true;
+}
+
+// The first of several choice elements (e.g. effectiveDateTime / effectivePeriod / effectiveInstant).
+void setChoiceTime(Resource& resource, const JsonValue& json, std::string_view prefix) {
+  const std::string base(prefix);
+  if (setPeriod(resource, member(json, base + "Period"))) {
+    return;
+  }
+  for (const char* suffix : {"DateTime", "Instant", ""}) {
+    if (auto span = temporalAt(&json, base + suffix)) {
+      setPoint(resource, span);
+      return;
+    }
+  }
+}
+
+std::string statusCode(const JsonValue* codeable_concept) {
+  const auto found = codings(codeable_concept);
+  if (!found.empty()) {
+    return found.front().code;
+  }
+  // R4 sandbox data occasionally sends the bare code string.
+  if (codeable_concept != nullptr && codeable_concept->IsString()) {
+    return codeable_concept->GetString();
+  }
+  return {};
+}
+
+std::optional<bool> affirmation(const JsonValue* answer) {
+  if (auto flag = boolAt(answer, "valueBoolean")) {
+    return flag;
+  }
+  std::string word = stringAt(answer, "valueString");
+  if (const auto coded = coding(member(answer, "valueCoding"))) {
+    if (coded->code == "LA33-6") {
+      return true;
+    }
+    if (coded->code == "LA32-8") {
+      return false;
+    }
+    word = coded->code;
+  }
+  std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (word == "y" || word == "yes" || word == "true") {
+    return true;
+  }
+  if (word == "n" || word == "no" || word == "false") {
+    return false;
+  }
+  return std::nullopt;
+}
+
+void collectAnswers(const JsonValue* item_list, std::vector<Answer>& out) {
+  for (const JsonValue* item : items(item_list)) {
+    const std::string link_id = stringAt(item, "linkId");
+    for (const JsonValue* answer : items(member(item, "answer"))) {
+      Answer parsed{link_id, affirmation(answer), stringAt(answer, "valueString")};
+      out.push_back(std::move(parsed));
+      collectAnswers(member(answer, "item"), out);
+    }
+    collectAnswers(member(item, "item"), out);
+  }
+}
+
+void readMedication(Resource& resource, const JsonValue& json) {
+  resource.codes = codings(member(json, "medicationCodeableConcept"));
+  resource.text = conceptText(member(json, "medicationCodeableConcept"));
+  if (resource.text.empty()) {
+    resource.text = stringAt(member(json, "medicationReference"), "display");
+  }
+  for (const JsonValue* dosage : items(member(json, "dosageInstruction"))) {
+    for (auto& route : codings(member(dosage, "route"))) {
+      resource.route.push_back(std::move(route));
+    }
+  }
+  for (const JsonValue* dosage : items(member(json, "dosage"))) {
+    for (auto& route : codings(member(dosage, "route"))) {
+      resource.route.push_back(std::move(route));
+    }
+  }
+}
+
+void readMedicationRequest(Resource& resource, const JsonValue& json) {
+  readMedication(resource, json);
+  resource.intent = stringAt(&json, "intent");
+  setPoint(resource, temporalAt(&json, "authoredOn"));
+  // A validity period, dosage bounds or the supply dispensed say how long the therapy was meant to run.
+  const JsonValue* dispense = member(json, "dispenseRequest");
+  const JsonValue* supply = member(dispense, "expectedSupplyDuration");
+  const auto supply_value = numberAt(supply, "value");
+  if (resource.start && supply_value && *supply_value > 0) {
+    const std::string unit =
+        stringAt(supply, "code").empty() ? stringAt(supply, "unit") : stringAt(supply, "code");
+    const double days_per_unit = unit == "wk" ? 7 : unit == "mo" ? 30 : unit == "h" ? 1.0 / 24 : 1;
+    const double fills = 1 + numberAt(dispense, "numberOfRepeatsAllowed").value_or(0);
+    resource.end =
+        *resource.start + static_cast<Seconds>(*supply_value * days_per_unit * fills * kSecondsPerDay);
+  }
+  if (!setPeriod(resource, member(dispense, "validityPeriod"))) {
+    for (const JsonValue* dosage : items(member(json, "dosageInstruction"))) {
+      if (setPeriod(resource, member(member(member(dosage, "timing"), "repeat"), "boundsPeriod"))) {
+        break;
+      }
+    }
+  }
+}
+
+void readServiceRequest(Resource& resource, const JsonValue& json) {
+  const JsonValue* code = member(json, "code");
+  resource.codes = codings(code);
+  resource.text = conceptText(code);
+  for (const JsonValue* extension : items(member(code, "extension"))) {
+    if (stringAt(extension, "url") == kBillingOptionsExtension) {
+      for (auto& billing : codings(member(extension, "valueCodeableConcept"))) {
+        resource.codes.push_back(std::move(billing));
+      }
+    }
+  }
+  resource.intent = stringAt(&json, "intent");
+  setChoiceTime(resource, json, "occurrence");
+  if (!resource.start) {
+    setPoint(resource, temporalAt(&json, "authoredOn"));
+  }
+}
+
+void readCoverage(Resource& resource, const JsonValue& json) {
+  resource.codes = codings(member(json, "type"));
+  resource.text = conceptText(member(json, "type"));
+  setPeriod(resource, member(json, "period"));
+  for (const JsonValue* payor : items(member(json, "payor"))) {
+    const std::string reference = stringAt(payor, "reference");
+    if (!reference.empty()) {
+      resource.payor_references.push_back(reference);
+    }
+    const std::string display = stringAt(payor, "display");
+    if (!display.empty()) {
+      resource.payor_names.push_back(display);
+    }
+    const JsonValue* identifier = member(payor, "identifier");
+    if (identifier != nullptr) {
+      resource.identifiers.push_back(stringAt(identifier, "system") + "|" + stringAt(identifier, "value"));
+    }
+  }
+  for (const JsonValue* plan_class : items(member(json, "class"))) {
+    const auto type = codings(member(plan_class, "type"));
+    resource.plan_classes.push_back(Coding{type.empty() ? std::string() : type.front().code,
+                                           stringAt(plan_class, "value"), stringAt(plan_class, "name")});
+  }
+}
+
+void setAuthored(Resource& resource, const JsonValue& json) {
+  if (auto authored = temporalAt(&json, "authoredOn")) {
+    resource.authored = authored->start;
+  }
+}
+
+} // namespace
+
+std::optional<Resource> parseResource(const JsonValue& json) {
+  const std::string type = stringAt(&json, "resourceType");
+  if (type.empty()) {
+    return std::nullopt;
+  }
+  Resource resource;
+  resource.type = type;
+  resource.id = stringAt(&json, "id");
+  resource.status = stringAt(&json, "status");
+  resource.categories = codings(member(json, "category"));
+  setAuthored(resource, json);
+
+  if (type == "Condition") {
+    resource.codes = codings(member(json, "code"));
+    resource.text = conceptText(member(json, "code"));
+    resource.clinical_status = statusCode(member(json, "clinicalStatus"));
+    resource.verification_status = statusCode(member(json, "verificationStatus"));
+    setChoiceTime(resource, json, "onset");
+    if (!resource.start) {
+      if (auto recorded = temporalAt(&json, "recordedDate")) {
+        resource.start = recorded->start;
+      }
+    } else {
+      resource.end.reset(); // a condition holds from its onset until abated
+    }
+    Resource abatement;
+    setChoiceTime(abatement, json, "abatement");
+    if (abatement.end) {
+      resource.end = abatement.end;
+    } else if (abatement.start) {
+      resource.end = abatement.start;
+    }
+  } else if (type == "Observation") {
+    resource.codes = codings(member(json, "code"));
+    resource.text = conceptText(member(json, "code"));
+    setChoiceTime(resource, json, "effective");
+    if (!resource.start) {
+      setPoint(resource, temporalAt(&json, "issued"));
+    }
+    const JsonValue* quantity = member(json, "valueQuantity");
+    if (auto number = numberAt(quantity, "value")) {
+      resource.value = number;
+      resource.value_unit = stringAt(quantity, "unit");
+    } else if (auto integer = numberAt(&json, "valueInteger")) {
+      resource.value = integer;
+    }
+    resource.value_string = stringAt(&json, "valueString");
+    resource.value_codes = codings(member(json, "valueCodeableConcept"));
+    resource.interpretation = codings(member(json, "interpretation"));
+  } else if (type == "MedicationRequest") {
+    readMedicationRequest(resource, json);
+  } else if (type == "MedicationStatement" || type == "MedicationAdministration") {
+    readMedication(resource, json);
+    setChoiceTime(resource, json, "effective");
+    if (!resource.start) {
+      setPoint(resource, temporalAt(&json, "dateAsserted"));
+    }
+  } else if (type == "MedicationDispense") {
+    readMedication(resource, json);
+    setPoint(resource, temporalAt(&json, "whenHandedOver"));
+  } else if (type == "Procedure") {
+    resource.codes = codings(member(json, "code"));
+    resource.text = conceptText(member(json, "code"));
+    setChoiceTime(resource, json, "performed");
+  } else if (type == "AllergyIntolerance") {
+    resource.codes = codings(member(json, "code"));
+    resource.text = conceptText(member(json, "code"));
+    resource.clinical_status = statusCode(member(json, "clinicalStatus"));
+    resource.verification_status = statusCode(member(json, "verificationStatus"));
+    resource.allergy_type = stringAt(&json, "type");
+    setChoiceTime(resource, json, "onset");
+    if (!resource.start) {
+      setPoint(resource, temporalAt(&json, "recordedDate"));
+    }
+  } else if (type == "Device") {
+    resource.codes = codings(member(json, "type"));
+    resource.text = conceptText(member(json, "type"));
+    for (const JsonValue* device_name : items(member(json, "deviceName"))) {
+      if (resource.text.empty()) {
+        resource.text = stringAt(device_name, "name");
+      }
+    }
+  } else if (type == "DeviceRequest") {
+    resource.codes = codings(member(json, "codeCodeableConcept"));
+    resource.text = conceptText(member(json, "codeCodeableConcept"));
+    resource.intent = stringAt(&json, "intent");
+    setPoint(resource, temporalAt(&json, "authoredOn"));
+  } else if (type == "Encounter") {
+    resource.codes = codings(member(json, "type"));
+    if (auto encounter_class = coding(member(json, "class"))) {
+      resource.categories.push_back(std::move(*encounter_class));
+    }
+    resource.text = conceptText(member(json, "type"));
+    setPeriod(resource, member(json, "period"));
+  } else if (type == "ServiceRequest") {
+    readServiceRequest(resource, json);
+  } else if (type == "DocumentReference") {
+    resource.codes = codings(member(json, "type"));
+    resource.text = conceptText(member(json, "type"));
+    if (!setPeriod(resource, member(member(json, "context"), "period"))) {
+      setPoint(resource, temporalAt(&json, "date"));
+    }
+  } else if (type == "QuestionnaireResponse") {
+    collectAnswers(member(json, "item"), resource.answers);
+    setPoint(resource, temporalAt(&json, "authored"));
+  } else if (type == "Coverage") {
+    readCoverage(resource, json);
+  } else if (type == "Organization") {
+    resource.name = stringAt(&json, "name");
+    for (const JsonValue* identifier : items(member(json, "identifier"))) {
+      resource.identifiers.push_back(stringAt(identifier, "system") + "|" + stringAt(identifier, "value"));
+    }
+  } else if (type == "Patient") {
+    for (const JsonValue* address : items(member(json, "address"))) {
+      const std::string state = stringAt(address, "state");
+      if (!state.empty()) {
+        resource.states.push_back(state);
+      }
+    }
+  } else {
+    resource.codes = codings(member(json, "code"));
+    resource.text = conceptText(member(json, "code"));
+  }
+  return resource;
+}
+
+} // namespace pumpcds::fhir

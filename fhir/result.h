@@ -1,0 +1,65 @@
+// Status and Result<T>: how every layer reports a failure caused by outside input.
+#pragma once
+
+#include <cassert>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace pumpcds {
+
+/// A closed set of failure kinds with abseil's meanings; server/ maps them to HTTP in one place.
+enum class StatusCode {
+  Ok,
+  InvalidArgument,    // the caller sent something malformed or invalid
+  NotFound,           // the named thing does not exist (unknown service id, file)
+  FailedPrecondition, // the request is well formed but cannot be served as it stands
+  Unavailable,        // a dependency could not be reached; retrying may help
+  DeadlineExceeded,   // a dependency did not answer in time
+  Internal,           // a bug: an invariant of ours was broken
+};
+
+class Status {
+public:
+  Status() = default;
+  Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
+
+  [[nodiscard]] bool isOk() const { return code_ == StatusCode::Ok; }
+  [[nodiscard]] StatusCode code() const { return code_; }
+  [[nodiscard]] const std::string& message() const { return message_; }
+
+private:
+  StatusCode code_ = StatusCode::Ok;
+  std::string message_;
+};
+
+inline Status invalidArgument(std::string message) {
+  return {StatusCode::InvalidArgument, std::move(message)};
+}
+inline Status notFound(std::string message) {
+  return {StatusCode::NotFound, std::move(message)};
+}
+inline Status internalError(std::string message) {
+  return {StatusCode::Internal, std::move(message)};
+}
+
+/// A value or the Status saying why there is none, shaped like absl::StatusOr<T>.
+template <typename T> class [[nodiscard]] Result {
+public:
+  Result(T value) : state_(std::move(value)) {}       // NOLINT(google-explicit-constructor)
+  Result(Status status) : state_(std::move(status)) { // NOLINT(google-explicit-constructor)
+    assert(!std::get<Status>(state_).isOk() && "a Result holding a Status must hold a failure");
+  }
+
+  [[nodiscard]] bool isOk() const { return std::holds_alternative<T>(state_); }
+  [[nodiscard]] const T& value() const& { return std::get<T>(state_); }
+  [[nodiscard]] T& value() & { return std::get<T>(state_); }
+  [[nodiscard]] T&& value() && { return std::get<T>(std::move(state_)); }
+  /// The failure, or an Ok status when a value is held.
+  [[nodiscard]] Status status() const { return isOk() ? Status() : std::get<Status>(state_); }
+
+private:
+  std::variant<T, Status> state_;
+};
+
+} // namespace pumpcds

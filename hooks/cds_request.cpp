@@ -1,0 +1,118 @@
+#include "hooks/cds_request.h"
+
+#include <rapidjson/document.h>
+
+#include "fhir/json_read.h"
+#include "fhir/prefetch_templates.h"
+#include "fhir/resource_parser.h"
+
+namespace pumpcds::hooks {
+
+using fhir::JsonValue;
+
+namespace {
+
+Status requiredString(const JsonValue& object, std::string_view key, std::string_view where,
+                      std::string& out) {
+  const JsonValue* value = fhir::member(object, key);
+  const std::string name = std::string(where) + std::string(key);
+  if (value == nullptr || value->IsNull()) {
+    return invalidArgument("'" + name + "' is required");
+  }
+  if (!value->IsString() || value->GetStringLength() == 0) {
+    return invalidArgument("'" + name + "' must be a non-empty string");
+  }
+  out = value->GetString();
+  return {};
+}
+
+std::string templateTypeFor(std::string_view key) {
+  for (const auto& prefetch : fhir::prefetchTemplates()) {
+    if (prefetch.key == key) {
+      return prefetch.type;
+    }
+  }
+  return {};
+}
+
+// The resources of context.draftOrders: a Bundle per CDS Hooks 2.0 (an array of resources, or a lone
+// resource, as older clients send, are tolerated).
+void readDraftOrders(const JsonValue& draft_orders, std::vector<fhir::Resource>& out) {
+  std::vector<const JsonValue*> resources;
+  if (fhir::stringAt(&draft_orders, "resourceType") == "Bundle") {
+    for (const JsonValue* entry : fhir::items(fhir::member(draft_orders, "entry"))) {
+      if (const JsonValue* resource = fhir::member(entry, "resource")) {
+        resources.push_back(resource);
+      }
+    }
+  } else {
+    resources = fhir::items(&draft_orders);
+  }
+  for (const JsonValue* resource : resources) {
+    if (auto parsed = fhir::parseResource(*resource)) {
+      out.push_back(std::move(*parsed));
+    }
+  }
+}
+
+} // namespace
+
+Result<CdsRequest> parseCdsRequest(std::string_view body) {
+  rapidjson::Document document;
+  document.Parse(body.data(), body.size());
+  if (document.HasParseError()) {
+    return invalidArgument("request body is not valid JSON: " + fhir::describeParseError(document, body));
+  }
+  if (!document.IsObject()) {
+    return invalidArgument("request body must be a JSON object");
+  }
+  CdsRequest request;
+  for (const auto& [key, out] :
+       {std::pair<const char*, std::string*>{"hook", &request.hook},
+        std::pair<const char*, std::string*>{"hookInstance", &request.hook_instance}}) {
+    if (Status status = requiredString(document, key, "", *out); !status.isOk()) {
+      return status;
+    }
+  }
+  request.fhir_server = fhir::stringAt(&document, "fhirServer");
+  request.has_fhir_authorization = fhir::member(document, "fhirAuthorization") != nullptr &&
+                                   fhir::member(document, "fhirAuthorization")->IsObject();
+  const JsonValue* context = fhir::member(document, "context");
+  if (context == nullptr || context->IsNull()) {
+    return invalidArgument("'context' is required");
+  }
+  if (!context->IsObject()) {
+    return invalidArgument("'context' must be an object");
+  }
+  if (Status status = requiredString(*context, "patientId", "context.", request.patient_id); !status.isOk()) {
+    return status;
+  }
+  request.user_id = fhir::stringAt(context, "userId");
+  const JsonValue* draft_orders = fhir::member(*context, "draftOrders");
+  if (draft_orders == nullptr || draft_orders->IsNull()) {
+    return invalidArgument("'context.draftOrders' is required for " + request.hook);
+  }
+  if (!draft_orders->IsObject() && !draft_orders->IsArray()) {
+    return invalidArgument("'context.draftOrders' must be a FHIR Bundle");
+  }
+  readDraftOrders(*draft_orders, request.draft_orders);
+  for (const JsonValue* selection : fhir::items(fhir::member(*context, "selections"))) {
+    if (selection->IsString()) {
+      request.selections.emplace_back(selection->GetString());
+    }
+  }
+  const JsonValue* prefetch = fhir::member(document, "prefetch");
+  if (prefetch != nullptr && !prefetch->IsNull()) {
+    if (!prefetch->IsObject()) {
+      return invalidArgument("'prefetch' must be an object of prefetch keys");
+    }
+    for (const auto& entry : prefetch->GetObject()) {
+      const std::string key(entry.name.GetString(), entry.name.GetStringLength());
+      request.has_prefetch = true;
+      fhir::readPrefetchEntry(key, entry.value, templateTypeFor(key), request.record);
+    }
+  }
+  return request;
+}
+
+} // namespace pumpcds::hooks

@@ -1,0 +1,33 @@
+// CdsRequest: a CDS Hooks 2.0 hook request, parsed and validated at the edge into owned data.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fhir/patient_record.h"
+#include "fhir/resource.h"
+#include "fhir/result.h"
+
+namespace pumpcds::hooks {
+
+struct CdsRequest {
+  std::string hook;
+  std::string hook_instance;
+  std::string fhir_server;
+  bool has_fhir_authorization = false;
+  std::string patient_id;
+  std::string user_id;
+  std::vector<fhir::Resource> draft_orders;
+  std::vector<std::string> selections; ///< order-select: the orders just selected ("Type/id")
+  bool has_prefetch = false;           ///< any prefetch key at all
+  fhir::PatientRecord record;          ///< everything the prefetch held
+};
+
+/// Parses a hook request body. Fails with InvalidArgument naming the problem: malformed JSON (with
+/// line and column), a missing or mistyped hook, hookInstance, context, context.patientId or
+/// context.draftOrders, a prefetch that is not an object. Unknown fields are ignored.
+Result<CdsRequest> parseCdsRequest(std::string_view body);
+
+} // namespace pumpcds::hooks

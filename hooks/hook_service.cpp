@@ -1,0 +1,88 @@
+#include "hooks/hook_service.h"
+
+#include <algorithm>
+
+#include "cards/card_builder.h"
+#include "hooks/cds_request.h"
+#include "hooks/service_catalog.h"
+#include "policies/evaluator.h"
+
+namespace pumpcds::hooks {
+
+HookService::HookService(policy::PolicyLibrary::Ptr library, cards::UuidSourcePtr uuids,
+                         std::optional<fhir::Date> now)
+    : library_(std::move(library)), uuids_(std::move(uuids)), now_(now) {}
+
+namespace {
+
+std::vector<policy::PumpOrder> pumpOrders(const CdsRequest& request, const policy::OrderCatalog& catalog) {
+  std::vector<policy::PumpOrder> orders;
+  for (const auto& draft : request.draft_orders) {
+    const std::string reference = draft.reference();
+    // order-select: only the orders the clinician has just selected.
+    if (!request.selections.empty() && std::find(request.selections.begin(), request.selections.end(),
+                                                 reference) == request.selections.end()) {
+      continue;
+    }
+    if (auto match = catalog.classify(draft)) {
+      policy::PumpOrder order{reference, match->code, match->kind, std::nullopt};
+      if (draft.authored) {
+        order.authored = fhir::Date::fromDays(*draft.authored / fhir::kSecondsPerDay);
+      }
+      orders.push_back(std::move(order));
+    }
+  }
+  return orders;
+}
+
+} // namespace
+
+Result<HookOutcome> HookService::handle(std::string_view service_id, std::string_view body) const {
+  const ServiceDefinition* service = findService(service_id);
+  if (service == nullptr) {
+    return notFound("no CDS service '" + std::string(service_id) + "'; GET /cds-services lists them");
+  }
+  auto parsed = parseCdsRequest(body);
+  if (!parsed.isOk()) {
+    return parsed.status();
+  }
+  CdsRequest& request = parsed.value();
+  if (request.hook != service->hook) {
+    return invalidArgument("hook '" + request.hook + "' does not match service '" + service->id +
+                           "', which answers " + service->hook);
+  }
+  HookOutcome outcome;
+  const auto orders = pumpOrders(request, library_->orders());
+  if (!orders.empty() && !request.has_prefetch && request.fhir_server.empty()) {
+    return Status(
+        StatusCode::FailedPrecondition,
+        "the request carries no prefetch and no fhirServer: there is no patient record to check the "
+        "pump order against");
+  }
+  if (!request.has_prefetch && !request.fhir_server.empty()) {
+    request.record.addIssue(
+        "the record was not prefetched and reading it from the FHIR server is not supported "
+        "yet, so nothing could be checked");
+  }
+  for (const auto& order : orders) {
+    const fhir::Date as_of = now_ ? *now_ : order.authored.value_or(fhir::Date::today());
+    const policy::EvaluationInput input{request.record, request.draft_orders, as_of};
+    const policy::RoutingResult route = library_->route(request.record, as_of);
+    policy::OrderDetermination determination;
+    if (route.policy != nullptr && route.policy->handles(order.kind)) {
+      determination = policy::evaluateOrder(*route.policy, order, input);
+    } else {
+      determination.order = order;
+      determination.as_of = as_of;
+      determination.decision = policy::Decision::NoPolicy;
+      determination.origin = policy::Origin::Unknown; // the malignant value sets belong to a policy
+      determination.record_issues = request.record.issues();
+    }
+    determination.coverage_seen = route.coverage_seen;
+    outcome.determination.orders.push_back(std::move(determination));
+  }
+  outcome.response_json = cards::renderCdsResponse(outcome.determination, *uuids_);
+  return outcome;
+}
+
+} // namespace pumpcds::hooks

@@ -1,0 +1,68 @@
+#include "hooks/service_catalog.h"
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include "fhir/prefetch_templates.h"
+
+namespace pumpcds::hooks {
+
+const std::vector<ServiceDefinition>& services() {
+  static const std::vector<ServiceDefinition> kServices = {
+      {"pumpcds-order-sign", "order-sign", "Intrathecal pain pump: prior-authorization documentation check",
+       "When an order for an intrathecal pain pump (trial, permanent placement or removal) is signed, checks "
+       "the "
+       "patient's record against the payer's medical policy and lists, item by item, what documentation is "
+       "missing, what contraindication is on record, and which criteria are met."},
+      {"pumpcds-order-select", "order-select", "Intrathecal pain pump: documentation gaps while ordering",
+       "The same check as pumpcds-order-sign, offered while the pump order is being composed so the gaps can "
+       "be "
+       "closed before signing."},
+  };
+  return kServices;
+}
+
+const ServiceDefinition* findService(std::string_view id) {
+  for (const auto& service : services()) {
+    if (service.id == id) {
+      return &service;
+    }
+  }
+  return nullptr;
+}
+
+std::string discoveryJson() {
+  rapidjson::StringBuffer buffer;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> out(buffer);
+  out.SetIndent(' ', 2);
+  out.StartObject();
+  out.Key("services");
+  out.StartArray();
+  for (const auto& service : services()) {
+    out.StartObject();
+    out.Key("hook");
+    out.String(service.hook);
+    out.Key("id");
+    out.String(service.id);
+    out.Key("title");
+    out.String(service.title);
+    out.Key("description");
+    out.String(service.description);
+    out.Key("prefetch");
+    out.StartObject();
+    for (const auto& prefetch : fhir::prefetchTemplates()) {
+      out.Key(prefetch.key);
+      out.String(prefetch.query);
+    }
+    out.EndObject();
+    out.Key("usageRequirements");
+    out.String("Send the prefetch keys listed: a key that is absent is treated as data not read, so criteria "
+               "that need it are reported missing. A null key means the EHR has no such data.");
+    out.EndObject();
+  }
+  out.EndArray();
+  out.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+}
+
+} // namespace pumpcds::hooks

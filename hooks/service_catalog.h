@@ -1,0 +1,24 @@
+// The CDS services pumpcds offers and its discovery document.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pumpcds::hooks {
+
+struct ServiceDefinition {
+  std::string id;
+  std::string hook;
+  std::string title;
+  std::string description;
+};
+
+/// order-sign (the decision at signing) and order-select (the same check while the order is composed).
+const std::vector<ServiceDefinition>& services();
+const ServiceDefinition* findService(std::string_view id);
+
+/// GET /cds-services: each service with the prefetch templates of fhir/prefetch_templates.h.
+std::string discoveryJson();
+
+} // namespace pumpcds::hooks

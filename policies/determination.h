@@ -1,0 +1,58 @@
+// The Determination: what the engine concluded for each pump order, before it becomes cards or a report.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fhir/coding.h"
+#include "fhir/date.h"
+#include "policies/policy.h"
+
+namespace pumpcds::policy {
+
+/// met: the record shows it; unmet: the record shows the opposite; missing: it shows neither.
+enum class CriterionStatus { Met, Unmet, Missing };
+enum class PriorAuth { Required, NotRequired, Exempt, Unknown };
+enum class Decision { Complete, MissingDocumentation, Contraindicated, NotCovered, NoPolicy };
+
+std::string_view toString(CriterionStatus status);
+std::string_view toString(PriorAuth prior_auth);
+std::string_view toString(Decision decision);
+
+struct CriterionResult {
+  const Criterion* criterion = nullptr; ///< owned by the policy library, which outlives every result
+  CriterionStatus status = CriterionStatus::Missing;
+  std::vector<std::string> evidence; ///< references ("Condition/1") that prove met or unmet
+  std::string note;                  ///< why: what was found, or what was not read
+};
+
+/// A pump order found in the request's draftOrders.
+struct PumpOrder {
+  std::string reference; ///< "ServiceRequest/abc"
+  fhir::Coding code;     ///< the code that made it a pump order
+  OrderKind kind = OrderKind::Trial;
+  std::optional<fhir::Date> authored;
+};
+
+struct OrderDetermination {
+  PumpOrder order;
+  fhir::Date as_of;
+  Origin origin = Origin::Unknown;
+  std::vector<std::string> origin_evidence;
+  const Policy* policy = nullptr; ///< nullptr: no policy in force for the coverage
+  PriorAuth prior_auth = PriorAuth::Unknown;
+  Decision decision = Decision::NoPolicy;
+  std::vector<CriterionResult> criteria;
+  std::vector<std::string> coverage_seen; ///< what coverage data was seen, for a no-policy answer
+  std::vector<std::string> record_issues; ///< prefetch problems that explain `missing`s
+};
+
+struct Determination {
+  std::vector<OrderDetermination> orders;
+};
+
+/// The decision the criteria imply, per DESIGN.md: contraindicated > not-covered > missing > complete.
+Decision decide(const std::vector<CriterionResult>& criteria);
+
+} // namespace pumpcds::policy

@@ -1,0 +1,241 @@
+#include "policies/policy_loader.h"
+
+#include <set>
+
+#include "policies/file_reader.h"
+
+namespace pumpcds::policy {
+
+using fhir::JsonValue;
+
+namespace {
+
+class PolicyReader {
+public:
+  PolicyReader(FileReader& reader, const ValueSetLibrary& value_sets) : in_(reader), sets_(value_sets) {}
+
+  Rule readRule(const JsonValue* json, const std::string& pointer) {
+    Rule rule;
+    rule.pointer = pointer;
+    if (json == nullptr || !json->IsObject() || json->MemberCount() != 1) {
+      in_.fail(pointer, "a rule is an object with exactly one key: all, any, not, has, latest_value, "
+                        "negative_drug_test, therapy_duration, pain_reduction, documented, ordered_drug, "
+                        "allergy_to_ordered_drug");
+      return rule;
+    }
+    const auto& only = *json->MemberBegin();
+    const std::string kind(only.name.GetString(), only.name.GetStringLength());
+    const std::string at = pointer + "/" + kind;
+    const JsonValue& body = only.value;
+    if (kind == "all" || kind == "any") {
+      rule.kind = kind == "all" ? RuleKind::All : RuleKind::Any;
+      if (!body.IsArray() || body.Empty()) {
+        in_.fail(at, "expected a non-empty list of rules");
+        return rule;
+      }
+      for (rapidjson::SizeType i = 0; i < body.Size(); ++i) {
+        rule.children.push_back(readRule(&body[i], at + "/" + std::to_string(i)));
+      }
+    } else if (kind == "not") {
+      rule.kind = RuleKind::Not;
+      rule.children.push_back(readRule(&body, at));
+    } else if (kind == "has") {
+      rule.kind = RuleKind::Has;
+      if (in_.checkObject(&body, at,
+                          {"types", "value_sets", "within_months", "onset_at_least_months", "looks_for"})) {
+        rule.types = in_.stringList(body, "types", at, true);
+        rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, true);
+        rule.within_months = in_.optionalInt(body, "within_months", at, 1, 1200);
+        rule.min_months = in_.optionalInt(body, "onset_at_least_months", at, 1, 1200);
+        rule.looks_for = in_.requiredString(body, "looks_for", at);
+      }
+    } else if (kind == "latest_value") {
+      rule.kind = RuleKind::LatestValue;
+      if (in_.checkObject(&body, at, {"value_sets", "within_months", "below", "at_least", "looks_for"})) {
+        rule.types = {"Observation"};
+        rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, true);
+        rule.within_months = in_.optionalInt(body, "within_months", at, 1, 1200);
+        rule.below = in_.optionalNumber(body, "below", at);
+        rule.at_least = in_.optionalNumber(body, "at_least", at);
+        if (!rule.below && !rule.at_least) {
+          in_.fail(at, "give \"below\" or \"at_least\"");
+        }
+        rule.looks_for = in_.requiredString(body, "looks_for", at);
+      }
+    } else if (kind == "negative_drug_test") {
+      rule.kind = RuleKind::NegativeDrugTest;
+      if (in_.checkObject(&body, at,
+                          {"value_sets", "within_months", "negative_results", "positive_results",
+                           "expected_when_prescribed", "looks_for"})) {
+        rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, true);
+        rule.negative_results = in_.valueSet(body, "negative_results", at, sets_);
+        rule.positive_results = in_.valueSet(body, "positive_results", at, sets_);
+        rule.within_months = in_.optionalInt(body, "within_months", at, 1, 1200);
+        const JsonValue* expected = fhir::member(body, "expected_when_prescribed");
+        rapidjson::SizeType index = 0;
+        for (const JsonValue* pair : fhir::items(expected)) {
+          const std::string pair_at = at + "/expected_when_prescribed/" + std::to_string(index++);
+          if (in_.checkObject(pair, pair_at, {"tests", "medications"})) {
+            rule.expected_positives.push_back({in_.valueSet(*pair, "tests", pair_at, sets_),
+                                               in_.valueSet(*pair, "medications", pair_at, sets_)});
+          }
+        }
+        rule.looks_for = in_.requiredString(body, "looks_for", at);
+      }
+    } else if (kind == "therapy_duration") {
+      rule.kind = RuleKind::TherapyDuration;
+      if (in_.checkObject(
+              &body, at,
+              {"types", "value_sets", "min_months", "within_months", "max_gap_days", "looks_for"})) {
+        rule.types = in_.stringList(body, "types", at, true);
+        rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, true);
+        rule.min_months = in_.optionalInt(body, "min_months", at, 1, 120);
+        rule.within_months = in_.optionalInt(body, "within_months", at, 1, 1200);
+        rule.max_gap_days = in_.optionalInt(body, "max_gap_days", at, 1, 365).value_or(rule.max_gap_days);
+        if (!rule.min_months) {
+          in_.fail(at + "/min_months", "missing, expected the months of therapy required");
+        }
+        rule.looks_for = in_.requiredString(body, "looks_for", at);
+      }
+    } else if (kind == "pain_reduction") {
+      rule.kind = RuleKind::PainReduction;
+      if (in_.checkObject(&body, at,
+                          {"trial_value_sets", "score_value_sets", "min_percent", "baseline_days",
+                           "followup_days", "looks_for"})) {
+        rule.value_sets = in_.valueSets(body, "trial_value_sets", at, sets_, true);
+        rule.score_sets = in_.valueSets(body, "score_value_sets", at, sets_, true);
+        rule.min_percent = in_.optionalNumber(body, "min_percent", at).value_or(rule.min_percent);
+        rule.baseline_days = in_.optionalInt(body, "baseline_days", at, 0, 365).value_or(rule.baseline_days);
+        rule.followup_days = in_.optionalInt(body, "followup_days", at, 0, 365).value_or(rule.followup_days);
+        rule.looks_for = in_.requiredString(body, "looks_for", at);
+      }
+    } else if (kind == "documented") {
+      rule.kind = RuleKind::Documented;
+      if (in_.checkObject(&body, at, {"document_types", "looks_for"})) {
+        rule.document_sets = in_.valueSets(body, "document_types", at, sets_, false);
+        rule.looks_for = in_.requiredString(body, "looks_for", at);
+      }
+    } else if (kind == "ordered_drug") {
+      rule.kind = RuleKind::OrderedDrug;
+      if (in_.checkObject(&body, at, {"value_sets", "routes", "looks_for"})) {
+        rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, true);
+        rule.route_sets = in_.valueSets(body, "routes", at, sets_, false);
+        rule.looks_for = in_.requiredString(body, "looks_for", at);
+      }
+    } else if (kind == "allergy_to_ordered_drug") {
+      rule.kind = RuleKind::AllergyToOrderedDrug;
+      if (in_.checkObject(&body, at, {"value_sets", "routes", "looks_for"})) {
+        rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, true);
+        rule.route_sets = in_.valueSets(body, "routes", at, sets_, false);
+        rule.looks_for = in_.requiredString(body, "looks_for", at);
+      }
+    } else {
+      in_.fail(at, "unknown rule kind '" + kind + "'");
+    }
+    return rule;
+  }
+
+  Criterion readCriterion(const JsonValue& json, const std::string& pointer, const std::string& policy_id) {
+    Criterion criterion;
+    if (!in_.checkObject(
+            &json, pointer,
+            {"label", "short", "text", "document", "applies", "contraindication", "rule", "source_text"})) {
+      return criterion;
+    }
+    criterion.label = in_.requiredString(json, "label", pointer);
+    criterion.id = policy_id + "/" + criterion.label;
+    criterion.short_name = in_.requiredString(json, "short", pointer);
+    criterion.text = in_.requiredString(json, "text", pointer);
+    criterion.document = in_.requiredString(json, "document", pointer);
+    criterion.contraindication = in_.optionalBool(json, "contraindication", pointer).value_or(false);
+    if (const JsonValue* applies = fhir::member(json, "applies")) {
+      const std::string at = pointer + "/applies";
+      if (in_.checkObject(applies, at, {"kinds", "origins"})) {
+        readEnums(*applies, "kinds", at, parseOrderKind, criterion.kinds);
+        readEnums(*applies, "origins", at, parseOrigin, criterion.origins);
+      }
+    }
+    criterion.rule = readRule(fhir::member(json, "rule"), pointer + "/rule");
+    return criterion;
+  }
+
+  template <typename Enum, typename Parser>
+  void readEnums(const JsonValue& object, std::string_view key, const std::string& pointer, Parser parse,
+                 std::vector<Enum>& out) {
+    const auto words = in_.stringList(object, key, pointer, false);
+    for (size_t i = 0; i < words.size(); ++i) {
+      if (auto parsed = parse(words[i])) {
+        out.push_back(*parsed);
+      } else {
+        in_.fail(pointer + "/" + std::string(key) + "/" + std::to_string(i),
+                 "unknown value '" + words[i] + "'");
+      }
+    }
+  }
+
+private:
+  FileReader& in_;
+  const ValueSetLibrary& sets_;
+};
+
+} // namespace
+
+std::optional<Policy> loadPolicy(const std::string& file, const JsonValue& root,
+                                 const ValueSetLibrary& value_sets, std::vector<std::string>& errors) {
+  FileReader in(file, errors);
+  const size_t errors_before = errors.size();
+  if (!in.checkObject(&root, "",
+                      {"id", "title", "publisher", "citation", "version", "url", "effective", "source",
+                       "description", "kinds", "origin", "criteria"})) {
+    return std::nullopt;
+  }
+  PolicyReader reader(in, value_sets);
+  Policy policy;
+  policy.file = file;
+  policy.id = in.requiredString(root, "id", "");
+  policy.title = in.requiredString(root, "title", "");
+  policy.publisher = in.requiredString(root, "publisher", "");
+  policy.citation = in.requiredString(root, "citation", "");
+  policy.version = in.requiredString(root, "version", "");
+  policy.url = in.requiredString(root, "url", "");
+  const JsonValue* effective = fhir::member(root, "effective");
+  if (in.checkObject(effective, "/effective", {"start", "end"})) {
+    if (auto start = in.optionalDate(*effective, "start", "/effective")) {
+      policy.effective_start = *start;
+    } else if (fhir::member(*effective, "start") == nullptr) {
+      in.fail("/effective/start", "missing, expected a date YYYY-MM-DD");
+    }
+    policy.effective_end = in.optionalDate(*effective, "end", "/effective");
+    if (policy.effective_end && *policy.effective_end < policy.effective_start) {
+      in.fail("/effective/end", "ends before it starts");
+    }
+  }
+  reader.readEnums(root, "kinds", "", parseOrderKind, policy.kinds);
+  if (policy.kinds.empty()) {
+    in.fail("/kinds", "expected at least one order kind the policy decides");
+  }
+  const JsonValue* origin = fhir::member(root, "origin");
+  if (in.checkObject(origin, "/origin", {"malignant_value_sets"})) {
+    policy.malignant_sets = in.valueSets(*origin, "malignant_value_sets", "/origin", value_sets, true);
+  }
+  const JsonValue* criteria = fhir::member(root, "criteria");
+  if (criteria == nullptr || !criteria->IsArray() || criteria->Empty()) {
+    in.fail("/criteria", "expected a non-empty list of criteria");
+  } else {
+    std::set<std::string> labels;
+    for (rapidjson::SizeType i = 0; i < criteria->Size(); ++i) {
+      const std::string pointer = "/criteria/" + std::to_string(i);
+      Criterion criterion = reader.readCriterion((*criteria)[i], pointer, policy.id);
+      if (!criterion.label.empty() && !labels.insert(criterion.label).second) {
+        in.fail(pointer + "/label", "label '" + criterion.label + "' is used twice");
+      }
+      policy.criteria.push_back(std::move(criterion));
+    }
+  }
+  if (errors.size() != errors_before) {
+    return std::nullopt;
+  }
+  return policy;
+}
+
+} // namespace pumpcds::policy

@@ -1,0 +1,149 @@
+#include "policies/routing.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "policies/file_reader.h"
+
+namespace pumpcds::policy {
+namespace {
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// The payor names of a coverage: displays, and names of the payor organisations on record.
+std::vector<std::string> payorNames(const fhir::Resource& coverage, const fhir::PatientRecord& record) {
+  std::vector<std::string> names = coverage.payor_names;
+  for (const auto& reference : coverage.payor_references) {
+    if (const fhir::Resource* organization = record.find(reference);
+        organization && !organization->name.empty()) {
+      names.push_back(organization->name);
+    }
+  }
+  return names;
+}
+
+std::vector<std::string> payorIdentifiers(const fhir::Resource& coverage, const fhir::PatientRecord& record) {
+  std::vector<std::string> identifiers = coverage.identifiers;
+  for (const auto& reference : coverage.payor_references) {
+    if (const fhir::Resource* organization = record.find(reference)) {
+      identifiers.insert(identifiers.end(), organization->identifiers.begin(),
+                         organization->identifiers.end());
+    }
+  }
+  return identifiers;
+}
+
+std::vector<std::string> patientStates(const fhir::PatientRecord& record) {
+  std::vector<std::string> states;
+  for (const auto& patient : record.ofType("Patient")) {
+    for (const auto& state : patient.states) {
+      states.push_back(lower(state));
+    }
+  }
+  return states;
+}
+
+} // namespace
+
+void RoutingTable::load(const std::string& file, const fhir::JsonValue& root,
+                        std::vector<std::string>& errors) {
+  FileReader in(file, errors);
+  if (!in.checkObject(&root, "", {"description", "routes"})) {
+    return;
+  }
+  const fhir::JsonValue* routes = fhir::member(root, "routes");
+  if (routes == nullptr || !routes->IsArray()) {
+    in.fail("/routes", "expected a list of routes");
+    return;
+  }
+  for (rapidjson::SizeType i = 0; i < routes->Size(); ++i) {
+    const std::string at = "/routes/" + std::to_string(i);
+    const fhir::JsonValue& item = (*routes)[i];
+    if (!in.checkObject(&item, at, {"policy", "payor_names", "payor_identifiers", "states", "note"})) {
+      continue;
+    }
+    Route route{in.requiredString(item, "policy", at), in.stringList(item, "payor_names", at, false),
+                in.stringList(item, "payor_identifiers", at, false), in.stringList(item, "states", at, false),
+                in.optionalString(item, "note", at)};
+    if (route.payor_names.empty() && route.payor_identifiers.empty()) {
+      in.fail(at, "a route needs payor_names or payor_identifiers");
+    }
+    routes_.push_back(std::move(route));
+  }
+}
+
+bool RoutingTable::matches(const Route& route, const fhir::Resource& coverage,
+                           const fhir::PatientRecord& record) const {
+  bool payor_ok = false;
+  for (const auto& name : payorNames(coverage, record)) {
+    for (const auto& wanted : route.payor_names) {
+      payor_ok = payor_ok || lower(name).find(lower(wanted)) != std::string::npos;
+    }
+  }
+  for (const auto& identifier : payorIdentifiers(coverage, record)) {
+    payor_ok = payor_ok || std::find(route.payor_identifiers.begin(), route.payor_identifiers.end(),
+                                     identifier) != route.payor_identifiers.end();
+  }
+  if (!payor_ok) {
+    return false;
+  }
+  if (route.states.empty()) {
+    return true;
+  }
+  const auto states = patientStates(record);
+  return std::any_of(route.states.begin(), route.states.end(), [&](const std::string& state) {
+    return std::find(states.begin(), states.end(), lower(state)) != states.end();
+  });
+}
+
+std::vector<const fhir::Resource*> RoutingTable::activeCoverages(const fhir::PatientRecord& record,
+                                                                 const fhir::Date& as_of) {
+  std::vector<const fhir::Resource*> out;
+  for (const auto& coverage : record.ofType("Coverage")) {
+    const bool status_ok = coverage.status.empty() || coverage.status == "active";
+    const bool period_ok = (!coverage.start || *coverage.start < as_of.endSeconds()) &&
+                           (!coverage.end || *coverage.end > as_of.startSeconds());
+    if (status_ok && period_ok) {
+      out.push_back(&coverage);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> RoutingTable::describeCoverage(const fhir::PatientRecord& record) {
+  std::vector<std::string> seen;
+  std::string state_text;
+  for (const auto& patient : record.ofType("Patient")) {
+    for (const auto& state : patient.states) {
+      state_text += (state_text.empty() ? "" : ", ") + state;
+    }
+  }
+  for (const auto& coverage : record.ofType("Coverage")) {
+    std::string line = coverage.reference() + ": payor ";
+    const auto names = payorNames(coverage, record);
+    std::string payors;
+    for (const auto& name : names) {
+      payors += (payors.empty() ? "" : ", ") + name;
+    }
+    line += payors.empty() ? "not named" : payors;
+    for (const auto& plan : coverage.plan_classes) {
+      line += ", " + (plan.system.empty() ? std::string("class") : plan.system) + " " +
+              (plan.display.empty() ? plan.code : plan.display);
+    }
+    if (!coverage.status.empty()) {
+      line += ", status " + coverage.status;
+    }
+    seen.push_back(line);
+  }
+  if (seen.empty()) {
+    seen.emplace_back(record.wasRead("Coverage") ? "no Coverage on record" : "no Coverage was sent or read");
+  }
+  seen.push_back(state_text.empty() ? "patient state unknown" : "patient state " + state_text);
+  return seen;
+}
+
+} // namespace pumpcds::policy

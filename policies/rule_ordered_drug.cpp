@@ -1,0 +1,74 @@
+// Evidence rules about the drug ordered for the pump in the same request: `ordered_drug` (it is one of
+// the listed drugs, by the listed route) and `allergy_to_ordered_drug` (an active allergy to it).
+#include "policies/rule_support.h"
+
+namespace pumpcds::policy {
+namespace {
+
+std::string label(const fhir::Resource& resource) {
+  return (resource.text.empty() ? fhir::describe(resource.codes) : resource.text) + " (" +
+         resource.reference() + ")";
+}
+
+// Codes match when any coding of one equals any coding of the other, in comparable form.
+bool sharesCode(const std::vector<fhir::Coding>& a, const std::vector<fhir::Coding>& b) {
+  for (const auto& left : a) {
+    for (const auto& right : b) {
+      if (fhir::codingKey(left) == fhir::codingKey(right)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+Outcome evaluateOrderedDrug(const Rule& rule, const RuleContext& context) {
+  const auto orders = pumpDrugOrders(context, rule.value_sets, rule.route_sets);
+  if (orders.empty()) {
+    return {
+        Truth::Unknown, {}, "no drug order for the pump in this request to check against " + rule.looks_for};
+  }
+  std::vector<std::string> others;
+  for (const fhir::Resource* order : orders) {
+    const bool drug_ok = inAny(rule.value_sets, order->codes);
+    const bool route_ok = rule.route_sets.empty() || inAny(rule.route_sets, order->route);
+    if (drug_ok && route_ok) {
+      return {Truth::True, {order->reference()}, "ordered " + label(*order)};
+    }
+    if (drug_ok && order->route.empty()) {
+      return {Truth::Unknown, {order->reference()}, label(*order) + " is ordered without a route"};
+    }
+    others.push_back(label(*order));
+  }
+  Outcome outcome{Truth::False, {}, "ordered " + joinWords(others) + ", which is not " + rule.looks_for};
+  for (const fhir::Resource* order : orders) {
+    outcome.evidence.push_back(order->reference());
+  }
+  return outcome;
+}
+
+Outcome evaluateAllergyToOrderedDrug(const Rule& rule, const RuleContext& context) {
+  const auto orders = pumpDrugOrders(context, rule.value_sets, rule.route_sets);
+  if (orders.empty()) {
+    return {Truth::Unknown,
+            {},
+            "no drug order for the pump in this request, so " + rule.looks_for + " cannot be checked"};
+  }
+  for (const auto& allergy : context.record.ofType("AllergyIntolerance")) {
+    if (!counts(allergy, context.as_of)) {
+      continue;
+    }
+    for (const fhir::Resource* order : orders) {
+      if (sharesCode(allergy.codes, order->codes)) {
+        return {Truth::True,
+                {allergy.reference(), order->reference()},
+                "allergy " + label(allergy) + " to the ordered " + label(*order)};
+      }
+    }
+  }
+  return notFound(context.record, {"AllergyIntolerance"}, rule.looks_for);
+}
+
+} // namespace pumpcds::policy

@@ -1,0 +1,73 @@
+// Evidence rule `therapy_duration`: how many months of a therapy the record shows inside a window.
+// Sessions (dated points) and periods are merged on a timeline, so overlapping records are not double
+// counted; sessions no more than max_gap_days apart count as continuous therapy between them.
+#include <algorithm>
+#include <cmath>
+
+#include "policies/rule_support.h"
+
+namespace pumpcds::policy {
+namespace {
+
+constexpr int kDaysPerMonth = 30; // "6 months" = 180 days of therapy
+
+struct Span {
+  fhir::Seconds start;
+  fhir::Seconds end;
+};
+
+} // namespace
+
+Outcome evaluateTherapyDuration(const Rule& rule, const RuleContext& context) {
+  const fhir::Seconds window_start = windowStart(context.as_of, rule.within_months.value_or(12));
+  const fhir::Seconds window_end = context.as_of.endSeconds();
+  std::vector<Span> spans;
+  Outcome outcome;
+  for (const fhir::Resource* resource : findCoded(context, rule.types, rule.value_sets)) {
+    if (!overlaps(*resource, window_start, window_end)) {
+      continue;
+    }
+    const fhir::Seconds start = std::max(resource->start.value_or(window_start), window_start);
+    const fhir::Seconds end = std::min(resource->end.value_or(window_end), window_end);
+    spans.push_back({start, std::max(end, start + fhir::kSecondsPerDay)});
+    outcome.evidence.push_back(resource->reference());
+  }
+  if (spans.empty()) {
+    return notFound(context.record, rule.types,
+                    rule.looks_for + " in the last " + std::to_string(rule.within_months.value_or(12)) +
+                        " months");
+  }
+  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.start < b.start; });
+  const fhir::Seconds max_gap = static_cast<fhir::Seconds>(rule.max_gap_days) * fhir::kSecondsPerDay;
+  std::vector<Span> merged{spans.front()};
+  for (const Span& span : spans) {
+    Span& last = merged.back();
+    if (span.start <= last.end + max_gap) {
+      last.end = std::max(last.end, span.end);
+    } else {
+      merged.push_back(span);
+    }
+  }
+  fhir::Seconds covered = 0;
+  for (const Span& span : merged) {
+    covered += span.end - span.start;
+  }
+  const double days = static_cast<double>(covered) / fhir::kSecondsPerDay;
+  const double months = days / kDaysPerMonth;
+  char summary[160];
+  std::snprintf(summary, sizeof summary, "%.1f months (%d days) from %s to %s in %zu record(s)", months,
+                static_cast<int>(std::lround(days)), fhir::formatDate(merged.front().start).c_str(),
+                fhir::formatDate(merged.back().end - 1).c_str(), outcome.evidence.size());
+  if (days + 0.5 >= static_cast<double>(*rule.min_months * kDaysPerMonth)) {
+    outcome.truth = Truth::True;
+    outcome.note = rule.looks_for + ": " + summary;
+    return outcome;
+  }
+  // Too little therapy on record is not proof of too little therapy: documentation is missing.
+  outcome.truth = Truth::Absent;
+  outcome.note = "only " + std::string(summary) + " of " + rule.looks_for + "; " +
+                 std::to_string(*rule.min_months) + " months are needed";
+  return outcome;
+}
+
+} // namespace pumpcds::policy

@@ -1,0 +1,82 @@
+// Value sets as data: explicit codes plus inclusive code ranges, matched after code normalisation.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "fhir/coding.h"
+#include "fhir/json_read.h"
+
+namespace pumpcds::policy {
+
+/// One value set. Membership follows codesets/README.md: an explicit code, or a code inside a range
+/// (ICD-10-CM category ranges cover every descendant: C00..C96 holds C50.912), minus the exclusions.
+class ValueSet {
+public:
+  ValueSet() = default;
+  ValueSet(std::string id, std::string description, std::string source)
+      : id_(std::move(id)), description_(std::move(description)), source_(std::move(source)) {}
+
+  void addCode(const fhir::Coding& coding);
+  void addRange(const std::string& system, const std::string& from, const std::string& to);
+  void addExcludedCode(const fhir::Coding& coding);
+  void addExcludedRange(const std::string& system, const std::string& from, const std::string& to);
+  /// Adds every code (and, when `with_ranges`, every range and exclusion) of another set.
+  void include(const ValueSet& other, bool with_ranges);
+
+  [[nodiscard]] bool contains(const fhir::Coding& coding) const;
+  [[nodiscard]] bool containsAny(const std::vector<fhir::Coding>& codings) const;
+  /// The first of `codings` in the set, or nullptr.
+  [[nodiscard]] const fhir::Coding* firstMatch(const std::vector<fhir::Coding>& codings) const;
+
+  [[nodiscard]] const std::string& id() const { return id_; }
+  [[nodiscard]] const std::string& description() const { return description_; }
+  [[nodiscard]] const std::string& source() const { return source_; }
+  [[nodiscard]] size_t codeCount() const { return codes_.size(); }
+
+private:
+  struct Range {
+    std::string system;
+    std::string from; // comparable form
+    std::string to;
+  };
+  static bool inRange(const Range& range, const std::string& system, const std::string& code);
+
+  std::string id_;
+  std::string description_;
+  std::string source_;
+  std::unordered_set<std::string> codes_;
+  std::vector<Range> ranges_;
+  std::unordered_set<std::string> excluded_codes_;
+  std::vector<Range> excluded_ranges_;
+};
+
+/// All value sets of the library, by id.
+class ValueSetLibrary {
+public:
+  /// Reads a value-set file: an object whose keys are set ids (keys starting with "_" are metadata).
+  /// Each set has codes[{system,code}], ranges[{system,from,to}], exclude[...], and optionally
+  /// include[{set, ranges}] naming sets defined in any file. Problems are appended as
+  /// "<file>: <pointer>: <reason>".
+  void loadFile(const std::string& file, const fhir::JsonValue& root, std::vector<std::string>& errors);
+  /// Resolves the include lists once every file is loaded.
+  void resolveIncludes(std::vector<std::string>& errors);
+
+  [[nodiscard]] const ValueSet* find(std::string_view id) const;
+  [[nodiscard]] size_t size() const { return sets_.size(); }
+
+private:
+  struct PendingInclude {
+    std::string file;
+    std::string target;
+    std::string source;
+    bool with_ranges = true;
+  };
+  std::map<std::string, ValueSet, std::less<>> sets_;
+  std::vector<PendingInclude> includes_;
+};
+
+} // namespace pumpcds::policy

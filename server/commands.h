@@ -1,0 +1,15 @@
+// The `pumpcds` subcommands. Each returns the process exit status: 0 success, 2 bad input or config,
+// 1 the server could not run.
+#pragma once
+
+#include <iosfwd>
+
+#include "server/config.h"
+
+namespace pumpcds::server {
+
+int runServe(const Config& config, std::ostream& out, std::ostream& err);
+int runEvaluate(const Config& config, std::ostream& out, std::ostream& err);
+int runPolicies(const Config& config, std::ostream& out, std::ostream& err);
+
+} // namespace pumpcds::server

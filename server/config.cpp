@@ -1,0 +1,262 @@
+#include "server/config.h"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include <rapidjson/document.h>
+
+#include "fhir/json_read.h"
+
+namespace pumpcds::server {
+namespace {
+
+struct OptionSpec {
+  std::string flag; // --port
+  std::string env;  // PUMPCDS_PORT
+  std::string key;  // port
+  bool takes_value;
+};
+
+const std::vector<OptionSpec>& optionSpecs() {
+  static const std::vector<OptionSpec> kSpecs = {
+      {"--host", "PUMPCDS_HOST", "host", true},
+      {"--port", "PUMPCDS_PORT", "port", true},
+      {"--policies", "PUMPCDS_POLICIES", "policies", true},
+      {"--now", "PUMPCDS_NOW", "now", true},
+      {"--threads", "PUMPCDS_THREADS", "threads", true},
+      {"--max-body-bytes", "PUMPCDS_MAX_BODY_BYTES", "max_body_bytes", true},
+      {"--allowed-origin", "PUMPCDS_ALLOWED_ORIGIN", "allowed_origin", true},
+      {"--config", "PUMPCDS_CONFIG", "", true},
+      {"--cds", "", "", false},
+      {"--help", "", "", false},
+  };
+  return kSpecs;
+}
+
+Result<long> parseNumber(const std::string& text, const std::string& where, long min, long max) {
+  long value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return invalidArgument(where + ": expected a whole number from " + std::to_string(min) + " to " +
+                           std::to_string(max) + ", got '" + text + "'");
+  }
+  return value;
+}
+
+// Applies one option value (from any source) to the config.
+Status apply(Config& config, const std::string& key, const std::string& value, const std::string& where) {
+  if (key == "host") {
+    if (value.empty()) {
+      return invalidArgument(where + ": expected a host name or address");
+    }
+    config.host = value;
+  } else if (key == "port") {
+    auto port = parseNumber(value, where, 0, 65535);
+    if (!port.isOk()) {
+      return port.status();
+    }
+    config.port = static_cast<int>(port.value());
+  } else if (key == "policies") {
+    config.policies = value;
+  } else if (key == "now") {
+    config.now = fhir::Date::parse(value);
+    if (!config.now) {
+      return invalidArgument(where + ": expected a date YYYY-MM-DD, got '" + value + "'");
+    }
+  } else if (key == "threads") {
+    auto threads = parseNumber(value, where, 1, 256);
+    if (!threads.isOk()) {
+      return threads.status();
+    }
+    config.threads = static_cast<int>(threads.value());
+  } else if (key == "max_body_bytes") {
+    auto bytes = parseNumber(value, where, 1024, 1L << 30);
+    if (!bytes.isOk()) {
+      return bytes.status();
+    }
+    config.max_body_bytes = static_cast<size_t>(bytes.value());
+  } else if (key == "allowed_origin") {
+    config.allowed_origin = value;
+  }
+  return {};
+}
+
+Status applyConfigFile(Config& config, const std::string& path) {
+  std::ifstream stream(path, std::ios::binary);
+  if (!stream) {
+    return invalidArgument("--config: cannot read '" + path + "'");
+  }
+  std::ostringstream text;
+  text << stream.rdbuf();
+  const std::string content = text.str();
+  rapidjson::Document document;
+  document.Parse(content.data(), content.size());
+  if (document.HasParseError()) {
+    return invalidArgument(path + ": " + fhir::describeParseError(document, content));
+  }
+  if (!document.IsObject()) {
+    return invalidArgument(path + ": expected a JSON object of settings");
+  }
+  for (const auto& member : document.GetObject()) {
+    const std::string key = member.name.GetString();
+    bool known = false;
+    for (const auto& spec : optionSpecs()) {
+      known = known || (!spec.key.empty() && spec.key == key);
+    }
+    if (!known) {
+      return invalidArgument(path + ": unknown key '" + key +
+                             "' (known: host, port, policies, now, threads, max_body_bytes, allowed_origin)");
+    }
+    std::string value;
+    if (member.value.IsString()) {
+      value = member.value.GetString();
+    } else if (member.value.IsInt64()) {
+      value = std::to_string(member.value.GetInt64());
+    } else {
+      return invalidArgument(path + ": key '" + key + "' must be a string or a whole number");
+    }
+    if (Status status = apply(config, key, value, path + ": " + key); !status.isOk()) {
+      return status;
+    }
+  }
+  return {};
+}
+
+} // namespace
+
+Result<Config> parseConfig(const std::vector<std::string>& arguments,
+                           const std::vector<std::string>& environment) {
+  Config config;
+  if (arguments.empty()) {
+    config.command = "help";
+    return config;
+  }
+  config.command = arguments.front();
+  if (config.command == "--help" || config.command == "-h" || config.command == "help") {
+    config.command = "help";
+    return config;
+  }
+  if (config.command != "serve" && config.command != "evaluate" && config.command != "policies") {
+    return invalidArgument("unknown command '" + config.command + "' (expected serve, evaluate or policies)");
+  }
+  // Flags are read first only to find --config; they are applied last so that they win.
+  std::vector<std::pair<const OptionSpec*, std::string>> flags;
+  std::vector<std::string> positional;
+  for (size_t i = 1; i < arguments.size(); ++i) {
+    const std::string& argument = arguments[i];
+    if (argument.rfind("--", 0) != 0) {
+      positional.push_back(argument);
+      continue;
+    }
+    const auto equals = argument.find('=');
+    const std::string name = argument.substr(0, equals);
+    const OptionSpec* spec = nullptr;
+    for (const auto& candidate : optionSpecs()) {
+      spec = candidate.flag == name ? &candidate : spec;
+    }
+    if (spec == nullptr) {
+      return invalidArgument("unknown option '" + name + "' for '" + config.command + "'; see pumpcds " +
+                             config.command + " --help");
+    }
+    if (!spec->takes_value) {
+      flags.emplace_back(spec, "");
+      continue;
+    }
+    if (equals != std::string::npos) {
+      flags.emplace_back(spec, argument.substr(equals + 1));
+    } else if (i + 1 < arguments.size()) {
+      flags.emplace_back(spec, arguments[++i]);
+    } else {
+      return invalidArgument(name + ": expected a value");
+    }
+  }
+  std::string config_file;
+  for (const auto& entry : environment) {
+    if (entry.rfind("PUMPCDS_CONFIG=", 0) == 0) {
+      config_file = entry.substr(15);
+    }
+  }
+  for (const auto& [spec, value] : flags) {
+    if (spec->flag == "--config") {
+      config_file = value;
+    }
+  }
+  if (!config_file.empty()) {
+    if (Status status = applyConfigFile(config, config_file); !status.isOk()) {
+      return status;
+    }
+  }
+  for (const auto& spec : optionSpecs()) {
+    if (spec.env.empty() || spec.key.empty()) {
+      continue;
+    }
+    for (const auto& entry : environment) {
+      if (entry.rfind(spec.env + "=", 0) == 0) {
+        if (Status status = apply(config, spec.key, entry.substr(spec.env.size() + 1), spec.env);
+            !status.isOk()) {
+          return status;
+        }
+      }
+    }
+  }
+  for (const auto& [spec, value] : flags) {
+    if (spec->flag == "--cds") {
+      config.cds = true;
+    } else if (spec->flag == "--help") {
+      config.help = true;
+    } else if (!spec->key.empty()) {
+      if (Status status = apply(config, spec->key, value, spec->flag); !status.isOk()) {
+        return status;
+      }
+    }
+  }
+  if (config.help) {
+    return config;
+  }
+  if (config.command == "evaluate") {
+    if (positional.size() != 1) {
+      return invalidArgument("evaluate takes exactly one REQUEST.json (got " +
+                             std::to_string(positional.size()) + ")");
+    }
+    config.request_file = positional.front();
+  } else if (!positional.empty()) {
+    return invalidArgument("unexpected argument '" + positional.front() + "' for '" + config.command + "'");
+  }
+  if (config.cds && config.command != "evaluate") {
+    return invalidArgument("--cds goes with evaluate");
+  }
+  return config;
+}
+
+std::string usage(const std::string& command) {
+  if (command == "serve") {
+    return "usage: pumpcds serve [--host H] [--port P] [--policies DIR] [--now YYYY-MM-DD] [--threads N]\n"
+           "                     [--max-body-bytes N] [--allowed-origin ORIGIN] [--config FILE]\n"
+           "Serves CDS Hooks: GET /cds-services, POST /cds-services/{id}, POST /cds-services/{id}/feedback,\n"
+           "GET /healthz, GET /metrics. Defaults: 127.0.0.1:8080 and the bundled policy library.\n"
+           "Port 0 picks a free port; the address is printed on the first line of output.\n"
+           "Every option is also an environment variable (--max-body-bytes is PUMPCDS_MAX_BODY_BYTES)\n"
+           "and a key of the --config JSON file (max_body_bytes).\n";
+  }
+  if (command == "evaluate") {
+    return "usage: pumpcds evaluate REQUEST.json [--now YYYY-MM-DD] [--cds] [--policies DIR]\n"
+           "Evaluates one CDS Hooks request file (order-sign or order-select) with no server running and "
+           "prints\n"
+           "the Determination report, or with --cds exactly the CDS Hooks response `serve` would give.\n"
+           "Exit status: 0 evaluated, 2 bad input (the reason on stderr).\n";
+  }
+  if (command == "policies") {
+    return "usage: pumpcds policies [--policies DIR]\n"
+           "Validates the policy library and lists its policies with their effective periods.\n"
+           "Exit status: 0 valid, 2 invalid (every problem on stderr as file: location: reason).\n";
+  }
+  return "usage: pumpcds <command> [options]\n"
+         "commands:\n"
+         "  serve      run the CDS Hooks service\n"
+         "  evaluate   evaluate one hook request file\n"
+         "  policies   list and validate the policy library\n"
+         "Run `pumpcds <command> --help` for its options.\n";
+}
+
+} // namespace pumpcds::server

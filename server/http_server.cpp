@@ -1,0 +1,173 @@
+#include "server/http_server.h"
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include <httplib.h>
+#include <rapidjson/document.h>
+
+#include "hooks/service_catalog.h"
+#include "server/operation_outcome.h"
+
+namespace pumpcds::server {
+
+namespace {
+
+constexpr const char* kJson = "application/json";
+
+void sendError(httplib::Response& response, const Status& status) {
+  response.status = httpStatusFor(status.code());
+  response.set_content(operationOutcomeJson(status), kJson);
+}
+
+} // namespace
+
+HttpServer::HttpServer(const Config& config, const hooks::HookService& service)
+    : config_(config), service_(service), server_(std::make_unique<httplib::Server>()) {
+  installRoutes();
+}
+
+HttpServer::~HttpServer() = default;
+
+void HttpServer::installRoutes() {
+  httplib::Server& server = *server_;
+  server.new_task_queue = [threads = config_.threads] { return new httplib::ThreadPool(threads); };
+  server.set_payload_max_length(config_.max_body_bytes);
+
+  // CORS for browser-based CDS clients (the CDS Hooks sandbox): every response carries the headers.
+  server.set_post_routing_handler([this](const httplib::Request&, httplib::Response& response) {
+    response.set_header("Access-Control-Allow-Origin", config_.allowed_origin);
+    response.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    response.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, Accept");
+    response.set_header("Access-Control-Expose-Headers", "Content-Type");
+    response.set_header("Access-Control-Max-Age", "86400");
+  });
+  server.Options(R"(.*)",
+                 [](const httplib::Request&, httplib::Response& response) { response.status = 204; });
+
+  server.Get("/cds-services", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content(hooks::discoveryJson(), kJson);
+  });
+
+  server.Post(
+      R"(/cds-services/([^/]+))", [this](const httplib::Request& request, httplib::Response& response) {
+        const auto started = std::chrono::steady_clock::now();
+        ++hook_calls_;
+        auto outcome = service_.handle(request.matches[1].str(), request.body);
+        hook_microseconds_ +=
+            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
+                .count();
+        if (!outcome.isOk()) {
+          sendError(response, outcome.status());
+          return;
+        }
+        long cards = 0;
+        for (const auto& order : outcome.value().determination.orders) {
+          cards += order.decision == policy::Decision::Contraindicated ? 2 : 1;
+        }
+        cards_returned_ += cards;
+        response.set_content(outcome.value().response_json, kJson);
+      });
+
+  server.Post(
+      R"(/cds-services/([^/]+)/feedback)", [](const httplib::Request& request, httplib::Response& response) {
+        if (hooks::findService(request.matches[1].str()) == nullptr) {
+          sendError(response, notFound("no CDS service '" + request.matches[1].str() + "'"));
+          return;
+        }
+        rapidjson::Document document;
+        document.Parse(request.body.data(), request.body.size());
+        if (document.HasParseError() || !document.IsObject() || !document.HasMember("feedback") ||
+            !document["feedback"].IsArray()) {
+          sendError(response, invalidArgument("feedback body must be a JSON object with a 'feedback' array"));
+          return;
+        }
+        std::cerr << "feedback for " << request.matches[1].str() << ": " << document["feedback"].Size()
+                  << " item(s)\n";
+        response.status = 200;
+      });
+
+  server.Get("/healthz", [this](const httplib::Request&, httplib::Response& response) {
+    response.set_content("{\"status\":\"ok\",\"libraryRevision\":\"" + service_.library().revision() + "\"}",
+                         kJson);
+  });
+  server.Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {
+    response.set_content(metricsText(), "text/plain; version=0.0.4");
+  });
+
+  server.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
+    if (!response.body.empty()) {
+      return;
+    }
+    if (response.status == 404) {
+      sendError(response, notFound("no route for " + request.method + " " + request.path));
+    } else if (response.status == 413) {
+      sendError(response, invalidArgument("request body is larger than the server accepts"));
+      response.status = 413;
+    }
+  });
+  server.set_exception_handler(
+      [](const httplib::Request& request, httplib::Response& response, std::exception_ptr error) {
+        std::string what = "unknown exception";
+        try {
+          std::rethrow_exception(std::move(error));
+        } catch (const std::exception& exception) {
+          what = exception.what();
+        } catch (...) {
+        }
+        std::cerr << "BUG: exception while serving " << request.method << " " << request.path << ": " << what
+                  << "\n";
+        sendError(response, internalError("internal error while handling the request"));
+      });
+  server.set_logger([this](const httplib::Request& request, const httplib::Response& response) {
+    ++requests_;
+    if (response.status >= 500) {
+      ++server_errors_;
+    } else if (response.status >= 400) {
+      ++client_errors_;
+    }
+    std::fprintf(stderr, "%s %s %d %zu\n", request.method.c_str(), request.path.c_str(), response.status,
+                 response.body.size());
+  });
+}
+
+std::string HttpServer::metricsText() const {
+  std::string out;
+  const auto counter = [&out](const char* name, const char* help, long long value) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " +
+           std::to_string(value) + "\n";
+  };
+  counter("pumpcds_http_requests_total", "HTTP requests served.", requests_.load());
+  counter("pumpcds_http_client_errors_total", "Responses with a 4xx status.", client_errors_.load());
+  counter("pumpcds_http_server_errors_total", "Responses with a 5xx status.", server_errors_.load());
+  counter("pumpcds_hook_calls_total", "Hook requests received.", hook_calls_.load());
+  counter("pumpcds_cards_total", "Cards returned.", cards_returned_.load());
+  counter("pumpcds_hook_seconds_micros_total", "Microseconds spent handling hooks.",
+          hook_microseconds_.load());
+  return out;
+}
+
+Result<int> HttpServer::bind() {
+  int port = config_.port;
+  if (port == 0) {
+    port = server_->bind_to_any_port(config_.host.c_str());
+    if (port < 0) {
+      return Status(StatusCode::Unavailable, "cannot listen on " + config_.host + " (any port)");
+    }
+  } else if (!server_->bind_to_port(config_.host.c_str(), port)) {
+    return Status(StatusCode::Unavailable, "cannot listen on " + config_.host + ":" + std::to_string(port) +
+                                               " (in use, or not allowed)");
+  }
+  return port;
+}
+
+void HttpServer::run() {
+  server_->listen_after_bind();
+}
+
+void HttpServer::stop() {
+  server_->stop();
+}
+
+} // namespace pumpcds::server

@@ -1,0 +1,73 @@
+#include "server/operation_outcome.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace pumpcds::server {
+
+int httpStatusFor(StatusCode code) {
+  switch (code) {
+  case StatusCode::Ok:
+    return 200;
+  case StatusCode::InvalidArgument:
+    return 400;
+  case StatusCode::NotFound:
+    return 404;
+  case StatusCode::FailedPrecondition:
+    return 412;
+  case StatusCode::Unavailable:
+    return 503;
+  case StatusCode::DeadlineExceeded:
+    return 504;
+  case StatusCode::Internal:
+    return 500;
+  }
+  return 500;
+}
+
+namespace {
+
+// FHIR IssueType codes.
+const char* issueTypeFor(StatusCode code) {
+  switch (code) {
+  case StatusCode::InvalidArgument:
+    return "invalid";
+  case StatusCode::NotFound:
+    return "not-found";
+  case StatusCode::FailedPrecondition:
+    return "incomplete";
+  case StatusCode::Unavailable:
+    return "transient";
+  case StatusCode::DeadlineExceeded:
+    return "timeout";
+  case StatusCode::Ok:
+  case StatusCode::Internal:
+    return "exception";
+  }
+  return "exception";
+}
+
+} // namespace
+
+std::string operationOutcomeJson(const Status& status) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> out(buffer);
+  out.StartObject();
+  out.Key("resourceType");
+  out.String("OperationOutcome");
+  out.Key("issue");
+  out.StartArray();
+  out.StartObject();
+  out.Key("severity");
+  out.String("error");
+  out.Key("code");
+  out.String(issueTypeFor(status.code()));
+  out.Key("diagnostics");
+  out.String(status.message());
+  out.EndObject();
+  out.EndArray();
+  out.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+} // namespace pumpcds::server

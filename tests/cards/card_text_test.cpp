@@ -1,0 +1,99 @@
+#include "cards/card_text.h"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "hooks/hook_service.h"
+#include "tests/support/fixed_uuids.h"
+#include "tests/support/request_builder.h"
+
+namespace pumpcds::cards {
+namespace {
+
+TEST(CardText, CharactersAreCountedNotBytes) {
+  EXPECT_EQ(characterCount("abc"), 3u);
+  EXPECT_EQ(characterCount("≥50% ✓"), 6u);
+  const std::string fitted = fitCharacters(std::string(150, 'x') + "é", 139);
+  EXPECT_EQ(characterCount(fitted), 139u);
+  EXPECT_EQ(fitted.substr(fitted.size() - 3), "...");
+  // Never cut inside a multi-byte character.
+  const std::string wide =
+      fitCharacters("ééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé"
+                    "éééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé",
+                    20);
+  EXPECT_EQ(characterCount(wide), 20u);
+  EXPECT_EQ(wide.substr(0, 2), "é");
+}
+
+// Walks a JSON value and reports any null, "", [] or {} (CDS Hooks: absent optional fields are left out).
+void expectNoEmptyValues(const rapidjson::Value& value, const std::string& path) {
+  if (value.IsNull()) {
+    ADD_FAILURE() << path << " is null";
+  } else if (value.IsString() && value.GetStringLength() == 0) {
+    ADD_FAILURE() << path << " is \"\"";
+  } else if (value.IsArray()) {
+    if (value.Empty() && path != "/cards") {
+      ADD_FAILURE() << path << " is []";
+    }
+    for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
+      expectNoEmptyValues(value[i], path + "/" + std::to_string(i));
+    }
+  } else if (value.IsObject()) {
+    if (value.MemberCount() == 0) {
+      ADD_FAILURE() << path << " is {}";
+    }
+    for (const auto& member : value.GetObject()) {
+      expectNoEmptyValues(member.value, path + "/" + member.name.GetString());
+    }
+  }
+}
+
+class CardsTest : public ::testing::Test {
+protected:
+  std::string respond(const testing::RequestBuilder& request) {
+    auto library = policy::PolicyLibrary::loadBundled();
+    EXPECT_TRUE(library.isOk());
+    const hooks::HookService service(library.value(), std::make_unique<testing::CountingUuidSource>());
+    auto outcome = service.handle("pumpcds-order-sign", request.json());
+    EXPECT_TRUE(outcome.isOk());
+    return outcome.isOk() ? outcome.value().response_json : std::string();
+  }
+};
+
+TEST_F(CardsTest, SummaryFitsAndNamesWhatIsMissingAndDetailCitesThePolicy) {
+  testing::RequestBuilder request;
+  request.pumpOrder("62362");
+  rapidjson::Document response;
+  response.Parse(respond(request).c_str());
+  ASSERT_TRUE(response.IsObject());
+  expectNoEmptyValues(response, "");
+  ASSERT_EQ(response["cards"].Size(), 1u);
+  const auto& card = response["cards"][0];
+  const std::string summary = card["summary"].GetString();
+  EXPECT_LT(characterCount(summary), 140u) << summary;
+  EXPECT_NE(summary.find("MM-1369"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("missing"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("more"), std::string::npos) << summary;
+  const std::string detail = card["detail"].GetString();
+  EXPECT_NE(detail.find("**MM-1369 IV.D.2**"), std::string::npos);
+  EXPECT_NE(detail.find("Needed: Drug test result from the last 3 months"), std::string::npos);
+  EXPECT_STREQ(card["indicator"].GetString(), "warning");
+  EXPECT_STREQ(card["extension"]["davinci-crd.associated-resource"][0]["reference"].GetString(),
+               "ServiceRequest/pump-1");
+}
+
+TEST_F(CardsTest, NoPolicyCardSaysWhichCoverageWasSeen) {
+  testing::RequestBuilder request;
+  request.pumpOrder("62362").coverage("Acme Health");
+  rapidjson::Document response;
+  response.Parse(respond(request).c_str());
+  expectNoEmptyValues(response, "");
+  const auto& card = response["cards"][0];
+  EXPECT_NE(std::string(card["summary"].GetString()).find("plan not identified"), std::string::npos);
+  const std::string detail = card["detail"].GetString();
+  EXPECT_NE(detail.find("Coverage/cov1: payor Acme Health"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("patient state NC"), std::string::npos) << detail;
+}
+
+} // namespace
+} // namespace pumpcds::cards

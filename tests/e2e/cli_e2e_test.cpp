@@ -1,0 +1,94 @@
+// The `pumpcds` command line, run as a user would.
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <rapidjson/document.h>
+
+#include "tests/e2e/server_process.h"
+
+namespace pumpcds::testing {
+namespace {
+
+const std::string kGaps = std::string(PUMPCDS_TEST_DATA) + "/requests/permanent-nonmalignant-gaps.json";
+
+std::map<std::string, std::string> statuses(const std::string& report) {
+  rapidjson::Document document;
+  document.Parse(report.c_str());
+  std::map<std::string, std::string> out;
+  if (!document.IsObject()) {
+    ADD_FAILURE() << report;
+    return out;
+  }
+  for (const auto& criterion : document["orders"][0]["criteria"].GetArray()) {
+    out[criterion["id"].GetString()] = criterion["status"].GetString();
+  }
+  return out;
+}
+
+TEST(Cli, EvaluateReportsTheGapsOfAHandMadeRequest) {
+  const auto result = runPumpcds({"evaluate", kGaps, "--now", "2025-11-20"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto status = statuses(result.out);
+  EXPECT_EQ(status.at("caresource-nc-mm-1369/IV.D.2"), "missing");
+  EXPECT_EQ(status.at("caresource-nc-mm-1369/IV.H.1"), "missing");
+  size_t met = 0;
+  for (const auto& [id, value] : status) {
+    met += value == "met" ? 1 : 0;
+  }
+  EXPECT_EQ(met, status.size() - 2) << "every other criterion of the request is documented";
+  EXPECT_NE(result.out.find("\"decision\": \"missing-documentation\""), std::string::npos);
+}
+
+TEST(Cli, EvaluateCdsPrintsWhatServeReturnsApartFromUuids) {
+  const auto cli = runPumpcds({"evaluate", kGaps, "--cds"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  ServerProcess server;
+  httplib::Client http("127.0.0.1", server.port());
+  std::ifstream stream(kGaps);
+  const std::string body((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+  const auto served = http.Post("/cds-services/pumpcds-order-sign", body, "application/json");
+  ASSERT_TRUE(served);
+  const std::regex uuid("\"uuid\":\"[0-9a-f-]{36}\"");
+  EXPECT_EQ(std::regex_replace(cli.out, uuid, "\"uuid\":\"-\""),
+            std::regex_replace(served->body + "\n", uuid, "\"uuid\":\"-\""));
+}
+
+TEST(Cli, BadInputExitsTwoNamingTheProblem) {
+  const auto missing = runPumpcds({"evaluate", "/nonexistent/request.json"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("cannot read '/nonexistent/request.json'"), std::string::npos) << missing.err;
+  const std::string path = ::testing::TempDir() + "pumpcds-bad-request.json";
+  std::ofstream(path) << R"({"hook":"order-sign","hookInstance":"x","context":{"patientId":"p"}})";
+  const auto invalid = runPumpcds({"evaluate", path});
+  EXPECT_EQ(invalid.exit_code, 2);
+  EXPECT_NE(invalid.err.find("'context.draftOrders' is required"), std::string::npos) << invalid.err;
+  const auto bad_date = runPumpcds({"evaluate", kGaps, "--now", "20-11-2025"});
+  EXPECT_EQ(bad_date.exit_code, 2);
+  EXPECT_NE(bad_date.err.find("--now"), std::string::npos);
+}
+
+TEST(Cli, PoliciesListsAndValidatesTheLibrary) {
+  const auto listed = runPumpcds({"policies"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("caresource-nc-mm-1369\t2025-06-01 to (open)"), std::string::npos) << listed.out;
+  // A copy of the library with one broken policy is refused, naming file, location and reason.
+  namespace fs = std::filesystem;
+  const fs::path library = fs::path(::testing::TempDir()) / "pumpcds-library";
+  fs::remove_all(library);
+  fs::copy(fs::path(PUMPCDS_TEST_DATA).parent_path().parent_path() / "policies" / "library", library,
+           fs::copy_options::recursive);
+  std::ofstream(library / "caresource" / "caresource-nc-mm-1369.json", std::ios::app) << "\n{";
+  const auto refused = runPumpcds({"policies", "--policies", library.string()});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("caresource/caresource-nc-mm-1369.json: line"), std::string::npos)
+      << refused.err;
+  const auto serve = runPumpcds({"serve", "--port", "0", "--policies", library.string()});
+  EXPECT_EQ(serve.exit_code, 2) << "a bad library must stop the server from starting";
+  fs::remove_all(library);
+}
+
+} // namespace
+} // namespace pumpcds::testing

@@ -1,0 +1,155 @@
+// End to end over real HTTP: `pumpcds serve` on a free loopback port, talked to with cpp-httplib.
+#include <chrono>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <rapidjson/document.h>
+
+#include "tests/e2e/server_process.h"
+#include "tests/support/test_data.h"
+
+namespace pumpcds::testing {
+namespace {
+
+class ServerTest : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    server_ = new ServerProcess();
+    ASSERT_GT(server_->port(), 0) << "the server did not report its port";
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  static httplib::Client client() {
+    httplib::Client http("127.0.0.1", server_->port());
+    http.set_read_timeout(60, 0);
+    return http;
+  }
+
+  static rapidjson::Document json(const std::string& body) {
+    rapidjson::Document document;
+    document.Parse(body.c_str());
+    EXPECT_FALSE(document.HasParseError()) << body;
+    return document;
+  }
+
+  // A 4xx with a FHIR OperationOutcome whose diagnostics contain `names`.
+  static void expectOutcome(const httplib::Result& result, int status, const std::string& names) {
+    ASSERT_TRUE(result) << "no response";
+    EXPECT_EQ(result->status, status) << result->body;
+    const auto body = json(result->body);
+    ASSERT_TRUE(body.IsObject());
+    EXPECT_STREQ(body["resourceType"].GetString(), "OperationOutcome");
+    const std::string diagnostics = body["issue"][0]["diagnostics"].GetString();
+    EXPECT_NE(diagnostics.find(names), std::string::npos) << diagnostics;
+  }
+
+  static ServerProcess* server_;
+};
+
+ServerProcess* ServerTest::server_ = nullptr;
+
+TEST_F(ServerTest, DiscoveryOffersOrderSignAndOrderSelectWithPrefetch) {
+  auto http = client();
+  const auto result = http.Get("/cds-services");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 200);
+  EXPECT_EQ(result->get_header_value("Access-Control-Allow-Origin"), "*");
+  const auto discovery = json(result->body);
+  std::set<std::string> hooks;
+  for (const auto& service : discovery["services"].GetArray()) {
+    hooks.insert(service["hook"].GetString());
+    for (const char* key :
+         {"patient", "coverage", "conditions", "observations", "medicationRequests", "medicationStatements",
+          "procedures", "allergies", "devices", "encounters", "serviceRequests"}) {
+      EXPECT_TRUE(service["prefetch"].HasMember(key)) << key;
+    }
+  }
+  EXPECT_EQ(hooks, (std::set<std::string>{"order-sign", "order-select"}));
+}
+
+TEST_F(ServerTest, HookWithFullPrefetchNamesTheMissingCriteria) {
+  auto http = client();
+  const auto started = std::chrono::steady_clock::now();
+  const auto result =
+      http.Post("/cds-services/pumpcds-order-sign", readTestFile("requests/permanent-nonmalignant-gaps.json"),
+                "application/json");
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->status, 200) << result->body;
+  EXPECT_EQ(result->get_header_value("Access-Control-Allow-Origin"), "*");
+  const auto response = json(result->body);
+  ASSERT_EQ(response["cards"].Size(), 1u);
+  const std::string summary = response["cards"][0]["summary"].GetString();
+  const std::string detail = response["cards"][0]["detail"].GetString();
+  EXPECT_NE(summary.find("2 MM-1369 items missing"), std::string::npos) << summary;
+  EXPECT_NE(detail.find("**MM-1369 IV.D.2**"), std::string::npos);
+  EXPECT_NE(detail.find("**MM-1369 IV.H.1**"), std::string::npos);
+  // A loose bound that no healthy run misses, sanitizers included; bench/ measures the real time.
+  EXPECT_LT(std::chrono::duration_cast<std::chrono::seconds>(elapsed).count(), 20);
+}
+
+TEST_F(ServerTest, CorsPreflightIsAnswered) {
+  auto http = client();
+  const httplib::Headers headers = {{"Origin", "https://sandbox.cds-hooks.org"},
+                                    {"Access-Control-Request-Method", "POST"},
+                                    {"Access-Control-Request-Headers", "authorization, content-type"}};
+  const auto result = http.Options("/cds-services/pumpcds-order-sign", headers);
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 204);
+  EXPECT_EQ(result->get_header_value("Access-Control-Allow-Origin"), "*");
+  const std::string allowed = result->get_header_value("Access-Control-Allow-Headers");
+  EXPECT_NE(allowed.find("Authorization"), std::string::npos);
+  EXPECT_NE(allowed.find("Content-Type"), std::string::npos);
+  EXPECT_NE(result->get_header_value("Access-Control-Allow-Methods").find("POST"), std::string::npos);
+}
+
+TEST_F(ServerTest, BadInputsGetAnOperationOutcomeAndTheServerKeepsServing) {
+  auto http = client();
+  expectOutcome(
+      http.Post("/cds-services/pumpcds-order-sign", "{\"hook\": \"order-sign\",", "application/json"), 400,
+      "not valid JSON");
+  expectOutcome(http.Post("/cds-services/pumpcds-order-sign",
+                          R"({"hookInstance":"x","context":{"patientId":"p","draftOrders":{}}})",
+                          "application/json"),
+                400, "'hook' is required");
+  expectOutcome(http.Post("/cds-services/pumpcds-order-sign", R"({"hook":"order-sign","context":{}})",
+                          "application/json"),
+                400, "'hookInstance' is required");
+  expectOutcome(http.Post("/cds-services/pumpcds-order-sign", R"({"hook":"order-sign","hookInstance":"x"})",
+                          "application/json"),
+                400, "'context' is required");
+  expectOutcome(
+      http.Post("/cds-services/pumpcds-order-sign",
+                R"({"hook":"patient-view","hookInstance":"x","context":{"patientId":"p","draftOrders":{}}})",
+                "application/json"),
+      400, "does not match service");
+  expectOutcome(http.Post("/cds-services/no-such-service", "{}", "application/json"), 404, "no CDS service");
+  expectOutcome(http.Get("/nowhere"), 404, "no route for GET /nowhere");
+  const auto health = http.Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_TRUE(server_->running());
+}
+
+TEST_F(ServerTest, FeedbackIsAcceptedAndMetricsCount) {
+  auto http = client();
+  const auto feedback =
+      http.Post("/cds-services/pumpcds-order-sign/feedback",
+                R"({"feedback":[{"card":"00000000-0000-4000-8000-000000000001","outcome":"accepted",
+                                  "outcomeTimestamp":"2025-11-20T10:00:00Z"}]})",
+                "application/json");
+  ASSERT_TRUE(feedback);
+  EXPECT_EQ(feedback->status, 200);
+  expectOutcome(http.Post("/cds-services/pumpcds-order-sign/feedback", "[]", "application/json"), 400,
+                "feedback");
+  const auto metrics = http.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("pumpcds_http_requests_total "), std::string::npos);
+  EXPECT_NE(metrics->body.find("pumpcds_hook_calls_total "), std::string::npos);
+}
+
+} // namespace
+} // namespace pumpcds::testing

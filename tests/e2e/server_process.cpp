@@ -1,0 +1,143 @@
+#include "tests/e2e/server_process.h"
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <thread>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace pumpcds::testing {
+namespace {
+
+std::vector<char*> argv(std::vector<std::string>& arguments) {
+  std::vector<char*> out;
+  for (auto& argument : arguments) {
+    out.push_back(argument.data());
+  }
+  out.push_back(nullptr);
+  return out;
+}
+
+std::string drain(int fd) {
+  std::string text;
+  char buffer[4096];
+  ssize_t got = 0;
+  while ((got = read(fd, buffer, sizeof buffer)) > 0) {
+    text.append(buffer, static_cast<size_t>(got));
+  }
+  return text;
+}
+
+} // namespace
+
+CommandResult runPumpcds(const std::vector<std::string>& arguments) {
+  std::vector<std::string> all = {PUMPCDS_BINARY};
+  all.insert(all.end(), arguments.begin(), arguments.end());
+  int out_pipe[2];
+  int err_pipe[2];
+  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+  posix_spawn_file_actions_addclose(&actions, err_pipe[0]);
+  pid_t pid = -1;
+  auto args = argv(all);
+  const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  CommandResult result;
+  if (spawned != 0) {
+    close(out_pipe[0]);
+    close(err_pipe[0]);
+    result.err = std::strerror(spawned);
+    return result;
+  }
+  // Read stderr on a thread so that neither pipe can fill and block the child.
+  std::thread err_reader([&] { result.err = drain(err_pipe[0]); });
+  result.out = drain(out_pipe[0]);
+  err_reader.join();
+  close(out_pipe[0]);
+  close(err_pipe[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+ServerProcess::ServerProcess(std::vector<std::string> extra_arguments) {
+  std::vector<std::string> all = {PUMPCDS_BINARY, "serve", "--host", "127.0.0.1", "--port", "0"};
+  all.insert(all.end(), extra_arguments.begin(), extra_arguments.end());
+  int out_pipe[2];
+  if (pipe(out_pipe) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  auto args = argv(all);
+  if (posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ) != 0) {
+    pid_ = -1;
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  close(out_pipe[1]);
+  // The first line says where it listens: "pumpcds listening on http://127.0.0.1:PORT (...)".
+  std::string line;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (pid_ > 0 && line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    pollfd ready{out_pipe[0], POLLIN, 0};
+    if (poll(&ready, 1, 200) <= 0) {
+      continue;
+    }
+    char c = 0;
+    if (read(out_pipe[0], &c, 1) != 1) {
+      break;
+    }
+    line += c;
+  }
+  close(out_pipe[0]);
+  const auto colon = line.rfind(':', line.find(" ("));
+  if (colon != std::string::npos) {
+    port_ = std::atoi(line.c_str() + colon + 1);
+  }
+}
+
+bool ServerProcess::running() const {
+  if (pid_ <= 0) {
+    return false;
+  }
+  int status = 0;
+  return waitpid(pid_, &status, WNOHANG) == 0;
+}
+
+int ServerProcess::stop() {
+  if (pid_ <= 0) {
+    return -1;
+  }
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+ServerProcess::~ServerProcess() {
+  stop();
+}
+
+} // namespace pumpcds::testing

@@ -1,0 +1,39 @@
+// Runs the real `pumpcds` executable as a child process, for end-to-end tests.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace pumpcds::testing {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+/// Runs `pumpcds ARGS...` to completion and captures its output.
+CommandResult runPumpcds(const std::vector<std::string>& arguments);
+
+/// `pumpcds serve --host 127.0.0.1 --port 0 ...`, started in the constructor (the port is read from its
+/// first line of output) and stopped with SIGTERM in the destructor.
+class ServerProcess {
+public:
+  explicit ServerProcess(std::vector<std::string> extra_arguments = {});
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] bool running() const;
+  /// Sends SIGTERM and waits; returns the exit status.
+  int stop();
+
+private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+} // namespace pumpcds::testing

@@ -1,0 +1,118 @@
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "fhir/prefetch_templates.h"
+#include "fhir/resource_parser.h"
+
+namespace pumpcds::fhir {
+namespace {
+
+PatientRecord readPrefetch(const char* json) {
+  rapidjson::Document document;
+  document.Parse(json);
+  EXPECT_FALSE(document.HasParseError());
+  PatientRecord record;
+  for (const auto& entry : document.GetObject()) {
+    const std::string key = entry.name.GetString();
+    std::string type;
+    for (const auto& prefetch : prefetchTemplates()) {
+      type = prefetch.key == key ? prefetch.type : type;
+    }
+    readPrefetchEntry(key, entry.value, type, record);
+  }
+  return record;
+}
+
+TEST(Prefetch, SearchsetIsAReadOfItsSelfLinkTypeUnderAnyKey) {
+  const auto record = readPrefetch(R"({"whatever":{"resourceType":"Bundle","type":"searchset",
+    "link":[{"relation":"self","url":"https://ehr/fhir/Condition?patient=1"}],"entry":[]}})");
+  EXPECT_TRUE(record.wasRead("Condition"));
+  EXPECT_FALSE(record.wasRead("Observation"));
+}
+
+TEST(Prefetch, NullKeyIsAReadThatFoundNothing) {
+  const auto record = readPrefetch(R"({"devices":null,"unknownKey":null})");
+  EXPECT_TRUE(record.wasRead("Device"));
+  EXPECT_EQ(record.readTypes().size(), 1u);
+}
+
+TEST(Prefetch, AbsentKeyIsNotARead) {
+  const auto record = readPrefetch(R"({"patient":{"resourceType":"Patient","id":"1"}})");
+  EXPECT_TRUE(record.wasRead("Patient"));
+  EXPECT_FALSE(record.wasRead("Condition"));
+}
+
+TEST(Prefetch, OperationOutcomeIsAnErrorForItsKeyNotARead) {
+  const auto record = readPrefetch(R"({"conditions":{"resourceType":"OperationOutcome",
+    "issue":[{"severity":"error","code":"timeout","diagnostics":"upstream timed out"}]}})");
+  EXPECT_FALSE(record.wasRead("Condition"));
+  ASSERT_EQ(record.issues().size(), 1u);
+  EXPECT_NE(record.issues()[0].find("upstream timed out"), std::string::npos);
+}
+
+TEST(Prefetch, PagedSearchGivesEvidenceButIsNotACompleteRead) {
+  const auto record = readPrefetch(R"({"conditions":{"resourceType":"Bundle","type":"searchset",
+    "link":[{"relation":"self","url":"Condition?patient=1"},{"relation":"next","url":"Condition?page=2"}],
+    "entry":[{"resource":{"resourceType":"Condition","id":"c1","code":{"coding":[{"system":"http://snomed.info/sct","code":"82423001"}]}}}]}})");
+  EXPECT_FALSE(record.wasRead("Condition"));
+  EXPECT_EQ(record.ofType("Condition").size(), 1u);
+  EXPECT_FALSE(record.issues().empty());
+}
+
+TEST(Prefetch, IncludedResourcesAreEvidenceOnly) {
+  const auto record = readPrefetch(R"({"coverage":{"resourceType":"Bundle","type":"searchset",
+    "entry":[{"resource":{"resourceType":"Coverage","id":"cov1","payor":[{"reference":"Organization/o1"}]},"search":{"mode":"match"}},
+             {"resource":{"resourceType":"Organization","id":"o1","name":"CareSource"},"search":{"mode":"include"}}]}})");
+  EXPECT_TRUE(record.wasRead("Coverage"));
+  EXPECT_FALSE(record.wasRead("Organization"));
+  ASSERT_NE(record.find("Organization/o1"), nullptr);
+  EXPECT_EQ(record.find("https://ehr/fhir/Organization/o1")->name, "CareSource");
+}
+
+TEST(Prefetch, EmptyBundleUnderOurKeyIsAReadOfTheKeysType) {
+  const auto record = readPrefetch(R"({"allergies":{"resourceType":"Bundle","type":"searchset"}})");
+  EXPECT_TRUE(record.wasRead("AllergyIntolerance"));
+}
+
+TEST(Prefetch, QueryTypes) {
+  EXPECT_EQ(resourceTypeOfQuery("Condition?patient={{context.patientId}}"), "Condition");
+  EXPECT_EQ(resourceTypeOfQuery("Patient/123"), "Patient");
+  EXPECT_EQ(resourceTypeOfQuery("https://ehr.example/fhir/r4/Coverage?patient=1&status=active"), "Coverage");
+  EXPECT_EQ(resourceTypeOfQuery("https://ehr.example/fhir/"), "");
+}
+
+TEST(ResourceParser, ConditionSpansOnsetToAbatement) {
+  rapidjson::Document document;
+  document.Parse(R"({"resourceType":"Condition","id":"c","clinicalStatus":{"coding":[{"code":"resolved"}]},
+    "onsetPeriod":{"start":"2024-01"},"abatementDateTime":"2024-06-15"})");
+  const auto condition = parseResource(document);
+  ASSERT_TRUE(condition);
+  EXPECT_EQ(condition->clinical_status, "resolved");
+  EXPECT_EQ(formatDate(*condition->start), "2024-01-01");
+  EXPECT_EQ(formatDate(*condition->end - 1), "2024-06-15");
+}
+
+TEST(ResourceParser, ServiceRequestReadsCrdBillingOptions) {
+  rapidjson::Document document;
+  document.Parse(R"({"resourceType":"ServiceRequest","id":"s","code":{"extension":[{
+    "url":"http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-billing-options",
+    "valueCodeableConcept":{"coding":[{"system":"http://www.ama-assn.org/go/cpt","code":"62362"}]}}],
+    "coding":[{"system":"http://snomed.info/sct","code":"232999004"}]},"authoredOn":"2025-11-20"})");
+  const auto order = parseResource(document);
+  ASSERT_TRUE(order);
+  ASSERT_EQ(order->codes.size(), 2u);
+  EXPECT_EQ(order->codes[1].code, "62362");
+  EXPECT_EQ(formatDate(*order->authored), "2025-11-20");
+}
+
+TEST(ResourceParser, MedicationRequestSupplySetsItsPeriod) {
+  rapidjson::Document document;
+  document.Parse(R"({"resourceType":"MedicationRequest","id":"m","authoredOn":"2025-01-01",
+    "dispenseRequest":{"numberOfRepeatsAllowed":2,"expectedSupplyDuration":{"value":30,"code":"d"}}})");
+  const auto request = parseResource(document);
+  ASSERT_TRUE(request);
+  EXPECT_EQ(formatDate(*request->end), "2025-04-01"); // 3 fills of 30 days from 2025-01-01
+}
+
+} // namespace
+} // namespace pumpcds::fhir

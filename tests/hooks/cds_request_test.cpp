@@ -1,0 +1,56 @@
+#include "hooks/cds_request.h"
+
+#include <gtest/gtest.h>
+
+namespace pumpcds::hooks {
+namespace {
+
+TEST(CdsRequest, EachMissingOrMalformedFieldIsNamed) {
+  const struct {
+    const char* body;
+    const char* names;
+  } cases[] = {
+      {"{\"hook\": ", "not valid JSON: line 1, column 10"},
+      {"[]", "must be a JSON object"},
+      {R"({"hookInstance":"x","context":{"patientId":"p","draftOrders":{}}})", "'hook' is required"},
+      {R"({"hook":7,"hookInstance":"x","context":{}})", "'hook' must be a non-empty string"},
+      {R"({"hook":"order-sign","context":{"patientId":"p","draftOrders":{}}})", "'hookInstance' is required"},
+      {R"({"hook":"order-sign","hookInstance":"x"})", "'context' is required"},
+      {R"({"hook":"order-sign","hookInstance":"x","context":"p"})", "'context' must be an object"},
+      {R"({"hook":"order-sign","hookInstance":"x","context":{"draftOrders":{}}})",
+       "'context.patientId' is required"},
+      {R"({"hook":"order-sign","hookInstance":"x","context":{"patientId":"p"}})",
+       "'context.draftOrders' is required"},
+      {R"({"hook":"order-sign","hookInstance":"x","context":{"patientId":"p","draftOrders":{}},"prefetch":[]})",
+       "'prefetch' must be an object"},
+  };
+  for (const auto& test : cases) {
+    SCOPED_TRACE(test.body);
+    auto request = parseCdsRequest(test.body);
+    ASSERT_FALSE(request.isOk());
+    EXPECT_EQ(request.status().code(), StatusCode::InvalidArgument);
+    EXPECT_NE(request.status().message().find(test.names), std::string::npos) << request.status().message();
+  }
+}
+
+TEST(CdsRequest, SandboxShapesAreTolerated) {
+  // A lone entry object where an array belongs, an empty coding, an order without intent or code yet,
+  // unknown fields and extensions.
+  auto request = parseCdsRequest(R"({"hook":"order-select","hookInstance":"x","extension":{"a":1},"context":{
+    "patientId":"p","userId":"Practitioner/1","selections":["ServiceRequest/s1"],
+    "draftOrders":{"resourceType":"Bundle","entry":{"resource":{"resourceType":"ServiceRequest","id":"s1",
+      "status":"draft","code":{"coding":[{}]}}}}},"prefetch":{"patient":{"resourceType":"Patient","id":"p"},
+      "conditions":{"resourceType":"Bundle","entry":{"resource":{"resourceType":"Condition","id":"c",
+      "code":{"coding":{"system":"http://snomed.info/sct","code":"82423001"}}}}}}})");
+  ASSERT_TRUE(request.isOk()) << request.status().message();
+  const CdsRequest& parsed = request.value();
+  ASSERT_EQ(parsed.draft_orders.size(), 1u);
+  EXPECT_TRUE(parsed.draft_orders[0].codes.empty());
+  EXPECT_EQ(parsed.selections, std::vector<std::string>{"ServiceRequest/s1"});
+  ASSERT_EQ(parsed.record.ofType("Condition").size(), 1u);
+  EXPECT_EQ(parsed.record.ofType("Condition")[0].codes.size(), 1u);
+  EXPECT_TRUE(parsed.has_prefetch);
+}
+
+} // namespace
+} // namespace pumpcds::hooks

@@ -1,0 +1,138 @@
+#include "hooks/hook_service.h"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "tests/support/fixed_uuids.h"
+#include "tests/support/request_builder.h"
+#include "tests/support/test_data.h"
+
+namespace pumpcds::hooks {
+namespace {
+
+using testing::RequestBuilder;
+
+class HookServiceTest : public ::testing::Test {
+protected:
+  HookServiceTest() {
+    auto library = policy::PolicyLibrary::loadBundled();
+    EXPECT_TRUE(library.isOk());
+    service_ =
+        std::make_unique<HookService>(library.value(), std::make_unique<testing::CountingUuidSource>());
+  }
+
+  static rapidjson::Document parse(const std::string& json) {
+    rapidjson::Document document;
+    document.Parse(json.c_str());
+    EXPECT_FALSE(document.HasParseError());
+    return document;
+  }
+
+  std::unique_ptr<HookService> service_;
+};
+
+TEST_F(HookServiceTest, UnknownServiceAndWrongHookAreRefused) {
+  const std::string body = RequestBuilder().pumpOrder("62362").json();
+  auto unknown = service_->handle("nope", body);
+  ASSERT_FALSE(unknown.isOk());
+  EXPECT_EQ(unknown.status().code(), StatusCode::NotFound);
+  auto wrong = service_->handle("pumpcds-order-select", body);
+  ASSERT_FALSE(wrong.isOk());
+  EXPECT_EQ(wrong.status().code(), StatusCode::InvalidArgument);
+  EXPECT_NE(wrong.status().message().find("hook 'order-sign' does not match"), std::string::npos);
+}
+
+TEST_F(HookServiceTest, OrdersForAnythingElseGiveNoCard) {
+  for (const char* fixture :
+       {"fixtures/order_sign_2.json", "fixtures/spec_order-sign_request_paged_prefetch.json"}) {
+    SCOPED_TRACE(fixture);
+    auto outcome = service_->handle("pumpcds-order-sign", testing::readTestFile(fixture));
+    ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
+    EXPECT_EQ(outcome.value().response_json, R"({"cards":[]})");
+  }
+}
+
+TEST_F(HookServiceTest, LegacyRequestWithoutDraftOrdersIsABadRequest) {
+  auto outcome = service_->handle("pumpcds-order-sign",
+                                  testing::readTestFile("fixtures/examples_order-sign_request.json"));
+  ASSERT_FALSE(outcome.isOk());
+  EXPECT_NE(outcome.status().message().find("context.draftOrders"), std::string::npos);
+}
+
+TEST_F(HookServiceTest, PumpCodeInCrdBillingOptionsIsAPumpOrder) {
+  std::string body = testing::readTestFile("fixtures/CRDServiceRequest.json");
+  const auto at = body.find("\"77061\"");
+  ASSERT_NE(at, std::string::npos);
+  body.replace(at, 7, "\"62362\"");
+  auto outcome = service_->handle("pumpcds-order-sign", body);
+  ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
+  ASSERT_EQ(outcome.value().determination.orders.size(), 1u);
+  const auto& order = outcome.value().determination.orders[0];
+  EXPECT_EQ(order.order.reference, "ServiceRequest/1357");
+  EXPECT_EQ(order.order.kind, policy::OrderKind::Permanent);
+  EXPECT_EQ(order.decision, policy::Decision::NoPolicy) << "Acme Health Plan is not routed";
+  const auto response = parse(outcome.value().response_json);
+  ASSERT_EQ(response["cards"].Size(), 1u);
+  EXPECT_NE(std::string(response["cards"][0]["detail"].GetString()).find("Acme"), std::string::npos);
+}
+
+TEST_F(HookServiceTest, PumpOrderWithNoRecordAtAllIsAPreconditionFailure) {
+  const std::string body =
+      R"({"hook":"order-sign","hookInstance":"x","context":{"patientId":"p","draftOrders":
+    {"resourceType":"Bundle","entry":[{"resource":{"resourceType":"ServiceRequest","id":"s","code":{"coding":[
+    {"system":"http://www.ama-assn.org/go/cpt","code":"62362"}]}}}]}}})";
+  auto outcome = service_->handle("pumpcds-order-sign", body);
+  ASSERT_FALSE(outcome.isOk());
+  EXPECT_EQ(outcome.status().code(), StatusCode::FailedPrecondition);
+}
+
+TEST_F(HookServiceTest, OrderSelectConsidersOnlyTheSelectedOrders) {
+  std::string body = RequestBuilder()
+                         .hook("order-select")
+                         .pumpOrder("62362", "2025-11-20", "a")
+                         .pumpOrder("62324", "2025-11-20", "b")
+                         .json();
+  const auto context = body.find("\"context\":{");
+  body.insert(context + 11, R"("selections":["ServiceRequest/b"],)");
+  auto outcome = service_->handle("pumpcds-order-select", body);
+  ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
+  ASSERT_EQ(outcome.value().determination.orders.size(), 1u);
+  EXPECT_EQ(outcome.value().determination.orders[0].order.reference, "ServiceRequest/b");
+}
+
+TEST_F(HookServiceTest, ResponseHasOneCardPerOrderAndACriticalCardForAContraindication) {
+  RequestBuilder request;
+  request.pumpOrder("62362", "2025-11-20", "a").pumpOrder("62326", "2025-11-20", "b");
+  request.condition(testing::kIcd10, "A41.9", "2025-11-01");
+  auto outcome = service_->handle("pumpcds-order-sign", request.json());
+  ASSERT_TRUE(outcome.isOk());
+  const auto response = parse(outcome.value().response_json);
+  ASSERT_EQ(response["cards"].Size(), 4u);
+  std::set<std::string> uuids;
+  int critical = 0;
+  for (const auto& card : response["cards"].GetArray()) {
+    uuids.insert(card["uuid"].GetString());
+    critical += std::string(card["indicator"].GetString()) == "critical" ? 1 : 0;
+    EXPECT_TRUE(card["source"].HasMember("url"));
+    EXPECT_NE(std::string(card["source"]["label"].GetString()).find("2025-06-01"), std::string::npos);
+  }
+  EXPECT_EQ(uuids.size(), 4u);
+  EXPECT_EQ(critical, 2);
+}
+
+TEST_F(HookServiceTest, ReferenceDateIsPinnedNowElseAuthoredOn) {
+  RequestBuilder request;
+  request.pumpOrder("62326", "2025-11-20");
+  auto authored = service_->handle("pumpcds-order-sign", request.json());
+  ASSERT_TRUE(authored.isOk());
+  EXPECT_EQ(authored.value().determination.orders[0].as_of.toString(), "2025-11-20");
+  auto library = policy::PolicyLibrary::loadBundled();
+  const HookService pinned(library.value(), std::make_unique<testing::CountingUuidSource>(),
+                           fhir::Date::parse("2026-01-02"));
+  auto outcome = pinned.handle("pumpcds-order-sign", request.json());
+  ASSERT_TRUE(outcome.isOk());
+  EXPECT_EQ(outcome.value().determination.orders[0].as_of.toString(), "2026-01-02");
+}
+
+} // namespace
+} // namespace pumpcds::hooks
