@@ -1,7 +1,6 @@
 // The `pumpcds` command line, run as a user would.
 #include <filesystem>
 #include <fstream>
-#include <regex>
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -11,6 +10,16 @@
 
 namespace pumpcds::testing {
 namespace {
+
+// The response with every card uuid blanked, so two runs can be compared.
+std::string withoutUuids(std::string json) {
+  const std::string key = "\"uuid\":\"";
+  for (size_t at = json.find(key); at != std::string::npos; at = json.find(key, at + key.size())) {
+    const size_t end = json.find('"', at + key.size());
+    json.replace(at + key.size(), end - at - key.size(), "-");
+  }
+  return json;
+}
 
 const std::string kGaps = std::string(PUMPCDS_TEST_DATA) + "/requests/permanent-nonmalignant-gaps.json";
 
@@ -51,9 +60,8 @@ TEST(Cli, EvaluateCdsPrintsWhatServeReturnsApartFromUuids) {
   const std::string body((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
   const auto served = http.Post("/cds-services/pumpcds-order-sign", body, "application/json");
   ASSERT_TRUE(served);
-  const std::regex uuid("\"uuid\":\"[0-9a-f-]{36}\"");
-  EXPECT_EQ(std::regex_replace(cli.out, uuid, "\"uuid\":\"-\""),
-            std::regex_replace(served->body + "\n", uuid, "\"uuid\":\"-\""));
+  EXPECT_NE(cli.out.find("\"uuid\":\""), std::string::npos);
+  EXPECT_EQ(withoutUuids(cli.out), withoutUuids(served->body + "\n"));
 }
 
 TEST(Cli, BadInputExitsTwoNamingTheProblem) {
