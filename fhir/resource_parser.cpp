@@ -99,20 +99,72 @@ void collectAnswers(const JsonValue* item_list, std::vector<Answer>& out) {
   }
 }
 
+std::string quantityUnit(const JsonValue* quantity) {
+  const std::string code = stringAt(quantity, "code");
+  return code.empty() ? stringAt(quantity, "unit") : code;
+}
+
+// Doses a day from Timing: repeat.frequency(Max) per period in periodUnit, else a common timing code.
+std::optional<double> dosesPerDay(const JsonValue* timing) {
+  const JsonValue* repeat = member(timing, "repeat");
+  const auto frequency = numberAt(repeat, "frequencyMax") ? numberAt(repeat, "frequencyMax") : numberAt(repeat, "frequency");
+  const auto period = numberAt(repeat, "period");
+  if (period && *period > 0) {
+    const std::string unit = stringAt(repeat, "periodUnit");
+    const double days = unit == "h"     ? *period / 24.0
+                        : unit == "min" ? *period / 1440.0
+                        : unit == "wk"  ? *period * 7
+                        : unit == "mo"  ? *period * 30
+                        : unit == "a"   ? *period * 365
+                        : unit == "d"   ? *period
+                                        : 0;
+    if (days > 0) {
+      return frequency.value_or(1) / days;
+    }
+  }
+  static const std::pair<const char*, double> kCodes[] = {{"QD", 1}, {"QOD", 0.5}, {"BID", 2}, {"TID", 3},
+                                                         {"QID", 4}, {"Q4H", 6}, {"Q6H", 4}, {"Q8H", 3},
+                                                         {"Q12H", 2}, {"AM", 1}, {"PM", 1}, {"HS", 1}};
+  for (const auto& code : codings(member(timing, "code"))) {
+    for (const auto& [name, doses] : kCodes) {
+      if (code.code == name) {
+        return doses;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+void readDosage(Resource& resource, const JsonValue* dosage) {
+  for (auto& route : codings(member(dosage, "route"))) {
+    resource.route.push_back(std::move(route));
+  }
+  if (resource.dose_value) {
+    return; // the first dosage with a dose decides
+  }
+  const JsonValue* quantity = member(dosage, "doseQuantity");
+  for (const JsonValue* dose_and_rate : items(member(dosage, "doseAndRate"))) {
+    if (const JsonValue* dose = member(dose_and_rate, "doseQuantity")) {
+      quantity = dose;
+      break;
+    }
+  }
+  if (auto value = numberAt(quantity, "value")) {
+    resource.dose_value = value;
+    resource.dose_unit = quantityUnit(quantity);
+    resource.doses_per_day = dosesPerDay(member(dosage, "timing"));
+  }
+}
+
 void readMedication(Resource& resource, const JsonValue& json) {
   resource.codes = codings(member(json, "medicationCodeableConcept"));
   resource.text = conceptText(member(json, "medicationCodeableConcept"));
   if (resource.text.empty()) {
     resource.text = stringAt(member(json, "medicationReference"), "display");
   }
-  for (const JsonValue* dosage : items(member(json, "dosageInstruction"))) {
-    for (auto& route : codings(member(dosage, "route"))) {
-      resource.route.push_back(std::move(route));
-    }
-  }
-  for (const JsonValue* dosage : items(member(json, "dosage"))) {
-    for (auto& route : codings(member(dosage, "route"))) {
-      resource.route.push_back(std::move(route));
+  for (const char* key : {"dosageInstruction", "dosage"}) {
+    for (const JsonValue* dosage : items(member(json, key))) {
+      readDosage(resource, dosage);
     }
   }
 }
@@ -123,6 +175,10 @@ void readMedicationRequest(Resource& resource, const JsonValue& json) {
   setPoint(resource, temporalAt(&json, "authoredOn"));
   // A validity period, dosage bounds or the supply dispensed say how long the therapy was meant to run.
   const JsonValue* dispense = member(json, "dispenseRequest");
+  if (auto quantity = numberAt(member(dispense, "quantity"), "value")) {
+    resource.dispense_value = quantity;
+    resource.dispense_unit = quantityUnit(member(dispense, "quantity"));
+  }
   const JsonValue* supply = member(dispense, "expectedSupplyDuration");
   const auto supply_value = numberAt(supply, "value");
   if (resource.start && supply_value && *supply_value > 0) {
@@ -281,7 +337,14 @@ std::optional<Resource> parseResource(const JsonValue& json) {
     resource.intent = stringAt(&json, "intent");
     setPoint(resource, temporalAt(&json, "authoredOn"));
   } else if (type == "Encounter") {
+    // What the encounter was: its types, service type and discharge disposition (e.g. to hospice).
     resource.codes = codings(member(json, "type"));
+    for (auto& code : codings(member(json, "serviceType"))) {
+      resource.codes.push_back(std::move(code));
+    }
+    for (auto& code : codings(member(member(json, "hospitalization"), "dischargeDisposition"))) {
+      resource.codes.push_back(std::move(code));
+    }
     if (auto encounter_class = coding(member(json, "class"))) {
       resource.categories.push_back(std::move(*encounter_class));
     }

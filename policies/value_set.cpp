@@ -11,6 +11,25 @@ void ValueSet::addCode(const fhir::Coding& coding) {
   codes_.insert(fhir::codingKey(coding));
 }
 
+std::optional<double> CodeProperties::number(std::string_view key) const {
+  const auto found = numbers.find(key);
+  return found == numbers.end() ? std::nullopt : std::optional<double>(found->second);
+}
+
+std::string CodeProperties::string(std::string_view key) const {
+  const auto found = strings.find(key);
+  return found == strings.end() ? std::string() : found->second;
+}
+
+void ValueSet::setProperties(const fhir::Coding& coding, CodeProperties properties) {
+  properties_[fhir::codingKey(coding)] = std::move(properties);
+}
+
+const CodeProperties* ValueSet::properties(const fhir::Coding& coding) const {
+  const auto found = properties_.find(fhir::codingKey(coding));
+  return found == properties_.end() ? nullptr : &found->second;
+}
+
 void ValueSet::addRange(const std::string& system, const std::string& from, const std::string& to) {
   const std::string canonical = fhir::canonicalSystem(system);
   ranges_.push_back({canonical, fhir::comparableCode(canonical, from), fhir::comparableCode(canonical, to)});
@@ -28,6 +47,7 @@ void ValueSet::addExcludedRange(const std::string& system, const std::string& fr
 
 void ValueSet::include(const ValueSet& other, bool with_ranges) {
   codes_.insert(other.codes_.begin(), other.codes_.end());
+  properties_.insert(other.properties_.begin(), other.properties_.end());
   if (with_ranges) {
     ranges_.insert(ranges_.end(), other.ranges_.begin(), other.ranges_.end());
     excluded_codes_.insert(other.excluded_codes_.begin(), other.excluded_codes_.end());
@@ -91,6 +111,26 @@ bool readEntry(const JsonValue& entry, bool& is_range, std::string& system, std:
   return !system.empty() && (!code.empty() || (!from.empty() && !to.empty()));
 }
 
+// The members of a code entry beyond system and code, when it has any.
+std::optional<CodeProperties> readProperties(const JsonValue& entry) {
+  CodeProperties properties;
+  for (const auto& item : entry.GetObject()) {
+    const std::string name(item.name.GetString(), item.name.GetStringLength());
+    if (name == "system" || name == "code") {
+      continue;
+    }
+    if (item.value.IsNumber()) {
+      properties.numbers[name] = item.value.GetDouble();
+    } else if (item.value.IsString()) {
+      properties.strings[name] = item.value.GetString();
+    }
+  }
+  if (properties.numbers.empty() && properties.strings.size() <= 1) {
+    return std::nullopt; // a display alone is not worth keeping
+  }
+  return properties;
+}
+
 } // namespace
 
 void ValueSetLibrary::loadFile(const std::string& file, const JsonValue& root,
@@ -138,7 +178,15 @@ void ValueSetLibrary::loadFile(const std::string& file, const JsonValue& root,
           is_range ? set.addExcludedRange(system, from, to)
                    : set.addExcludedCode({fhir::canonicalSystem(system), code, {}});
         } else {
-          is_range ? set.addRange(system, from, to) : set.addCode({fhir::canonicalSystem(system), code, {}});
+          if (is_range) {
+            set.addRange(system, from, to);
+          } else {
+            const fhir::Coding coding{fhir::canonicalSystem(system), code, {}};
+            set.addCode(coding);
+            if (auto properties = readProperties(entry)) {
+              set.setProperties(coding, std::move(*properties));
+            }
+          }
         }
         ++index;
       }

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <map>
+#include <optional>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -12,6 +14,16 @@
 
 namespace pumpcds::policy {
 
+/// Extra facts a value set keeps about a code, from the other members of its entry (numbers and
+/// strings), e.g. a drug's ingredient_code and strength_value, or a fee table's price.
+struct CodeProperties {
+  std::map<std::string, double, std::less<>> numbers;
+  std::map<std::string, std::string, std::less<>> strings;
+
+  [[nodiscard]] std::optional<double> number(std::string_view key) const;
+  [[nodiscard]] std::string string(std::string_view key) const;
+};
+
 /// One value set. Membership follows codesets/README.md: an explicit code, or a code inside a range
 /// (ICD-10-CM category ranges cover every descendant: C00..C96 holds C50.912), minus the exclusions.
 class ValueSet {
@@ -21,6 +33,11 @@ public:
       : id_(std::move(id)), description_(std::move(description)), source_(std::move(source)) {}
 
   void addCode(const fhir::Coding& coding);
+  void setProperties(const fhir::Coding& coding, CodeProperties properties);
+  /// The properties recorded with an explicit code of the set, or nullptr.
+  [[nodiscard]] const CodeProperties* properties(const fhir::Coding& coding) const;
+  /// Every explicit code with its properties, keyed "system|code".
+  [[nodiscard]] const std::unordered_map<std::string, CodeProperties>& allProperties() const { return properties_; }
   void addRange(const std::string& system, const std::string& from, const std::string& to);
   void addExcludedCode(const fhir::Coding& coding);
   void addExcludedRange(const std::string& system, const std::string& from, const std::string& to);
@@ -49,6 +66,7 @@ private:
   std::string description_;
   std::string source_;
   std::unordered_set<std::string> codes_;
+  std::unordered_map<std::string, CodeProperties> properties_;
   std::vector<Range> ranges_;
   std::unordered_set<std::string> excluded_codes_;
   std::vector<Range> excluded_ranges_;
