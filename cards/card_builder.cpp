@@ -18,15 +18,18 @@ struct CardContent {
   const char* indicator;
 };
 
+const policy::Policy* sourcePolicy(const policy::OrderDetermination& order) {
+  return order.policy != nullptr ? order.policy : order.prior_auth_policy;
+}
+
 void writeSource(Writer& out, const policy::OrderDetermination& order) {
   out.Key("source");
   out.StartObject();
   out.Key("label");
-  if (order.policy != nullptr) {
-    out.String(order.policy->publisher + ": " + order.policy->title + ", effective " +
-               order.policy->effective_start.toString());
+  if (const policy::Policy* policy = sourcePolicy(order)) {
+    out.String(policy->publisher + ": " + policy->title + ", effective " + policy->effective_start.toString());
     out.Key("url");
-    out.String(order.policy->url);
+    out.String(policy->url);
   } else {
     out.String("pumpcds coverage requirements");
   }
@@ -54,14 +57,14 @@ void writeCard(Writer& out, const policy::OrderDetermination& order, const CardC
   out.Key("detail");
   out.String(content.detail);
   writeSource(out, order);
-  if (order.policy != nullptr && !order.policy->url.empty()) {
+  if (const policy::Policy* policy = sourcePolicy(order)) {
     out.Key("links");
     out.StartArray();
     out.StartObject();
     out.Key("label");
-    out.String("Read " + order.policy->citation);
+    out.String("Read " + policy->citation);
     out.Key("url");
-    out.String(order.policy->url);
+    out.String(policy->url);
     out.Key("type");
     out.String("absolute");
     out.EndObject();
@@ -103,7 +106,7 @@ std::string renderCdsResponse(const policy::Determination& determination, UuidSo
   out.Key("cards");
   out.StartArray();
   for (const auto& order : determination.orders) {
-    if (order.policy == nullptr) {
+    if (sourcePolicy(order) == nullptr) {
       writeCard(out, order, {noPolicySummary(order), noPolicyDetail(order), "info"}, uuids);
       continue;
     }

@@ -1,5 +1,6 @@
 #include "cards/card_text.h"
 
+#include <cstdio>
 #include <vector>
 
 namespace pumpcds::cards {
@@ -16,10 +17,14 @@ bool isContinuationByte(unsigned char c) {
   return (c & 0xC0) == 0x80;
 }
 
+// The requirements (not prior-authorization rules) with a status.
 std::vector<const CriterionResult*> withStatus(const OrderDetermination& order, CriterionStatus status,
                                                bool contraindications_only = false) {
   std::vector<const CriterionResult*> out;
   for (const auto& result : order.criteria) {
+    if (result.criterion->role != policy::CriterionRole::Requirement) {
+      continue;
+    }
     if (result.status == status && (!contraindications_only || result.criterion->contraindication)) {
       out.push_back(&result);
     }
@@ -121,12 +126,36 @@ std::string orderLabel(const OrderDetermination& order) {
   return kind + " " + order.order.code.code;
 }
 
-std::string citation(const OrderDetermination& order, const CriterionResult& result) {
-  return order.policy->citation + " " + result.criterion->label;
+std::string citation(const OrderDetermination& /*order*/, const CriterionResult& result) {
+  return result.criterion->citation;
+}
+
+std::string priorAuthLine(const OrderDetermination& order) {
+  if (order.prior_auth_policy == nullptr) {
+    return {};
+  }
+  return "**Prior authorization: " + std::string(policy::toString(order.prior_auth)) + "**: " +
+         order.prior_auth_reason + ".\n\n";
 }
 
 std::string documentationSummary(const OrderDetermination& order) {
   const std::string head = orderLabel(order);
+  if (order.policy == nullptr) {
+    // Only a prior-authorization policy applies.
+    const std::string& who = order.prior_auth_policy->citation;
+    switch (order.prior_auth) {
+    case policy::PriorAuth::Exempt:
+      return fitCharacters(head + ": exempt from prior authorization (" + who + ")", kSummaryLimit);
+    case policy::PriorAuth::NotRequired:
+      return fitCharacters(head + ": no prior authorization needed (" + who + ")", kSummaryLimit);
+    case policy::PriorAuth::Required:
+      return fitCharacters(head + ": prior authorization required (" + who + "); medical criteria not checked",
+                           kSummaryLimit);
+    case policy::PriorAuth::Unknown:
+      return fitCharacters(head + ": prior authorization likely required (" + who + "); exemptions unchecked",
+                           kSummaryLimit);
+    }
+  }
   const std::string& cite = order.policy->citation;
   const auto unmet = withStatus(order, CriterionStatus::Unmet);
   const auto missing = withStatus(order, CriterionStatus::Missing);
@@ -145,9 +174,13 @@ std::string documentationSummary(const OrderDetermination& order) {
 }
 
 std::string documentationDetail(const OrderDetermination& order) {
-  const policy::Policy& policy = *order.policy;
+  const policy::Policy& policy = order.policy != nullptr ? *order.policy : *order.prior_auth_policy;
   std::string out = "**" + policy.publisher + " " + policy.citation + "** (" + pathText(order) + ", as of " +
                     order.as_of.toString() + ")\n\n";
+  out += priorAuthLine(order);
+  if (order.policy == nullptr && !order.no_policy_reason.empty()) {
+    out += "Medical necessity: " + order.no_policy_reason + ", so its documentation could not be checked.\n\n";
+  }
   const auto unmet = withStatus(order, CriterionStatus::Unmet);
   const auto missing = withStatus(order, CriterionStatus::Missing);
   const auto met = withStatus(order, CriterionStatus::Met);
@@ -170,6 +203,21 @@ std::string documentationDetail(const OrderDetermination& order) {
     for (const auto* result : met) {
       appendItem(out, order, *result, false);
     }
+    out += "\n";
+  }
+  bool heading = false;
+  for (const auto& result : order.criteria) {
+    if (result.criterion->role != policy::CriterionRole::PriorAuth) {
+      continue;
+    }
+    if (!heading) {
+      out += "**Prior-authorization rules** (met: applies to this order)\n\n";
+      heading = true;
+    }
+    out += "- **" + citation(order, result) + "** " + std::string(policy::toString(result.status)) + ": " +
+           result.criterion->text + (result.note.empty() ? std::string() : " _(" + result.note + ")_") + "\n";
+  }
+  if (heading) {
     out += "\n";
   }
   for (const auto& issue : order.record_issues) {
@@ -204,11 +252,61 @@ std::string noPolicySummary(const OrderDetermination& order) {
 
 std::string noPolicyDetail(const OrderDetermination& order) {
   std::string out = "No payer policy in force on " + order.as_of.toString() +
-                    " matched this patient's coverage, so the documentation needed for prior authorization "
-                    "could not be checked. Coverage data seen:\n\n";
+                    " matched this patient's coverage for this order (" + order.no_policy_reason +
+                    "), so the documentation needed for prior authorization could not be checked. Coverage data "
+                    "seen:\n\n";
   for (const auto& line : order.coverage_seen) {
     out += "- " + line + "\n";
   }
+  return out;
+}
+
+} // namespace pumpcds::cards
+
+namespace pumpcds::cards {
+
+namespace {
+std::string money(double amount) {
+  char text[32];
+  std::snprintf(text, sizeof text, "$%.2f", amount);
+  return text;
+}
+std::string quantity(double amount) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", amount);
+  return text;
+}
+} // namespace
+
+std::string feeSummary(const OrderDetermination& order) {
+  const auto& fees = *order.fee_estimate;
+  if (fees.lines.empty()) {
+    return fitCharacters(orderLabel(order) + ": refill drug could not be priced from the " + order.policy->citation +
+                             " fee table",
+                         kSummaryLimit);
+  }
+  return fitCharacters(orderLabel(order) + ": estimated allowable " + money(fees.total) + " (" + order.policy->citation +
+                           " fee table)",
+                       kSummaryLimit);
+}
+
+std::string feeDetail(const OrderDetermination& order) {
+  const auto& fees = *order.fee_estimate;
+  std::string out = "Estimated allowable for the drugs of this refill if compounded, from the " +
+                    order.policy->publisher + " " + order.policy->citation + " fee table (amount x unit price, "
+                    "plus the compounding fee once per refill):\n\n";
+  for (const auto& line : fees.lines) {
+    out += "- " + line.drug + ": " + quantity(line.amount) + " " + line.unit + " x " + money(line.unit_price) + " per " +
+           line.unit + " = " + money(line.subtotal) + " (" + line.order + ")\n";
+  }
+  if (!fees.lines.empty()) {
+    out += "- Compounding fee: " + money(fees.compounding_fee) + "\n\n**Total: " + money(fees.total) + "**\n";
+  }
+  for (const auto& reason : fees.unpriced) {
+    out += "\n_Not priced: " + reason + "._";
+  }
+  out += "\n\nAn estimate, not a payment determination: drugs given in a hospital outpatient department under OPPS "
+         "are not paid separately.";
   return out;
 }
 

@@ -29,6 +29,10 @@ std::string documentationDetail(const policy::OrderDetermination& order);
 std::string contraindicationSummary(const policy::OrderDetermination& order);
 std::string contraindicationDetail(const policy::OrderDetermination& order);
 
+/// The refill fee estimate's info card.
+std::string feeSummary(const policy::OrderDetermination& order);
+std::string feeDetail(const policy::OrderDetermination& order);
+
 std::string noPolicySummary(const policy::OrderDetermination& order);
 std::string noPolicyDetail(const policy::OrderDetermination& order);
 

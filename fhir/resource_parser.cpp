@@ -173,6 +173,9 @@ void readMedicationRequest(Resource& resource, const JsonValue& json) {
   readMedication(resource, json);
   resource.intent = stringAt(&json, "intent");
   setPoint(resource, temporalAt(&json, "authoredOn"));
+  if (resource.status == "active" || resource.status == "on-hold") {
+    resource.end.reset(); // an active prescription holds until it is stopped
+  }
   // A validity period, dosage bounds or the supply dispensed say how long the therapy was meant to run.
   const JsonValue* dispense = member(json, "dispenseRequest");
   if (auto quantity = numberAt(member(dispense, "quantity"), "value")) {

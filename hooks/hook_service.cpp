@@ -5,7 +5,7 @@
 #include "cards/card_builder.h"
 #include "hooks/cds_request.h"
 #include "hooks/service_catalog.h"
-#include "policies/evaluator.h"
+#include "policies/order_decision.h"
 
 namespace pumpcds::hooks {
 
@@ -25,7 +25,7 @@ std::vector<policy::PumpOrder> pumpOrders(const CdsRequest& request, const polic
       continue;
     }
     if (auto match = catalog.classify(draft)) {
-      policy::PumpOrder order{reference, match->code, match->kind, std::nullopt};
+      policy::PumpOrder order{reference, match->code, match->kind, std::nullopt, draft.type, draft.codes};
       if (draft.authored) {
         order.authored = fhir::Date::fromDays(*draft.authored / fhir::kSecondsPerDay);
       }
@@ -67,18 +67,7 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
   for (const auto& order : orders) {
     const fhir::Date as_of = now_ ? *now_ : order.authored.value_or(fhir::Date::today());
     const policy::EvaluationInput input{request.record, request.draft_orders, as_of};
-    const policy::RoutingResult route = library_->route(request.record, as_of);
-    policy::OrderDetermination determination;
-    if (route.policy != nullptr && route.policy->handles(order.kind)) {
-      determination = policy::evaluateOrder(*route.policy, order, input);
-    } else {
-      determination.order = order;
-      determination.as_of = as_of;
-      determination.decision = policy::Decision::NoPolicy;
-      determination.origin = policy::Origin::Unknown; // the malignant value sets belong to a policy
-      determination.record_issues = request.record.issues();
-    }
-    determination.coverage_seen = route.coverage_seen;
+    policy::OrderDetermination determination = policy::decideOrder(*library_, order, input);
     outcome.determination.orders.push_back(std::move(determination));
   }
   outcome.response_json = cards::renderCdsResponse(outcome.determination, *uuids_);

@@ -48,6 +48,9 @@ Decision decide(const std::vector<CriterionResult>& criteria) {
   bool unmet = false;
   bool missing = false;
   for (const auto& result : criteria) {
+    if (result.criterion->role != CriterionRole::Requirement) {
+      continue; // prior-authorization rules say whether PA is needed, not whether the record is complete
+    }
     if (result.status == CriterionStatus::Unmet && result.criterion->contraindication) {
       return Decision::Contraindicated;
     }

@@ -33,6 +33,25 @@ struct PumpOrder {
   fhir::Coding code;     ///< the code that made it a pump order
   OrderKind kind = OrderKind::Trial;
   std::optional<fhir::Date> authored;
+  std::string resource_type; ///< ServiceRequest or DeviceRequest
+  std::vector<fhir::Coding> codes; ///< every code of the order
+};
+
+/// One drug line of a fee estimate.
+struct FeeLine {
+  std::string drug;
+  double amount = 0;
+  std::string unit; ///< the fee table's unit
+  double unit_price = 0;
+  double subtotal = 0;
+  std::string order; ///< the MedicationRequest it comes from
+};
+
+struct FeeEstimate {
+  std::vector<FeeLine> lines;
+  double compounding_fee = 0;
+  double total = 0;
+  std::vector<std::string> unpriced; ///< drug orders that could not be priced, and why
 };
 
 struct OrderDetermination {
@@ -40,8 +59,12 @@ struct OrderDetermination {
   fhir::Date as_of;
   Origin origin = Origin::Unknown;
   std::vector<std::string> origin_evidence;
-  const Policy* policy = nullptr; ///< nullptr: no policy in force for the coverage
+  const Policy* policy = nullptr; ///< the medical policy; nullptr: none in force for the coverage
+  const Policy* prior_auth_policy = nullptr; ///< the policy that decided prior_auth, if any
   PriorAuth prior_auth = PriorAuth::Unknown;
+  std::string prior_auth_reason; ///< why, with the citation
+  std::optional<FeeEstimate> fee_estimate;
+  std::string no_policy_reason; ///< why no medical policy was applied
   Decision decision = Decision::NoPolicy;
   std::vector<CriterionResult> criteria;
   std::vector<std::string> coverage_seen; ///< what coverage data was seen, for a no-policy answer

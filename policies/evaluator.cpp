@@ -9,7 +9,7 @@ namespace pumpcds::policy {
 
 Origin determineOrigin(const Policy& policy, const EvaluationInput& input,
                        std::vector<std::string>& evidence) {
-  const RuleContext context{input.record, input.draft_orders, input.as_of, {}};
+  const RuleContext context{input.record, input.draft_orders, input.as_of, {}, nullptr};
   for (const fhir::Resource* condition : findCoded(context, {"Condition"}, policy.malignant_sets)) {
     evidence.push_back(condition->reference());
   }
@@ -17,6 +17,22 @@ Origin determineOrigin(const Policy& policy, const EvaluationInput& input,
     return Origin::Malignant;
   }
   return input.record.wasRead("Condition") ? Origin::NonMalignant : Origin::Unknown;
+}
+
+CriterionStatus statusOf(Truth truth, CriterionRole role) {
+  switch (truth) {
+  case Truth::True:
+    return CriterionStatus::Met;
+  case Truth::False:
+    return CriterionStatus::Unmet;
+  case Truth::Absent:
+    // Looked for in data that was read and not there: missing documentation for a requirement, but
+    // for a prior-authorization rule (an exemption) the record shows it does not apply.
+    return role == CriterionRole::PriorAuth ? CriterionStatus::Unmet : CriterionStatus::Missing;
+  case Truth::Unknown:
+    return CriterionStatus::Missing;
+  }
+  return CriterionStatus::Missing;
 }
 
 OrderDetermination evaluateOrder(const Policy& policy, const PumpOrder& order, const EvaluationInput& input) {
@@ -30,22 +46,11 @@ OrderDetermination evaluateOrder(const Policy& policy, const PumpOrder& order, c
     if (!criterion.appliesTo(order.kind, result.origin)) {
       continue;
     }
-    const RuleContext context{input.record, input.draft_orders, input.as_of, criterion.id};
+    const RuleContext context{input.record, input.draft_orders, input.as_of, criterion.id, &order};
     Outcome outcome = evaluateRule(criterion.rule, context);
     CriterionResult criterion_result;
     criterion_result.criterion = &criterion;
-    switch (outcome.truth) {
-    case Truth::True:
-      criterion_result.status = CriterionStatus::Met;
-      break;
-    case Truth::False:
-      criterion_result.status = CriterionStatus::Unmet;
-      break;
-    case Truth::Absent:
-    case Truth::Unknown:
-      criterion_result.status = CriterionStatus::Missing;
-      break;
-    }
+    criterion_result.status = statusOf(outcome.truth, criterion.role);
     for (auto& reference : outcome.evidence) {
       if (std::find(criterion_result.evidence.begin(), criterion_result.evidence.end(), reference) ==
           criterion_result.evidence.end()) {

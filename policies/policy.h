@@ -33,6 +33,15 @@ enum class RuleKind {
   Documented,           ///< an attestation (QuestionnaireResponse linkId = criterion id) or typed document
   OrderedDrug,          ///< a drug order in the same request is in the value sets (and route sets)
   AllergyToOrderedDrug, ///< an active allergy to the drug ordered in the same request
+  OrderIs,              ///< the pump order itself is of the given kinds, resource types or codes
+  OpioidWeaning,        ///< systemic opioids fell by at least P% (MME/day) from the window's peak
+};
+
+/// How a criterion's outcome reads and whether it counts towards the decision.
+enum class CriterionRole {
+  Requirement, ///< documentation the policy requires: absence is `missing`; counts towards the decision
+  PriorAuth,   ///< a rule of a prior-authorization policy (an exemption, a kind of order): `met` when it
+               ///< applies, `unmet` when the data read shows it does not; never counts towards the decision
 };
 
 /// A drug-test class that is expected to be positive when the patient is prescribed its drugs.
@@ -64,21 +73,42 @@ struct Rule {
   int baseline_days = 30;         ///< PainReduction: how far before the trial a baseline may be
   int followup_days = 3;          ///< PainReduction: how long after the trial scores count
   int max_gap_days = 31;          ///< TherapyDuration: sessions closer than this join into one span
+  std::vector<OrderKind> order_kinds;  ///< OrderIs
+  const ValueSet* strengths = nullptr; ///< OpioidWeaning: product -> ingredient_code, strength_value/unit
+  const ValueSet* factors = nullptr;   ///< OpioidWeaning: ingredient -> mme_factor_cdc2022
   std::string looks_for;          ///< plain words for notes ("a negative drug test")
 };
 
 struct Criterion {
   std::string label;      ///< as printed in the source, e.g. "IV.D.2"
   std::string id;         ///< "<policy id>/<label>"
+  std::string citation;   ///< how a card cites it: "<policy citation> <label>", e.g. "MM-1369 IV.D.2"
   std::string short_name; ///< a few words for the card summary
   std::string text;       ///< the criterion in plain clinical language
   std::string document;   ///< what document would satisfy it
   std::vector<OrderKind> kinds;
   std::vector<Origin> origins;
   bool contraindication = false;
+  CriterionRole role = CriterionRole::Requirement;
   Rule rule;
 
   [[nodiscard]] bool appliesTo(OrderKind kind, Origin origin) const;
+};
+
+/// How a prior-authorization policy decides `priorAuth` from its criteria (labels).
+struct PriorAuthSpec {
+  std::string required_when;                  ///< met: this order is of a kind that needs PA
+  std::vector<std::string> exemptions;        ///< any met: exempt
+  std::vector<std::string> not_required_when; ///< any met: no PA for this order
+};
+
+/// A fee table for an information card, e.g. Medicare's compounded-drug allowables.
+struct FeeSchedule {
+  const ValueSet* drugs = nullptr; ///< drug ingredient codes with price_per_unit and unit ("mg" / "mcg")
+  double compounding_fee = 0;      ///< added once per refill
+  std::vector<OrderKind> kinds;    ///< orders the estimate is given for
+  std::vector<const ValueSet*> drug_sets; ///< which draft MedicationRequests are the pump drugs
+  std::vector<const ValueSet*> route_sets;
 };
 
 struct Policy {
@@ -93,6 +123,8 @@ struct Policy {
   std::vector<OrderKind> kinds;            ///< order kinds the document decides
   std::vector<const ValueSet*> malignant_sets;
   std::vector<Criterion> criteria;
+  std::optional<PriorAuthSpec> prior_auth; ///< set for prior-authorization policies
+  std::optional<FeeSchedule> fees;
   std::string file;
 
   /// Effective periods are inclusive at both ends.

@@ -1,5 +1,6 @@
 #include "policies/policy_loader.h"
 
+#include <algorithm>
 #include <set>
 
 #include "policies/file_reader.h"
@@ -129,25 +130,57 @@ public:
         rule.route_sets = in_.valueSets(body, "routes", at, sets_, false);
         rule.looks_for = in_.requiredString(body, "looks_for", at);
       }
+    } else if (kind == "order_is") {
+      rule.kind = RuleKind::OrderIs;
+      if (in_.checkObject(&body, at, {"kinds", "types", "value_sets", "looks_for"})) {
+        readEnums(body, "kinds", at, parseOrderKind, rule.order_kinds);
+        rule.types = in_.stringList(body, "types", at, false);
+        rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, false);
+        if (rule.order_kinds.empty() && rule.types.empty() && rule.value_sets.empty()) {
+          in_.fail(at, "give kinds, types or value_sets");
+        }
+        rule.looks_for = in_.requiredString(body, "looks_for", at);
+      }
+    } else if (kind == "opioid_weaning") {
+      rule.kind = RuleKind::OpioidWeaning;
+      if (in_.checkObject(&body, at,
+                          {"value_sets", "strengths", "factors", "within_months", "min_percent", "looks_for"})) {
+        rule.types = {"MedicationRequest", "MedicationStatement"};
+        rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, true);
+        rule.strengths = in_.valueSet(body, "strengths", at, sets_);
+        rule.factors = in_.valueSet(body, "factors", at, sets_);
+        rule.within_months = in_.optionalInt(body, "within_months", at, 1, 120);
+        rule.min_percent = in_.optionalNumber(body, "min_percent", at).value_or(rule.min_percent);
+        rule.looks_for = in_.requiredString(body, "looks_for", at);
+      }
     } else {
       in_.fail(at, "unknown rule kind '" + kind + "'");
     }
     return rule;
   }
 
-  Criterion readCriterion(const JsonValue& json, const std::string& pointer, const std::string& policy_id) {
+  Criterion readCriterion(const JsonValue& json, const std::string& pointer, const std::string& policy_id,
+                          const std::string& citation) {
     Criterion criterion;
     if (!in_.checkObject(
             &json, pointer,
-            {"label", "short", "text", "document", "applies", "contraindication", "rule", "source_text"})) {
+            {"label", "short", "text", "document", "applies", "contraindication", "role", "rule",
+                          "source_text"})) {
       return criterion;
     }
     criterion.label = in_.requiredString(json, "label", pointer);
     criterion.id = policy_id + "/" + criterion.label;
+    criterion.citation = citation + " " + criterion.label;
     criterion.short_name = in_.requiredString(json, "short", pointer);
     criterion.text = in_.requiredString(json, "text", pointer);
     criterion.document = in_.requiredString(json, "document", pointer);
     criterion.contraindication = in_.optionalBool(json, "contraindication", pointer).value_or(false);
+    const std::string role = in_.optionalString(json, "role", pointer);
+    if (role == "prior-auth") {
+      criterion.role = CriterionRole::PriorAuth;
+    } else if (!role.empty() && role != "requirement") {
+      in_.fail(pointer + "/role", "unknown role '" + role + "', expected requirement or prior-auth");
+    }
     if (const JsonValue* applies = fhir::member(json, "applies")) {
       const std::string at = pointer + "/applies";
       if (in_.checkObject(applies, at, {"kinds", "origins"})) {
@@ -225,11 +258,45 @@ std::optional<Policy> loadPolicy(const std::string& file, const JsonValue& root,
     std::set<std::string> labels;
     for (rapidjson::SizeType i = 0; i < criteria->Size(); ++i) {
       const std::string pointer = "/criteria/" + std::to_string(i);
-      Criterion criterion = reader.readCriterion((*criteria)[i], pointer, policy.id);
+      Criterion criterion = reader.readCriterion((*criteria)[i], pointer, policy.id, policy.citation);
       if (!criterion.label.empty() && !labels.insert(criterion.label).second) {
         in.fail(pointer + "/label", "label '" + criterion.label + "' is used twice");
       }
       policy.criteria.push_back(std::move(criterion));
+    }
+  }
+  if (const JsonValue* prior_auth = fhir::member(root, "prior_auth")) {
+    if (in.checkObject(prior_auth, "/prior_auth", {"required_when", "exemptions", "not_required_when"})) {
+      PriorAuthSpec spec{in.requiredString(*prior_auth, "required_when", "/prior_auth"),
+                         in.stringList(*prior_auth, "exemptions", "/prior_auth", false),
+                         in.stringList(*prior_auth, "not_required_when", "/prior_auth", false)};
+      std::vector<std::pair<std::string, std::string>> named = {{"/prior_auth/required_when", spec.required_when}};
+      for (const auto& label : spec.exemptions) {
+        named.emplace_back("/prior_auth/exemptions", label);
+      }
+      for (const auto& label : spec.not_required_when) {
+        named.emplace_back("/prior_auth/not_required_when", label);
+      }
+      for (const auto& [where, label] : named) {
+        const bool known = std::any_of(policy.criteria.begin(), policy.criteria.end(), [&](const Criterion& c) {
+          return c.label == label && c.role == CriterionRole::PriorAuth;
+        });
+        if (!label.empty() && !known) {
+          in.fail(where, "'" + label + "' is not a criterion of this policy with role prior-auth");
+        }
+      }
+      policy.prior_auth = std::move(spec);
+    }
+  }
+  if (const JsonValue* fees = fhir::member(root, "fees")) {
+    if (in.checkObject(fees, "/fees", {"value_set", "compounding_fee", "kinds", "drug_value_sets", "routes"})) {
+      FeeSchedule schedule;
+      schedule.drugs = in.valueSet(*fees, "value_set", "/fees", value_sets);
+      schedule.compounding_fee = in.optionalNumber(*fees, "compounding_fee", "/fees").value_or(0);
+      reader.readEnums(*fees, "kinds", "/fees", parseOrderKind, schedule.kinds);
+      schedule.drug_sets = in.valueSets(*fees, "drug_value_sets", "/fees", value_sets, true);
+      schedule.route_sets = in.valueSets(*fees, "routes", "/fees", value_sets, false);
+      policy.fees = std::move(schedule);
     }
   }
   if (errors.size() != errors_before) {

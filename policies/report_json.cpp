@@ -17,6 +17,36 @@ void writeStrings(Writer& out, const char* key, const std::vector<std::string>& 
   out.EndArray();
 }
 
+void writeFees(Writer& out, const FeeEstimate& fees) {
+  out.Key("feeEstimate");
+  out.StartObject();
+  out.Key("lines");
+  out.StartArray();
+  for (const auto& line : fees.lines) {
+    out.StartObject();
+    out.Key("drug");
+    out.String(line.drug);
+    out.Key("amount");
+    out.Double(line.amount);
+    out.Key("unit");
+    out.String(line.unit);
+    out.Key("unitPrice");
+    out.Double(line.unit_price);
+    out.Key("subtotal");
+    out.Double(line.subtotal);
+    out.Key("order");
+    out.String(line.order);
+    out.EndObject();
+  }
+  out.EndArray();
+  out.Key("compoundingFee");
+  out.Double(fees.compounding_fee);
+  out.Key("total");
+  out.Double(fees.total);
+  writeStrings(out, "unpriced", fees.unpriced);
+  out.EndObject();
+}
+
 void writeOrder(Writer& out, const OrderDetermination& order) {
   out.StartObject();
   out.Key("order");
@@ -28,20 +58,32 @@ void writeOrder(Writer& out, const OrderDetermination& order) {
   out.Key("origin");
   out.String(std::string(toString(order.origin)));
   writeStrings(out, "originEvidence", order.origin_evidence);
+  // The policy that decided the order: the medical policy, else the prior-authorization one.
+  const Policy* policy = order.policy != nullptr ? order.policy : order.prior_auth_policy;
   out.Key("policy");
-  if (order.policy != nullptr) {
-    out.String(order.policy->id);
+  if (policy != nullptr) {
+    out.String(policy->id);
+    out.Key("policyTitle");
+    out.String(policy->title);
+    out.Key("policyVersion");
+    out.String(policy->version);
   } else {
     out.Null();
   }
-  if (order.policy != nullptr) {
-    out.Key("policyTitle");
-    out.String(order.policy->title);
-    out.Key("policyVersion");
-    out.String(order.policy->version);
-  }
   out.Key("priorAuth");
   out.String(std::string(toString(order.prior_auth)));
+  if (order.prior_auth_policy != nullptr) {
+    out.Key("priorAuthPolicy");
+    out.String(order.prior_auth_policy->id);
+  }
+  if (!order.prior_auth_reason.empty()) {
+    out.Key("priorAuthReason");
+    out.String(order.prior_auth_reason);
+  }
+  if (!order.no_policy_reason.empty()) {
+    out.Key("noPolicyReason");
+    out.String(order.no_policy_reason);
+  }
   out.Key("decision");
   out.String(std::string(toString(order.decision)));
   out.Key("asOf");
@@ -66,6 +108,9 @@ void writeOrder(Writer& out, const OrderDetermination& order) {
     out.EndObject();
   }
   out.EndArray();
+  if (order.fee_estimate) {
+    writeFees(out, *order.fee_estimate);
+  }
   if (order.policy == nullptr) {
     writeStrings(out, "coverageSeen", order.coverage_seen);
   }

@@ -37,6 +37,29 @@ std::vector<std::string> payorIdentifiers(const fhir::Resource& coverage, const 
   return identifiers;
 }
 
+// "system|code" (a trailing * matches a prefix of the code), or a word of the type's text or displays.
+bool typeMatches(const std::string& wanted, const fhir::Resource& coverage) {
+  const auto bar = wanted.find('|');
+  if (bar != std::string::npos) {
+    const std::string system = fhir::canonicalSystem(wanted.substr(0, bar));
+    std::string code = wanted.substr(bar + 1);
+    const bool prefix = !code.empty() && code.back() == '*';
+    if (prefix) {
+      code.pop_back();
+    }
+    return std::any_of(coverage.codes.begin(), coverage.codes.end(), [&](const fhir::Coding& coding) {
+      return coding.system == system && (prefix ? coding.code.rfind(code, 0) == 0 : coding.code == code);
+    });
+  }
+  const std::string word = lower(wanted);
+  if (lower(coverage.text).find(word) != std::string::npos) {
+    return true;
+  }
+  return std::any_of(coverage.codes.begin(), coverage.codes.end(), [&](const fhir::Coding& coding) {
+    return lower(coding.display).find(word) != std::string::npos || lower(coding.code) == word;
+  });
+}
+
 std::vector<std::string> patientStates(const fhir::PatientRecord& record) {
   std::vector<std::string> states;
   for (const auto& patient : record.ofType("Patient")) {
@@ -63,14 +86,25 @@ void RoutingTable::load(const std::string& file, const fhir::JsonValue& root,
   for (rapidjson::SizeType i = 0; i < routes->Size(); ++i) {
     const std::string at = "/routes/" + std::to_string(i);
     const fhir::JsonValue& item = (*routes)[i];
-    if (!in.checkObject(&item, at, {"policy", "payor_names", "payor_identifiers", "states", "note"})) {
+    if (!in.checkObject(&item, at,
+                        {"policy", "role", "payor_names", "payor_identifiers", "coverage_types", "states", "note"})) {
       continue;
     }
-    Route route{in.requiredString(item, "policy", at), in.stringList(item, "payor_names", at, false),
-                in.stringList(item, "payor_identifiers", at, false), in.stringList(item, "states", at, false),
-                in.optionalString(item, "note", at)};
-    if (route.payor_names.empty() && route.payor_identifiers.empty()) {
-      in.fail(at, "a route needs payor_names or payor_identifiers");
+    Route route;
+    route.policy_id = in.requiredString(item, "policy", at);
+    const std::string role = in.optionalString(item, "role", at);
+    if (role == "prior-auth") {
+      route.role = RouteRole::PriorAuth;
+    } else if (!role.empty() && role != "medical") {
+      in.fail(at + "/role", "unknown role '" + role + "', expected medical or prior-auth");
+    }
+    route.payor_names = in.stringList(item, "payor_names", at, false);
+    route.payor_identifiers = in.stringList(item, "payor_identifiers", at, false);
+    route.coverage_types = in.stringList(item, "coverage_types", at, false);
+    route.states = in.stringList(item, "states", at, false);
+    route.note = in.optionalString(item, "note", at);
+    if (route.payor_names.empty() && route.payor_identifiers.empty() && route.coverage_types.empty()) {
+      in.fail(at, "a route needs payor_names, payor_identifiers or coverage_types");
     }
     routes_.push_back(std::move(route));
   }
@@ -87,6 +121,9 @@ bool RoutingTable::matches(const Route& route, const fhir::Resource& coverage,
   for (const auto& identifier : payorIdentifiers(coverage, record)) {
     payor_ok = payor_ok || std::find(route.payor_identifiers.begin(), route.payor_identifiers.end(),
                                      identifier) != route.payor_identifiers.end();
+  }
+  for (const auto& wanted : route.coverage_types) {
+    payor_ok = payor_ok || typeMatches(wanted, coverage);
   }
   if (!payor_ok) {
     return false;
@@ -130,6 +167,10 @@ std::vector<std::string> RoutingTable::describeCoverage(const fhir::PatientRecor
       payors += (payors.empty() ? "" : ", ") + name;
     }
     line += payors.empty() ? "not named" : payors;
+    const std::string type = coverage.text.empty() ? fhir::describe(coverage.codes) : coverage.text;
+    if (!coverage.codes.empty() || !coverage.text.empty()) {
+      line += ", type " + type;
+    }
     for (const auto& plan : coverage.plan_classes) {
       line += ", " + (plan.system.empty() ? std::string("class") : plan.system) + " " +
               (plan.display.empty() ? plan.code : plan.display);

@@ -105,6 +105,10 @@ Outcome evaluateRule(const Rule& rule, const RuleContext& context) {
     return evaluateOrderedDrug(rule, context);
   case RuleKind::AllergyToOrderedDrug:
     return evaluateAllergyToOrderedDrug(rule, context);
+  case RuleKind::OrderIs:
+    return evaluateOrderIs(rule, context);
+  case RuleKind::OpioidWeaning:
+    return evaluateOpioidWeaning(rule, context);
   }
   return {Truth::Unknown, {}, "unsupported rule"};
 }

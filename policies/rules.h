@@ -21,11 +21,14 @@ struct Outcome {
   std::string note;
 };
 
+struct PumpOrder;
+
 struct RuleContext {
   const fhir::PatientRecord& record;
   const std::vector<fhir::Resource>& draft_orders;
   fhir::Date as_of;
   std::string criterion_id;
+  const PumpOrder* order = nullptr; ///< the order being decided
 };
 
 Outcome evaluateRule(const Rule& rule, const RuleContext& context);
@@ -39,5 +42,7 @@ Outcome evaluatePainReduction(const Rule& rule, const RuleContext& context);
 Outcome evaluateDocumented(const Rule& rule, const RuleContext& context);
 Outcome evaluateOrderedDrug(const Rule& rule, const RuleContext& context);
 Outcome evaluateAllergyToOrderedDrug(const Rule& rule, const RuleContext& context);
+Outcome evaluateOrderIs(const Rule& rule, const RuleContext& context);
+Outcome evaluateOpioidWeaning(const Rule& rule, const RuleContext& context);
 
 } // namespace pumpcds::policy

@@ -1,0 +1,85 @@
+#include "policies/fee_estimate.h"
+
+#include <cctype>
+#include <cmath>
+
+#include "policies/rule_support.h"
+
+namespace pumpcds::policy {
+namespace {
+
+std::string lower(std::string text) {
+  for (auto& c : text) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return text;
+}
+
+// Micrograms per unit of a mass unit; 0 for anything else.
+double microgramsPer(const std::string& unit) {
+  const std::string u = lower(unit);
+  return u == "mg" ? 1000.0 : (u == "ug" || u == "mcg") ? 1.0 : u == "g" ? 1e6 : 0.0;
+}
+
+const CodeProperties* findFee(const FeeSchedule& schedule, const fhir::Resource& order) {
+  for (const auto& coding : order.codes) {
+    if (const CodeProperties* fee = schedule.drugs->properties(coding)) {
+      return fee;
+    }
+  }
+  const std::string text = lower(order.text + " " + fhir::describe(order.codes));
+  for (const auto& [key, fee] : schedule.drugs->allProperties()) {
+    const std::string name = lower(fee.string("display"));
+    if (!name.empty() && text.find(name) != std::string::npos) {
+      return &fee;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace
+
+FeeEstimate estimateFees(const FeeSchedule& schedule, const std::vector<fhir::Resource>& draft_orders) {
+  FeeEstimate estimate;
+  for (const auto& order : draft_orders) {
+    if (order.type != "MedicationRequest" ||
+        !(inAny(schedule.drug_sets, order.codes) || inAny(schedule.route_sets, order.route))) {
+      continue;
+    }
+    const std::string label = (order.text.empty() ? fhir::describe(order.codes) : order.text) + " (" +
+                              order.reference() + ")";
+    const CodeProperties* fee = findFee(schedule, order);
+    if (fee == nullptr) {
+      estimate.unpriced.push_back(label + ": not in the fee table");
+      continue;
+    }
+    const auto price = fee->number("price_per_unit");
+    const double table_unit = microgramsPer(fee->string("unit"));
+    double micrograms = 0;
+    if (order.dispense_value && microgramsPer(order.dispense_unit) > 0) {
+      micrograms = *order.dispense_value * microgramsPer(order.dispense_unit);
+    } else if (order.dose_value && microgramsPer(order.dose_unit) > 0) {
+      micrograms = *order.dose_value * microgramsPer(order.dose_unit);
+    }
+    if (!price || table_unit <= 0 || micrograms <= 0) {
+      estimate.unpriced.push_back(label + ": no amount in mg or mcg on the order");
+      continue;
+    }
+    FeeLine line;
+    line.drug = fee->string("display");
+    line.amount = micrograms / table_unit;
+    line.unit = fee->string("unit");
+    line.unit_price = *price;
+    line.subtotal = std::round(line.amount * line.unit_price * 100.0) / 100.0;
+    line.order = order.reference();
+    estimate.total += line.subtotal;
+    estimate.lines.push_back(std::move(line));
+  }
+  if (!estimate.lines.empty()) {
+    estimate.compounding_fee = schedule.compounding_fee;
+    estimate.total += schedule.compounding_fee;
+  }
+  return estimate;
+}
+
+} // namespace pumpcds::policy
