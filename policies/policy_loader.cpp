@@ -219,7 +219,7 @@ std::optional<Policy> loadPolicy(const std::string& file, const JsonValue& root,
   const size_t errors_before = errors.size();
   if (!in.checkObject(&root, "",
                       {"id", "title", "publisher", "citation", "version", "url", "effective", "source",
-                       "description", "kinds", "origin", "criteria"})) {
+                       "description", "kinds", "origin", "criteria", "prior_auth", "fees"})) {
     return std::nullopt;
   }
   PolicyReader reader(in, value_sets);
