@@ -25,6 +25,7 @@ enum class RuleKind {
   All,                  ///< every child holds
   Any,                  ///< at least one child holds
   Not,                  ///< the child does not hold ("no X"): proven by absence only where X's data was read
+  FirstKnown,           ///< the first child that shows true or false decides (coded data before attestation)
   Has,                  ///< a resource of the given types, coded in the value sets, is on record
   LatestValue,          ///< the latest Observation in the value sets has a value in the given bounds
   NegativeDrugTest,     ///< a drug test in the window shows no substance that is not prescribed

@@ -113,6 +113,14 @@ Result<PolicyLibrary::Ptr> PolicyLibrary::load(const std::vector<LibraryFile>& i
 }
 
 Result<PolicyLibrary::Ptr> PolicyLibrary::loadDirectory(const std::string& directory) {
+  auto files = readLibraryDirectory(directory);
+  if (!files.isOk()) {
+    return files.status();
+  }
+  return load(files.value());
+}
+
+Result<std::vector<LibraryFile>> readLibraryDirectory(const std::string& directory) {
   namespace fs = std::filesystem;
   std::error_code error;
   if (!fs::is_directory(directory, error)) {
@@ -135,7 +143,7 @@ Result<PolicyLibrary::Ptr> PolicyLibrary::loadDirectory(const std::string& direc
   if (error) {
     return invalidArgument(directory + ": " + error.message());
   }
-  return load(files);
+  return files;
 }
 
 Result<PolicyLibrary::Ptr> PolicyLibrary::loadBundled() {

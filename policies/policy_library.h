@@ -22,6 +22,9 @@ struct LibraryFile {
 /// The library files compiled into the executable (policies/library at build time).
 std::vector<LibraryFile> bundledLibraryFiles();
 
+/// Every *.json file under `directory`, with paths relative to it.
+Result<std::vector<LibraryFile>> readLibraryDirectory(const std::string& directory);
+
 class PolicyLibrary {
 public:
   using Ptr = std::shared_ptr<const PolicyLibrary>;

@@ -19,7 +19,7 @@ public:
     Rule rule;
     rule.pointer = pointer;
     if (json == nullptr || !json->IsObject() || json->MemberCount() != 1) {
-      in_.fail(pointer, "a rule is an object with exactly one key: all, any, not, has, latest_value, "
+      in_.fail(pointer, "a rule is an object with exactly one key: all, any, first_known, not, has, latest_value, "
                         "negative_drug_test, therapy_duration, pain_reduction, documented, ordered_drug, "
                         "allergy_to_ordered_drug");
       return rule;
@@ -28,8 +28,8 @@ public:
     const std::string kind(only.name.GetString(), only.name.GetStringLength());
     const std::string at = pointer + "/" + kind;
     const JsonValue& body = only.value;
-    if (kind == "all" || kind == "any") {
-      rule.kind = kind == "all" ? RuleKind::All : RuleKind::Any;
+    if (kind == "all" || kind == "any" || kind == "first_known") {
+      rule.kind = kind == "all" ? RuleKind::All : kind == "any" ? RuleKind::Any : RuleKind::FirstKnown;
       if (!body.IsArray() || body.Empty()) {
         in_.fail(at, "expected a non-empty list of rules");
         return rule;

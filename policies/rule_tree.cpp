@@ -44,14 +44,20 @@ void append(std::string& notes, const std::string& note) {
   notes += note;
 }
 
-Outcome combine(const Rule& rule, const RuleContext& context, int (*rank)(Truth)) {
+std::vector<Outcome> evaluateChildren(const Rule& rule, const RuleContext& context) {
   std::vector<Outcome> outcomes;
   outcomes.reserve(rule.children.size());
-  Truth decided = rank == allRank ? Truth::True : Truth::False;
   for (const auto& child : rule.children) {
     outcomes.push_back(evaluateRule(child, context));
-    if (rank(outcomes.back().truth) > rank(decided)) {
-      decided = outcomes.back().truth;
+  }
+  return outcomes;
+}
+
+Outcome combine(std::vector<Outcome> outcomes, int (*rank)(Truth)) {
+  Truth decided = rank == allRank ? Truth::True : Truth::False;
+  for (const auto& outcome : outcomes) {
+    if (rank(outcome.truth) > rank(decided)) {
+      decided = outcome.truth;
     }
   }
   // Report the evidence and notes of the children that agree with the result; when it is unknown, also
@@ -71,9 +77,19 @@ Outcome combine(const Rule& rule, const RuleContext& context, int (*rank)(Truth)
 Outcome evaluateRule(const Rule& rule, const RuleContext& context) {
   switch (rule.kind) {
   case RuleKind::All:
-    return combine(rule, context, allRank);
+    return combine(evaluateChildren(rule, context), allRank);
   case RuleKind::Any:
-    return combine(rule, context, anyRank);
+    return combine(evaluateChildren(rule, context), anyRank);
+  case RuleKind::FirstKnown: {
+    // Coded data that shows the answer either way wins over what only an attestation could add.
+    std::vector<Outcome> outcomes = evaluateChildren(rule, context);
+    for (auto& outcome : outcomes) {
+      if (outcome.truth == Truth::True || outcome.truth == Truth::False) {
+        return std::move(outcome);
+      }
+    }
+    return combine(std::move(outcomes), anyRank);
+  }
   case RuleKind::Not: {
     Outcome inner = evaluateRule(rule.children.front(), context);
     switch (inner.truth) {

@@ -10,6 +10,7 @@
 #include "cards/uuid_source.h"
 #include "fhir/json_read.h"
 #include "hooks/hook_service.h"
+#include "hooks/policy_test_runner.h"
 #include "hooks/service_catalog.h"
 #include "policies/report_json.h"
 #include "server/http_server.h"
@@ -96,11 +97,47 @@ int runEvaluate(const Config& config, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+int runPolicyTests(const Config& config, const policy::PolicyLibrary::Ptr& library, std::ostream& out,
+                   std::ostream& err) {
+  std::vector<policy::LibraryFile> files;
+  if (config.policies.empty()) {
+    files = policy::bundledLibraryFiles();
+  } else {
+    auto read = policy::readLibraryDirectory(config.policies);
+    if (!read.isOk()) {
+      err << read.status().message() << "\n";
+      return 2;
+    }
+    files = std::move(read).value();
+  }
+  const auto results = hooks::runPolicyTests(library, hooks::policyTestFiles(files));
+  size_t passed = 0;
+  size_t failed = 0;
+  for (const auto& result : results) {
+    const bool pass = result.outcome == hooks::PolicyCaseResult::Outcome::Pass;
+    const char* word = pass ? "PASS" : result.outcome == hooks::PolicyCaseResult::Outcome::Fail ? "FAIL" : "ERROR";
+    (pass ? passed : failed) += 1;
+    out << word << " " << result.file << "#" << result.index << " " << result.note << "\n";
+    for (const auto& failure : result.failures) {
+      out << "    " << failure << "\n";
+    }
+  }
+  out << passed << " passed, " << failed << " failed\n";
+  if (results.empty()) {
+    err << "pumpcds policies test: no test case found (expected <policy>_test.json files)\n";
+    return 2;
+  }
+  return failed == 0 ? 0 : 1;
+}
+
 int runPolicies(const Config& config, std::ostream& out, std::ostream& err) {
   auto library = loadLibrary(config);
   if (!library.isOk()) {
     err << library.status().message() << "\n";
     return 2;
+  }
+  if (config.run_policy_tests) {
+    return runPolicyTests(config, library.value(), out, err);
   }
   const auto& loaded = *library.value();
   out << "library " << (config.policies.empty() ? std::string("(bundled)") : config.policies) << ", revision "

@@ -220,6 +220,8 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
                              std::to_string(positional.size()) + ")");
     }
     config.request_file = positional.front();
+  } else if (config.command == "policies" && positional.size() == 1 && positional.front() == "test") {
+    config.run_policy_tests = true;
   } else if (!positional.empty()) {
     return invalidArgument("unexpected argument '" + positional.front() + "' for '" + config.command + "'");
   }
@@ -247,9 +249,11 @@ std::string usage(const std::string& command) {
            "Exit status: 0 evaluated, 2 bad input (the reason on stderr).\n";
   }
   if (command == "policies") {
-    return "usage: pumpcds policies [--policies DIR]\n"
+    return "usage: pumpcds policies [test] [--policies DIR]\n"
            "Validates the policy library and lists its policies with their effective periods.\n"
-           "Exit status: 0 valid, 2 invalid (every problem on stderr as file: location: reason).\n";
+           "With `test`, runs every policy's test cases (<policy>_test.json beside it) and prints PASS, FAIL or\n"
+           "ERROR per case with what differed.\n"
+           "Exit status: 0 valid (all cases passed), 1 a case failed, 2 invalid library or no case to run.\n";
   }
   return "usage: pumpcds <command> [options]\n"
          "commands:\n"

@@ -1,0 +1,548 @@
+#include "hooks/policy_test_runner.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "cards/uuid_source.h"
+#include "fhir/json_read.h"
+#include "fhir/prefetch_templates.h"
+#include "hooks/hook_service.h"
+
+namespace pumpcds::hooks {
+namespace {
+
+using fhir::JsonValue;
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+class SequentialUuids : public cards::UuidSource {
+public:
+  std::string next() override { return "00000000-0000-4000-8000-" + std::to_string(100000000000 + ++count_); }
+
+private:
+  long count_ = 0;
+};
+
+constexpr const char* kCpt = "http://www.ama-assn.org/go/cpt";
+constexpr const char* kHcpcs = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets";
+
+/// A case's patient after the case's changes: plain values and the JSON of its resources.
+struct CaseRecord {
+  std::string as_of = "2025-11-20";
+  std::string payor;
+  std::string state;
+  std::string coverage_type;
+  std::vector<const JsonValue*> orders; ///< {"code", "type"?, "id"?} or a bare code string
+  std::vector<const JsonValue*> drugs;  ///< {"code", "route"?, "text"?, "dose"?, "dispense"?}
+  std::vector<const JsonValue*> resources;
+  std::set<std::string> attested;
+  std::set<std::string> none;
+  std::set<std::string> unread;
+};
+
+std::string reference(const JsonValue& resource) {
+  return fhir::stringAt(&resource, "resourceType") + "/" + fhir::stringAt(&resource, "id");
+}
+
+void stringSet(const JsonValue* list, std::set<std::string>& out, bool remove = false) {
+  for (const JsonValue* item : fhir::items(list)) {
+    if (item->IsString()) {
+      remove ? static_cast<void>(out.erase(item->GetString())) : static_cast<void>(out.insert(item->GetString()));
+    }
+  }
+}
+
+// Applies the members of `from` (a patient, then a case) to the record.
+void apply(const JsonValue& from, CaseRecord& record) {
+  for (const auto& [key, field] : {std::pair<const char*, std::string*>{"as_of", &record.as_of},
+                                   std::pair<const char*, std::string*>{"payor", &record.payor},
+                                   std::pair<const char*, std::string*>{"state", &record.state},
+                                   std::pair<const char*, std::string*>{"coverage_type", &record.coverage_type}}) {
+    if (const JsonValue* value = fhir::member(from, key); value != nullptr && value->IsString()) {
+      *field = value->GetString();
+    }
+  }
+  if (const JsonValue* orders = fhir::member(from, "orders")) {
+    record.orders = fhir::items(orders);
+  }
+  if (const JsonValue* order = fhir::member(from, "order")) {
+    record.orders = {order};
+  }
+  if (const JsonValue* drugs = fhir::member(from, "drugs")) {
+    record.drugs = fhir::items(drugs);
+  }
+  std::set<std::string> removed;
+  stringSet(fhir::member(from, "remove"), removed);
+  std::erase_if(record.resources, [&](const JsonValue* resource) { return removed.count(reference(*resource)) != 0; });
+  for (const char* key : {"resources", "add"}) {
+    for (const JsonValue* resource : fhir::items(fhir::member(from, key))) {
+      std::erase_if(record.resources, [&](const JsonValue* old) { return reference(*old) == reference(*resource); });
+      record.resources.push_back(resource);
+    }
+  }
+  stringSet(fhir::member(from, "attest"), record.attested);
+  stringSet(fhir::member(from, "unattest"), record.attested, /*remove=*/true);
+  stringSet(fhir::member(from, "none"), record.none);
+  stringSet(fhir::member(from, "unread"), record.unread);
+}
+
+void writeCoding(Writer& out, const std::string& system, const std::string& code) {
+  out.StartObject();
+  out.Key("coding");
+  out.StartArray();
+  out.StartObject();
+  out.Key("system");
+  out.String(system);
+  out.Key("code");
+  out.String(code);
+  out.EndObject();
+  out.EndArray();
+  out.EndObject();
+}
+
+void writeQuantity(Writer& out, const char* key, const JsonValue* quantity) {
+  if (quantity == nullptr) {
+    return;
+  }
+  out.Key(key);
+  quantity->Accept(out);
+}
+
+void writeOrders(Writer& out, const CaseRecord& record) {
+  out.Key("draftOrders");
+  out.StartObject();
+  out.Key("resourceType");
+  out.String("Bundle");
+  out.Key("entry");
+  out.StartArray();
+  int index = 0;
+  for (const JsonValue* order : record.orders) {
+    const std::string code = order->IsString() ? order->GetString() : fhir::stringAt(order, "code");
+    std::string type = fhir::stringAt(order, "type");
+    type = type.empty() ? "ServiceRequest" : type;
+    std::string id = fhir::stringAt(order, "id");
+    id = id.empty() ? "order-" + std::to_string(++index) : id;
+    const bool hcpcs = !code.empty() && std::isalpha(static_cast<unsigned char>(code.front())) != 0;
+    out.StartObject();
+    out.Key("resource");
+    out.StartObject();
+    out.Key("resourceType");
+    out.String(type);
+    out.Key("id");
+    out.String(id);
+    out.Key("status");
+    out.String("draft");
+    out.Key("intent");
+    out.String("order");
+    out.Key(type == "DeviceRequest" ? "codeCodeableConcept" : "code");
+    writeCoding(out, hcpcs ? kHcpcs : kCpt, code);
+    out.Key("authoredOn");
+    out.String(record.as_of);
+    out.EndObject();
+    out.EndObject();
+  }
+  index = 0;
+  for (const JsonValue* drug : record.drugs) {
+    out.StartObject();
+    out.Key("resource");
+    out.StartObject();
+    out.Key("resourceType");
+    out.String("MedicationRequest");
+    out.Key("id");
+    out.String("drug-" + std::to_string(++index));
+    out.Key("status");
+    out.String("draft");
+    out.Key("intent");
+    out.String("order");
+    out.Key("medicationCodeableConcept");
+    out.StartObject();
+    const std::string code = fhir::stringAt(drug, "code");
+    if (!code.empty()) {
+      out.Key("coding");
+      out.StartArray();
+      out.StartObject();
+      out.Key("system");
+      out.String("http://www.nlm.nih.gov/research/umls/rxnorm");
+      out.Key("code");
+      out.String(code);
+      out.EndObject();
+      out.EndArray();
+    }
+    const std::string text = fhir::stringAt(drug, "text");
+    if (!text.empty()) {
+      out.Key("text");
+      out.String(text);
+    }
+    out.EndObject();
+    out.Key("authoredOn");
+    out.String(record.as_of);
+    out.Key("dosageInstruction");
+    out.StartArray();
+    out.StartObject();
+    std::string route = fhir::stringAt(drug, "route");
+    route = route.empty() ? "72607000" : route;
+    out.Key("route");
+    writeCoding(out, "http://snomed.info/sct", route);
+    if (const JsonValue* dose = fhir::member(drug, "dose")) {
+      out.Key("doseAndRate");
+      out.StartArray();
+      out.StartObject();
+      writeQuantity(out, "doseQuantity", dose);
+      out.EndObject();
+      out.EndArray();
+    }
+    out.EndObject();
+    out.EndArray();
+    if (const JsonValue* dispense = fhir::member(drug, "dispense")) {
+      out.Key("dispenseRequest");
+      out.StartObject();
+      writeQuantity(out, "quantity", dispense);
+      out.EndObject();
+    }
+    out.EndObject();
+    out.EndObject();
+  }
+  out.EndArray();
+  out.EndObject();
+}
+
+void writeSearchset(Writer& out, const std::string& type, const std::vector<const JsonValue*>& resources) {
+  out.StartObject();
+  out.Key("resourceType");
+  out.String("Bundle");
+  out.Key("type");
+  out.String("searchset");
+  out.Key("link");
+  out.StartArray();
+  out.StartObject();
+  out.Key("relation");
+  out.String("self");
+  out.Key("url");
+  out.String(type + "?patient=p1");
+  out.EndObject();
+  out.EndArray();
+  out.Key("entry");
+  out.StartArray();
+  for (const JsonValue* resource : resources) {
+    out.StartObject();
+    out.Key("resource");
+    resource->Accept(out);
+    out.EndObject();
+  }
+  out.EndArray();
+  out.EndObject();
+}
+
+std::string buildRequest(const CaseRecord& record, const std::string& policy_id) {
+  rapidjson::StringBuffer buffer;
+  Writer out(buffer);
+  out.StartObject();
+  out.Key("hook");
+  out.String("order-sign");
+  out.Key("hookInstance");
+  out.String("policy-test");
+  out.Key("context");
+  out.StartObject();
+  out.Key("patientId");
+  out.String("p1");
+  writeOrders(out, record);
+  out.EndObject();
+  out.Key("prefetch");
+  out.StartObject();
+  for (const auto& prefetch : fhir::prefetchTemplates()) {
+    const std::string& type = prefetch.type;
+    if (record.unread.count(type) != 0) {
+      continue;
+    }
+    out.Key(prefetch.key.c_str());
+    if (type == "Patient") {
+      out.StartObject();
+      out.Key("resourceType");
+      out.String("Patient");
+      out.Key("id");
+      out.String("p1");
+      if (!record.state.empty()) {
+        out.Key("address");
+        out.StartArray();
+        out.StartObject();
+        out.Key("state");
+        out.String(record.state);
+        out.EndObject();
+        out.EndArray();
+      }
+      out.EndObject();
+      continue;
+    }
+    std::vector<const JsonValue*> of_type;
+    for (const JsonValue* resource : record.resources) {
+      if (fhir::stringAt(resource, "resourceType") == type) {
+        of_type.push_back(resource);
+      }
+    }
+    if (type == "Coverage" && !record.payor.empty()) {
+      out.StartObject();
+      out.Key("resourceType");
+      out.String("Bundle");
+      out.Key("type");
+      out.String("searchset");
+      out.Key("entry");
+      out.StartArray();
+      out.StartObject();
+      out.Key("resource");
+      out.StartObject();
+      out.Key("resourceType");
+      out.String("Coverage");
+      out.Key("id");
+      out.String("coverage-1");
+      out.Key("status");
+      out.String("active");
+      out.Key("payor");
+      out.StartArray();
+      out.StartObject();
+      out.Key("display");
+      out.String(record.payor);
+      out.EndObject();
+      out.EndArray();
+      if (!record.coverage_type.empty()) {
+        out.Key("type");
+        out.StartObject();
+        out.Key("text");
+        out.String(record.coverage_type);
+        out.EndObject();
+      }
+      out.EndObject();
+      out.EndObject();
+      out.EndArray();
+      out.EndObject();
+      continue;
+    }
+    if (type == "QuestionnaireResponse" && !record.attested.empty()) {
+      out.StartObject();
+      out.Key("resourceType");
+      out.String("Bundle");
+      out.Key("type");
+      out.String("searchset");
+      out.Key("entry");
+      out.StartArray();
+      out.StartObject();
+      out.Key("resource");
+      out.StartObject();
+      out.Key("resourceType");
+      out.String("QuestionnaireResponse");
+      out.Key("id");
+      out.String("attestations");
+      out.Key("status");
+      out.String("completed");
+      out.Key("item");
+      out.StartArray();
+      for (const auto& label : record.attested) {
+        out.StartObject();
+        out.Key("linkId");
+        out.String(label.find('/') == std::string::npos ? policy_id + "/" + label : label);
+        out.Key("answer");
+        out.StartArray();
+        out.StartObject();
+        out.Key("valueBoolean");
+        out.Bool(true);
+        out.EndObject();
+        out.EndArray();
+        out.EndObject();
+      }
+      out.EndArray();
+      out.EndObject();
+      out.EndObject();
+      out.EndArray();
+      out.EndObject();
+      continue;
+    }
+    if (record.none.count(type) != 0 && of_type.empty()) {
+      out.Null();
+      continue;
+    }
+    writeSearchset(out, type, of_type);
+  }
+  out.EndObject();
+  out.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string statusText(const JsonValue* value) {
+  return value != nullptr && value->IsString() ? value->GetString() : std::string("(not a string)");
+}
+
+// Compares one determination with the case's expectations; appends what differs.
+void check(const JsonValue& expect, const policy::OrderDetermination& order, const std::string& policy_id,
+           std::vector<std::string>& failures) {
+  const auto expectEqual = [&](const char* what, const std::string& want, const std::string& got) {
+    if (want != got) {
+      failures.push_back(std::string(what) + ": expected " + want + ", got " + got);
+    }
+  };
+  if (const JsonValue* policy = fhir::member(expect, "policy")) {
+    const policy::Policy* decided = order.policy != nullptr ? order.policy : order.prior_auth_policy;
+    expectEqual("policy", policy->IsNull() ? "null" : statusText(policy), decided ? decided->id : "null");
+  }
+  if (const JsonValue* kind = fhir::member(expect, "kind")) {
+    expectEqual("kind", statusText(kind), std::string(policy::toString(order.order.kind)));
+  }
+  if (const JsonValue* origin = fhir::member(expect, "origin")) {
+    expectEqual("origin", statusText(origin), std::string(policy::toString(order.origin)));
+  }
+  if (const JsonValue* decision = fhir::member(expect, "decision")) {
+    expectEqual("decision", statusText(decision), std::string(policy::toString(order.decision)));
+  }
+  if (const JsonValue* prior_auth = fhir::member(expect, "priorAuth")) {
+    expectEqual("priorAuth", statusText(prior_auth), std::string(policy::toString(order.prior_auth)));
+  }
+  const auto fullId = [&](const std::string& label) {
+    return label.find('/') == std::string::npos ? policy_id + "/" + label : label;
+  };
+  std::map<std::string, std::string> got;
+  std::map<std::string, std::string> notes;
+  for (const auto& result : order.criteria) {
+    got[result.criterion->id] = std::string(policy::toString(result.status));
+    notes[result.criterion->id] = result.note;
+  }
+  std::map<std::string, std::string> want;
+  if (const JsonValue* criteria = fhir::member(expect, "criteria"); criteria != nullptr && criteria->IsObject()) {
+    for (const auto& item : criteria->GetObject()) {
+      want[fullId(item.name.GetString())] = statusText(&item.value);
+    }
+  }
+  if (const JsonValue* others = fhir::member(expect, "others"); others != nullptr && others->IsString()) {
+    for (const auto& [id, status] : got) {
+      if (id.rfind(policy_id + "/", 0) == 0 && want.count(id) == 0) {
+        want[id] = others->GetString();
+      }
+    }
+  }
+  for (const auto& [id, status] : want) {
+    const auto found = got.find(id);
+    if (found == got.end()) {
+      failures.push_back(id + ": expected " + status + ", but it was not reported");
+    } else if (found->second != status) {
+      failures.push_back(id + ": expected " + status + ", got " + found->second + " (" + notes[id] + ")");
+    }
+  }
+  if (const JsonValue* ids = fhir::member(expect, "ids")) {
+    std::set<std::string> expected_ids;
+    for (const JsonValue* id : fhir::items(ids)) {
+      expected_ids.insert(fullId(statusText(id)));
+    }
+    std::set<std::string> reported;
+    for (const auto& [id, status] : got) {
+      if (id.rfind(policy_id + "/", 0) == 0) {
+        reported.insert(id);
+      }
+    }
+    for (const auto& id : expected_ids) {
+      if (reported.count(id) == 0) {
+        failures.push_back("ids: " + id + " was not reported");
+      }
+    }
+    for (const auto& id : reported) {
+      if (expected_ids.count(id) == 0) {
+        failures.push_back("ids: " + id + " was reported but is not on this path");
+      }
+    }
+  }
+  if (const JsonValue* fees = fhir::member(expect, "fees")) {
+    if (!order.fee_estimate) {
+      failures.emplace_back("fees: expected an estimate, got none");
+    } else if (const auto total = fhir::numberAt(fees, "total");
+               total && std::abs(*total - order.fee_estimate->total) > 0.005) {
+      failures.push_back("fees.total: expected " + std::to_string(*total) + ", got " +
+                         std::to_string(order.fee_estimate->total));
+    }
+  }
+}
+
+} // namespace
+
+std::vector<policy::LibraryFile> policyTestFiles(const std::vector<policy::LibraryFile>& library_files) {
+  std::vector<policy::LibraryFile> out;
+  for (const auto& file : library_files) {
+    const std::string suffix = "_test.json";
+    if (file.path.size() > suffix.size() &&
+        file.path.compare(file.path.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      out.push_back(file);
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const policy::LibraryFile& a, const policy::LibraryFile& b) { return a.path < b.path; });
+  return out;
+}
+
+std::vector<PolicyCaseResult> runPolicyTests(const policy::PolicyLibrary::Ptr& library,
+                                             const std::vector<policy::LibraryFile>& test_files) {
+  std::vector<PolicyCaseResult> results;
+  const HookService service(library, std::make_unique<SequentialUuids>());
+  for (const auto& file : test_files) {
+    rapidjson::Document document;
+    document.Parse(file.text.data(), file.text.size());
+    const auto fileError = [&](const std::string& message) {
+      PolicyCaseResult result{file.path, 0, "(file)", PolicyCaseResult::Outcome::Error, {message}};
+      results.push_back(std::move(result));
+    };
+    if (document.HasParseError()) {
+      fileError(fhir::describeParseError(document, file.text));
+      continue;
+    }
+    const std::string policy_id = fhir::stringAt(&document, "policy");
+    if (library->find(policy_id) == nullptr) {
+      fileError("/policy: unknown policy '" + policy_id + "'");
+      continue;
+    }
+    const JsonValue* patients = fhir::member(document, "patients");
+    const JsonValue* cases = fhir::member(document, "cases");
+    if (cases == nullptr || !cases->IsArray() || cases->Empty()) {
+      fileError("/cases: expected a non-empty list of cases");
+      continue;
+    }
+    for (rapidjson::SizeType i = 0; i < cases->Size(); ++i) {
+      const JsonValue& test_case = (*cases)[i];
+      PolicyCaseResult result{file.path, i, fhir::stringAt(&test_case, "note"), PolicyCaseResult::Outcome::Pass, {}};
+      CaseRecord record;
+      const std::string patient_name = fhir::stringAt(&test_case, "patient");
+      if (!patient_name.empty()) {
+        const JsonValue* patient = fhir::member(patients, patient_name);
+        if (patient == nullptr) {
+          result.outcome = PolicyCaseResult::Outcome::Error;
+          result.failures.push_back("/cases/" + std::to_string(i) + "/patient: unknown patient '" + patient_name + "'");
+          results.push_back(std::move(result));
+          continue;
+        }
+        apply(*patient, record);
+      }
+      apply(test_case, record);
+      const JsonValue* expect = fhir::member(test_case, "expect");
+      if (record.orders.empty() || expect == nullptr || !expect->IsObject()) {
+        result.outcome = PolicyCaseResult::Outcome::Error;
+        result.failures.push_back("/cases/" + std::to_string(i) + ": a case needs an order and an expect object");
+        results.push_back(std::move(result));
+        continue;
+      }
+      auto outcome = service.handle("pumpcds-order-sign", buildRequest(record, policy_id));
+      if (!outcome.isOk()) {
+        result.outcome = PolicyCaseResult::Outcome::Error;
+        result.failures.push_back(outcome.status().message());
+      } else if (outcome.value().determination.orders.empty()) {
+        result.outcome = PolicyCaseResult::Outcome::Fail;
+        result.failures.emplace_back("the order was not recognised as a pump order");
+      } else {
+        check(*expect, outcome.value().determination.orders.front(), policy_id, result.failures);
+        result.outcome = result.failures.empty() ? PolicyCaseResult::Outcome::Pass : PolicyCaseResult::Outcome::Fail;
+      }
+      results.push_back(std::move(result));
+    }
+  }
+  return results;
+}
+
+} // namespace pumpcds::hooks

@@ -1,0 +1,29 @@
+// Policy tests as data, like `opa test`: each policy file has its cases beside it (<policy>_test.json),
+// small patient records with the expected status per criterion, run through the same HookService as a
+// real request. `pumpcds policies test` and ctest both run them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "policies/policy_library.h"
+
+namespace pumpcds::hooks {
+
+struct PolicyCaseResult {
+  std::string file;
+  size_t index = 0;
+  std::string note;
+  enum class Outcome { Pass, Fail, Error } outcome = Outcome::Pass;
+  std::vector<std::string> failures; ///< what differed, or why the case could not run
+};
+
+/// Runs every case of every file. Files are the library's *_test.json (paths relative to the library).
+/// Case format: see policies/library/README.md.
+std::vector<PolicyCaseResult> runPolicyTests(const policy::PolicyLibrary::Ptr& library,
+                                             const std::vector<policy::LibraryFile>& test_files);
+
+/// The *_test.json files among a library's files.
+std::vector<policy::LibraryFile> policyTestFiles(const std::vector<policy::LibraryFile>& library_files);
+
+} // namespace pumpcds::hooks
