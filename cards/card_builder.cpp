@@ -27,7 +27,8 @@ void writeSource(Writer& out, const policy::OrderDetermination& order) {
   out.StartObject();
   out.Key("label");
   if (const policy::Policy* policy = sourcePolicy(order)) {
-    out.String(policy->publisher + ": " + policy->title + ", effective " + policy->effective_start.toString());
+    out.String(policy->publisher + ": " + policy->title + ", effective " +
+               policy->effective_start.toString());
     out.Key("url");
     out.String(policy->url);
   } else {

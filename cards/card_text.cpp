@@ -134,8 +134,8 @@ std::string priorAuthLine(const OrderDetermination& order) {
   if (order.prior_auth_policy == nullptr) {
     return {};
   }
-  return "**Prior authorization: " + std::string(policy::toString(order.prior_auth)) + "**: " +
-         order.prior_auth_reason + ".\n\n";
+  return "**Prior authorization: " + std::string(policy::toString(order.prior_auth)) +
+         "**: " + order.prior_auth_reason + ".\n\n";
 }
 
 std::string documentationSummary(const OrderDetermination& order) {
@@ -149,8 +149,8 @@ std::string documentationSummary(const OrderDetermination& order) {
     case policy::PriorAuth::NotRequired:
       return fitCharacters(head + ": no prior authorization needed (" + who + ")", kSummaryLimit);
     case policy::PriorAuth::Required:
-      return fitCharacters(head + ": prior authorization required (" + who + "); medical criteria not checked",
-                           kSummaryLimit);
+      return fitCharacters(
+          head + ": prior authorization required (" + who + "); medical criteria not checked", kSummaryLimit);
     case policy::PriorAuth::Unknown:
       return fitCharacters(head + ": prior authorization likely required (" + who + "); exemptions unchecked",
                            kSummaryLimit);
@@ -179,7 +179,8 @@ std::string documentationDetail(const OrderDetermination& order) {
                     order.as_of.toString() + ")\n\n";
   out += priorAuthLine(order);
   if (order.policy == nullptr && !order.no_policy_reason.empty()) {
-    out += "Medical necessity: " + order.no_policy_reason + ", so its documentation could not be checked.\n\n";
+    out +=
+        "Medical necessity: " + order.no_policy_reason + ", so its documentation could not be checked.\n\n";
   }
   const auto unmet = withStatus(order, CriterionStatus::Unmet);
   const auto missing = withStatus(order, CriterionStatus::Missing);
@@ -251,10 +252,11 @@ std::string noPolicySummary(const OrderDetermination& order) {
 }
 
 std::string noPolicyDetail(const OrderDetermination& order) {
-  std::string out = "No payer policy in force on " + order.as_of.toString() +
-                    " matched this patient's coverage for this order (" + order.no_policy_reason +
-                    "), so the documentation needed for prior authorization could not be checked. Coverage data "
-                    "seen:\n\n";
+  std::string out =
+      "No payer policy in force on " + order.as_of.toString() +
+      " matched this patient's coverage for this order (" + order.no_policy_reason +
+      "), so the documentation needed for prior authorization could not be checked. Coverage data "
+      "seen:\n\n";
   for (const auto& line : order.coverage_seen) {
     out += "- " + line + "\n";
   }
@@ -281,23 +283,25 @@ std::string quantity(double amount) {
 std::string feeSummary(const OrderDetermination& order) {
   const auto& fees = *order.fee_estimate;
   if (fees.lines.empty()) {
-    return fitCharacters(orderLabel(order) + ": refill drug could not be priced from the " + order.policy->citation +
-                             " fee table",
+    return fitCharacters(orderLabel(order) + ": refill drug could not be priced from the " +
+                             order.policy->citation + " fee table",
                          kSummaryLimit);
   }
-  return fitCharacters(orderLabel(order) + ": estimated allowable " + money(fees.total) + " (" + order.policy->citation +
-                           " fee table)",
+  return fitCharacters(orderLabel(order) + ": estimated allowable " + money(fees.total) + " (" +
+                           order.policy->citation + " fee table)",
                        kSummaryLimit);
 }
 
 std::string feeDetail(const OrderDetermination& order) {
   const auto& fees = *order.fee_estimate;
   std::string out = "Estimated allowable for the drugs of this refill if compounded, from the " +
-                    order.policy->publisher + " " + order.policy->citation + " fee table (amount x unit price, "
+                    order.policy->publisher + " " + order.policy->citation +
+                    " fee table (amount x unit price, "
                     "plus the compounding fee once per refill):\n\n";
   for (const auto& line : fees.lines) {
-    out += "- " + line.drug + ": " + quantity(line.amount) + " " + line.unit + " x " + money(line.unit_price) + " per " +
-           line.unit + " = " + money(line.subtotal) + " (" + line.order + ")\n";
+    out += "- " + line.drug + ": " + quantity(line.amount) + " " + line.unit + " x " +
+           money(line.unit_price) + " per " + line.unit + " = " + money(line.subtotal) + " (" + line.order +
+           ")\n";
   }
   if (!fees.lines.empty()) {
     out += "- Compounding fee: " + money(fees.compounding_fee) + "\n\n**Total: " + money(fees.total) + "**\n";
@@ -305,7 +309,8 @@ std::string feeDetail(const OrderDetermination& order) {
   for (const auto& reason : fees.unpriced) {
     out += "\n_Not priced: " + reason + "._";
   }
-  out += "\n\nAn estimate, not a payment determination: drugs given in a hospital outpatient department under OPPS "
+  out += "\n\nAn estimate, not a payment determination: drugs given in a hospital outpatient department "
+         "under OPPS "
          "are not paid separately.";
   return out;
 }

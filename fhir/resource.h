@@ -50,9 +50,9 @@ struct Resource {
   std::vector<Coding> route; ///< medication routes
 
   // Medication dosing (MedicationRequest.dosageInstruction[0], MedicationStatement.dosage[0]).
-  std::optional<double> dose_value; ///< doseAndRate.doseQuantity (or doseQuantity) value
-  std::string dose_unit;            ///< its UCUM code, else its unit ("mg", "mcg", "{tbl}", "tablet")
-  std::optional<double> doses_per_day; ///< from timing.repeat (frequency(Max) per period) or timing.code
+  std::optional<double> dose_value;     ///< doseAndRate.doseQuantity (or doseQuantity) value
+  std::string dose_unit;                ///< its UCUM code, else its unit ("mg", "mcg", "{tbl}", "tablet")
+  std::optional<double> doses_per_day;  ///< from timing.repeat (frequency(Max) per period) or timing.code
   std::optional<double> dispense_value; ///< MedicationRequest.dispenseRequest.quantity
   std::string dispense_unit;
 

@@ -107,7 +107,8 @@ std::string quantityUnit(const JsonValue* quantity) {
 // Doses a day from Timing: repeat.frequency(Max) per period in periodUnit, else a common timing code.
 std::optional<double> dosesPerDay(const JsonValue* timing) {
   const JsonValue* repeat = member(timing, "repeat");
-  const auto frequency = numberAt(repeat, "frequencyMax") ? numberAt(repeat, "frequencyMax") : numberAt(repeat, "frequency");
+  const auto frequency =
+      numberAt(repeat, "frequencyMax") ? numberAt(repeat, "frequencyMax") : numberAt(repeat, "frequency");
   const auto period = numberAt(repeat, "period");
   if (period && *period > 0) {
     const std::string unit = stringAt(repeat, "periodUnit");
@@ -122,9 +123,9 @@ std::optional<double> dosesPerDay(const JsonValue* timing) {
       return frequency.value_or(1) / days;
     }
   }
-  static const std::pair<const char*, double> kCodes[] = {{"QD", 1}, {"QOD", 0.5}, {"BID", 2}, {"TID", 3},
-                                                         {"QID", 4}, {"Q4H", 6}, {"Q6H", 4}, {"Q8H", 3},
-                                                         {"Q12H", 2}, {"AM", 1}, {"PM", 1}, {"HS", 1}};
+  static const std::pair<const char*, double> kCodes[] = {{"QD", 1},   {"QOD", 0.5}, {"BID", 2}, {"TID", 3},
+                                                          {"QID", 4},  {"Q4H", 6},   {"Q6H", 4}, {"Q8H", 3},
+                                                          {"Q12H", 2}, {"AM", 1},    {"PM", 1},  {"HS", 1}};
   for (const auto& code : codings(member(timing, "code"))) {
     for (const auto& [name, doses] : kCodes) {
       if (code.code == name) {

@@ -53,17 +53,19 @@ std::string reference(const JsonValue& resource) {
 void stringSet(const JsonValue* list, std::set<std::string>& out, bool remove = false) {
   for (const JsonValue* item : fhir::items(list)) {
     if (item->IsString()) {
-      remove ? static_cast<void>(out.erase(item->GetString())) : static_cast<void>(out.insert(item->GetString()));
+      remove ? static_cast<void>(out.erase(item->GetString()))
+             : static_cast<void>(out.insert(item->GetString()));
     }
   }
 }
 
 // Applies the members of `from` (a patient, then a case) to the record.
 void apply(const JsonValue& from, CaseRecord& record) {
-  for (const auto& [key, field] : {std::pair<const char*, std::string*>{"as_of", &record.as_of},
-                                   std::pair<const char*, std::string*>{"payor", &record.payor},
-                                   std::pair<const char*, std::string*>{"state", &record.state},
-                                   std::pair<const char*, std::string*>{"coverage_type", &record.coverage_type}}) {
+  for (const auto& [key, field] :
+       {std::pair<const char*, std::string*>{"as_of", &record.as_of},
+        std::pair<const char*, std::string*>{"payor", &record.payor},
+        std::pair<const char*, std::string*>{"state", &record.state},
+        std::pair<const char*, std::string*>{"coverage_type", &record.coverage_type}}) {
     if (const JsonValue* value = fhir::member(from, key); value != nullptr && value->IsString()) {
       *field = value->GetString();
     }
@@ -79,10 +81,12 @@ void apply(const JsonValue& from, CaseRecord& record) {
   }
   std::set<std::string> removed;
   stringSet(fhir::member(from, "remove"), removed);
-  std::erase_if(record.resources, [&](const JsonValue* resource) { return removed.count(reference(*resource)) != 0; });
+  std::erase_if(record.resources,
+                [&](const JsonValue* resource) { return removed.count(reference(*resource)) != 0; });
   for (const char* key : {"resources", "add"}) {
     for (const JsonValue* resource : fhir::items(fhir::member(from, key))) {
-      std::erase_if(record.resources, [&](const JsonValue* old) { return reference(*old) == reference(*resource); });
+      std::erase_if(record.resources,
+                    [&](const JsonValue* old) { return reference(*old) == reference(*resource); });
       record.resources.push_back(resource);
     }
   }
@@ -410,7 +414,8 @@ void check(const JsonValue& expect, const policy::OrderDetermination& order, con
     notes[result.criterion->id] = result.note;
   }
   std::map<std::string, std::string> want;
-  if (const JsonValue* criteria = fhir::member(expect, "criteria"); criteria != nullptr && criteria->IsObject()) {
+  if (const JsonValue* criteria = fhir::member(expect, "criteria");
+      criteria != nullptr && criteria->IsObject()) {
     for (const auto& item : criteria->GetObject()) {
       want[fullId(item.name.GetString())] = statusText(&item.value);
     }
@@ -507,14 +512,16 @@ std::vector<PolicyCaseResult> runPolicyTests(const policy::PolicyLibrary::Ptr& l
     }
     for (rapidjson::SizeType i = 0; i < cases->Size(); ++i) {
       const JsonValue& test_case = (*cases)[i];
-      PolicyCaseResult result{file.path, i, fhir::stringAt(&test_case, "note"), PolicyCaseResult::Outcome::Pass, {}};
+      PolicyCaseResult result{
+          file.path, i, fhir::stringAt(&test_case, "note"), PolicyCaseResult::Outcome::Pass, {}};
       CaseRecord record;
       const std::string patient_name = fhir::stringAt(&test_case, "patient");
       if (!patient_name.empty()) {
         const JsonValue* patient = fhir::member(patients, patient_name);
         if (patient == nullptr) {
           result.outcome = PolicyCaseResult::Outcome::Error;
-          result.failures.push_back("/cases/" + std::to_string(i) + "/patient: unknown patient '" + patient_name + "'");
+          result.failures.push_back("/cases/" + std::to_string(i) + "/patient: unknown patient '" +
+                                    patient_name + "'");
           results.push_back(std::move(result));
           continue;
         }
@@ -524,7 +531,8 @@ std::vector<PolicyCaseResult> runPolicyTests(const policy::PolicyLibrary::Ptr& l
       const JsonValue* expect = fhir::member(test_case, "expect");
       if (record.orders.empty() || expect == nullptr || !expect->IsObject()) {
         result.outcome = PolicyCaseResult::Outcome::Error;
-        result.failures.push_back("/cases/" + std::to_string(i) + ": a case needs an order and an expect object");
+        result.failures.push_back("/cases/" + std::to_string(i) +
+                                  ": a case needs an order and an expect object");
         results.push_back(std::move(result));
         continue;
       }
@@ -537,7 +545,8 @@ std::vector<PolicyCaseResult> runPolicyTests(const policy::PolicyLibrary::Ptr& l
         result.failures.emplace_back("the order was not recognised as a pump order");
       } else {
         check(*expect, outcome.value().determination.orders.front(), policy_id, result.failures);
-        result.outcome = result.failures.empty() ? PolicyCaseResult::Outcome::Pass : PolicyCaseResult::Outcome::Fail;
+        result.outcome =
+            result.failures.empty() ? PolicyCaseResult::Outcome::Pass : PolicyCaseResult::Outcome::Fail;
       }
       results.push_back(std::move(result));
     }

@@ -33,7 +33,7 @@ struct PumpOrder {
   fhir::Coding code;     ///< the code that made it a pump order
   OrderKind kind = OrderKind::Trial;
   std::optional<fhir::Date> authored;
-  std::string resource_type; ///< ServiceRequest or DeviceRequest
+  std::string resource_type;       ///< ServiceRequest or DeviceRequest
   std::vector<fhir::Coding> codes; ///< every code of the order
 };
 
@@ -59,7 +59,7 @@ struct OrderDetermination {
   fhir::Date as_of;
   Origin origin = Origin::Unknown;
   std::vector<std::string> origin_evidence;
-  const Policy* policy = nullptr; ///< the medical policy; nullptr: none in force for the coverage
+  const Policy* policy = nullptr;            ///< the medical policy; nullptr: none in force for the coverage
   const Policy* prior_auth_policy = nullptr; ///< the policy that decided prior_auth, if any
   PriorAuth prior_auth = PriorAuth::Unknown;
   std::string prior_auth_reason; ///< why, with the citation

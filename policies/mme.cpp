@@ -36,8 +36,8 @@ std::string number(double value) {
 
 } // namespace
 
-std::optional<DailyMme> dailyMme(const fhir::Resource& medication, const ValueSet& strengths, const ValueSet& factors,
-                                 std::string& why) {
+std::optional<DailyMme> dailyMme(const fhir::Resource& medication, const ValueSet& strengths,
+                                 const ValueSet& factors, std::string& why) {
   const std::string rxnorm(fhir::systems::kRxNorm);
   const CodeProperties* product = nullptr;
   std::string ingredient_code;
@@ -66,7 +66,8 @@ std::optional<DailyMme> dailyMme(const fhir::Resource& medication, const ValueSe
     why = label + ": no CDC 2022 MME factor for " + name;
     return std::nullopt;
   }
-  const std::string strength_unit = product == nullptr ? std::string() : lower(product->string("strength_unit"));
+  const std::string strength_unit =
+      product == nullptr ? std::string() : lower(product->string("strength_unit"));
   // A plain value: GCC 12 misreads a conditionally built optional<double> as maybe-uninitialised.
   const double strength = product == nullptr ? 0.0 : product->number("strength_value").value_or(0.0);
   const bool has_strength = strength > 0;
@@ -75,8 +76,8 @@ std::optional<DailyMme> dailyMme(const fhir::Resource& medication, const ValueSe
     const double patches = milligramsPer(medication.dose_unit) ? 1.0 : medication.dose_value.value_or(1.0);
     const double mcg_per_hour = strength * 1000.0 * patches;
     return DailyMme{mcg_per_hour * *factor, name,
-                    number(mcg_per_hour) + " mcg/h x " + number(*factor) + " = " + number(mcg_per_hour * *factor) +
-                        " MME/day"};
+                    number(mcg_per_hour) + " mcg/h x " + number(*factor) + " = " +
+                        number(mcg_per_hour * *factor) + " MME/day"};
   }
   if (!medication.dose_value || !medication.doses_per_day) {
     why = label + ": no structured dose and frequency";
@@ -97,8 +98,8 @@ std::optional<DailyMme> dailyMme(const fhir::Resource& medication, const ValueSe
   }
   const double mme = milligrams_per_dose * *medication.doses_per_day * *factor;
   return DailyMme{mme, name,
-                  dose_text + " x " + number(*medication.doses_per_day) + "/day x " + number(*factor) + " = " +
-                      number(mme) + " MME/day"};
+                  dose_text + " x " + number(*medication.doses_per_day) + "/day x " + number(*factor) +
+                      " = " + number(mme) + " MME/day"};
 }
 
 } // namespace pumpcds::policy

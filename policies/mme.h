@@ -21,7 +21,7 @@ struct DailyMme {
 /// to ingredient_code / strength_value / strength_unit; `factors` maps ingredients to
 /// mme_factor_cdc2022. Returns nullopt with `why` when the dose cannot be converted (no structured
 /// dose or frequency, unknown product, no CDC factor as for buprenorphine).
-std::optional<DailyMme> dailyMme(const fhir::Resource& medication, const ValueSet& strengths, const ValueSet& factors,
-                                 std::string& why);
+std::optional<DailyMme> dailyMme(const fhir::Resource& medication, const ValueSet& strengths,
+                                 const ValueSet& factors, std::string& why);
 
 } // namespace pumpcds::policy

@@ -22,7 +22,8 @@ std::string cite(const Policy& policy, const CriterionResult& result) {
 
 } // namespace
 
-PriorAuth decidePriorAuth(const Policy& policy, const std::vector<CriterionResult>& results, std::string& reason) {
+PriorAuth decidePriorAuth(const Policy& policy, const std::vector<CriterionResult>& results,
+                          std::string& reason) {
   const PriorAuthSpec& spec = *policy.prior_auth;
   for (const auto& label : spec.not_required_when) {
     if (const auto* result = findResult(results, label); result && result->status == CriterionStatus::Met) {
@@ -62,7 +63,8 @@ PriorAuth decidePriorAuth(const Policy& policy, const std::vector<CriterionResul
   return PriorAuth::Required;
 }
 
-OrderDetermination decideOrder(const PolicyLibrary& library, const PumpOrder& order, const EvaluationInput& input) {
+OrderDetermination decideOrder(const PolicyLibrary& library, const PumpOrder& order,
+                               const EvaluationInput& input) {
   const RoutingResult route = library.route(input.record, input.as_of);
   OrderDetermination result;
   if (route.policy != nullptr && route.policy->handles(order.kind)) {
@@ -73,10 +75,10 @@ OrderDetermination decideOrder(const PolicyLibrary& library, const PumpOrder& or
     result.record_issues = input.record.issues();
     result.decision = Decision::NoPolicy;
     result.no_policy_reason =
-        route.policy != nullptr
-            ? route.policy->publisher + " " + route.policy->citation + " sets no criteria for " +
-                  std::string(toString(order.kind)) + " orders"
-            : "no medical policy in the library is in force on " + input.as_of.toString() + " for this coverage";
+        route.policy != nullptr ? route.policy->publisher + " " + route.policy->citation +
+                                      " sets no criteria for " + std::string(toString(order.kind)) + " orders"
+                                : "no medical policy in the library is in force on " +
+                                      input.as_of.toString() + " for this coverage";
   }
   result.coverage_seen = route.coverage_seen;
   if (route.prior_auth != nullptr && route.prior_auth->prior_auth && route.prior_auth->handles(order.kind)) {
@@ -96,7 +98,8 @@ OrderDetermination decideOrder(const PolicyLibrary& library, const PumpOrder& or
   }
   const Policy* priced = result.policy != nullptr ? result.policy : nullptr;
   if (priced != nullptr && priced->fees &&
-      std::find(priced->fees->kinds.begin(), priced->fees->kinds.end(), order.kind) != priced->fees->kinds.end()) {
+      std::find(priced->fees->kinds.begin(), priced->fees->kinds.end(), order.kind) !=
+          priced->fees->kinds.end()) {
     result.fee_estimate = estimateFees(*priced->fees, input.draft_orders);
   }
   return result;

@@ -8,12 +8,14 @@
 
 namespace pumpcds::policy {
 
-OrderDetermination decideOrder(const PolicyLibrary& library, const PumpOrder& order, const EvaluationInput& input);
+OrderDetermination decideOrder(const PolicyLibrary& library, const PumpOrder& order,
+                               const EvaluationInput& input);
 
 /// priorAuth from a prior-authorization policy's criteria: not-required when a no-PA rule is met
 /// (device, analysis, refill, removal); exempt when an exemption is met; required when the order is of
 /// a kind that needs PA and every exemption was shown not to apply; unknown when an exemption could not
 /// be checked. `reason` cites the deciding criterion.
-PriorAuth decidePriorAuth(const Policy& policy, const std::vector<CriterionResult>& results, std::string& reason);
+PriorAuth decidePriorAuth(const Policy& policy, const std::vector<CriterionResult>& results,
+                          std::string& reason);
 
 } // namespace pumpcds::policy

@@ -58,26 +58,28 @@ struct Rule {
   std::string pointer; ///< where in the policy file, for messages
   std::vector<Rule> children;
 
-  std::vector<std::string> types;                   ///< resource types to search (Has, TherapyDuration)
-  std::vector<const ValueSet*> value_sets;          ///< what counts (codes of the resource)
-  std::vector<const ValueSet*> score_sets;          ///< PainReduction: pain score observations
-  std::vector<const ValueSet*> route_sets;          ///< OrderedDrug: acceptable routes
-  std::vector<const ValueSet*> document_sets;       ///< Documented: DocumentReference types that attest it
-  std::vector<ExpectedPositive> expected_positives; ///< NegativeDrugTest
-  const ValueSet* negative_results = nullptr;       ///< NegativeDrugTest: result codes read as negative
-  const ValueSet* positive_results = nullptr;       ///< NegativeDrugTest: result codes read as positive
-  std::optional<int> within_months;                 ///< look-back window ending on the reference date
-  std::optional<int> min_months;  ///< TherapyDuration: months needed; Has: onset at least this long ago
-  std::optional<double> below;    ///< LatestValue: value < below holds
-  std::optional<double> at_least; ///< LatestValue: value >= at_least holds
-  double min_percent = 50;        ///< PainReduction
-  int baseline_days = 30;         ///< PainReduction: how far before the trial a baseline may be
-  int followup_days = 3;          ///< PainReduction: how long after the trial scores count
-  int max_gap_days = 31;          ///< TherapyDuration: sessions closer than this join into one span
+  std::vector<std::string> types;                    ///< resource types to search (Has, TherapyDuration)
+  std::vector<const ValueSet*> value_sets;           ///< what counts (codes of the resource)
+  std::vector<const ValueSet*> score_sets;           ///< PainReduction: pain score observations
+  std::vector<const ValueSet*> route_sets;           ///< OrderedDrug: acceptable routes
+  std::vector<const ValueSet*> candidate_drug_sets;  ///< OrderedDrug: which orders are the pump drug
+  std::vector<const ValueSet*> candidate_route_sets; ///< (default: value_sets and route_sets)
+  std::vector<const ValueSet*> document_sets;        ///< Documented: DocumentReference types that attest it
+  std::vector<ExpectedPositive> expected_positives;  ///< NegativeDrugTest
+  const ValueSet* negative_results = nullptr;        ///< NegativeDrugTest: result codes read as negative
+  const ValueSet* positive_results = nullptr;        ///< NegativeDrugTest: result codes read as positive
+  std::optional<int> within_months;                  ///< look-back window ending on the reference date
+  std::optional<int> min_months;       ///< TherapyDuration: months needed; Has: onset at least this long ago
+  std::optional<double> below;         ///< LatestValue: value < below holds
+  std::optional<double> at_least;      ///< LatestValue: value >= at_least holds
+  double min_percent = 50;             ///< PainReduction
+  int baseline_days = 30;              ///< PainReduction: how far before the trial a baseline may be
+  int followup_days = 3;               ///< PainReduction: how long after the trial scores count
+  int max_gap_days = 31;               ///< TherapyDuration: sessions closer than this join into one span
   std::vector<OrderKind> order_kinds;  ///< OrderIs
   const ValueSet* strengths = nullptr; ///< OpioidWeaning: product -> ingredient_code, strength_value/unit
   const ValueSet* factors = nullptr;   ///< OpioidWeaning: ingredient -> mme_factor_cdc2022
-  std::string looks_for;          ///< plain words for notes ("a negative drug test")
+  std::string looks_for;               ///< plain words for notes ("a negative drug test")
 };
 
 struct Criterion {

@@ -19,9 +19,10 @@ public:
     Rule rule;
     rule.pointer = pointer;
     if (json == nullptr || !json->IsObject() || json->MemberCount() != 1) {
-      in_.fail(pointer, "a rule is an object with exactly one key: all, any, first_known, not, has, latest_value, "
-                        "negative_drug_test, therapy_duration, pain_reduction, documented, ordered_drug, "
-                        "allergy_to_ordered_drug");
+      in_.fail(pointer,
+               "a rule is an object with exactly one key: all, any, first_known, not, has, latest_value, "
+               "negative_drug_test, therapy_duration, pain_reduction, documented, ordered_drug, "
+               "allergy_to_ordered_drug");
       return rule;
     }
     const auto& only = *json->MemberBegin();
@@ -118,9 +119,19 @@ public:
       }
     } else if (kind == "ordered_drug") {
       rule.kind = RuleKind::OrderedDrug;
-      if (in_.checkObject(&body, at, {"value_sets", "routes", "looks_for"})) {
-        rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, true);
+      if (in_.checkObject(&body, at, {"value_sets", "routes", "candidates", "looks_for"})) {
+        rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, false);
         rule.route_sets = in_.valueSets(body, "routes", at, sets_, false);
+        if (const JsonValue* candidates = fhir::member(body, "candidates")) {
+          const std::string where = at + "/candidates";
+          if (in_.checkObject(candidates, where, {"value_sets", "routes"})) {
+            rule.candidate_drug_sets = in_.valueSets(*candidates, "value_sets", where, sets_, false);
+            rule.candidate_route_sets = in_.valueSets(*candidates, "routes", where, sets_, false);
+          }
+        }
+        if (rule.value_sets.empty() && rule.route_sets.empty()) {
+          in_.fail(at, "give value_sets (the drugs required) or routes (the routes required)");
+        }
         rule.looks_for = in_.requiredString(body, "looks_for", at);
       }
     } else if (kind == "allergy_to_ordered_drug") {
@@ -143,8 +154,9 @@ public:
       }
     } else if (kind == "opioid_weaning") {
       rule.kind = RuleKind::OpioidWeaning;
-      if (in_.checkObject(&body, at,
-                          {"value_sets", "strengths", "factors", "within_months", "min_percent", "looks_for"})) {
+      if (in_.checkObject(
+              &body, at,
+              {"value_sets", "strengths", "factors", "within_months", "min_percent", "looks_for"})) {
         rule.types = {"MedicationRequest", "MedicationStatement"};
         rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, true);
         rule.strengths = in_.valueSet(body, "strengths", at, sets_);
@@ -162,9 +174,8 @@ public:
   Criterion readCriterion(const JsonValue& json, const std::string& pointer, const std::string& policy_id,
                           const std::string& citation) {
     Criterion criterion;
-    if (!in_.checkObject(
-            &json, pointer,
-            {"label", "short", "text", "document", "applies", "contraindication", "role", "rule",
+    if (!in_.checkObject(&json, pointer,
+                         {"label", "short", "text", "document", "applies", "contraindication", "role", "rule",
                           "source_text"})) {
       return criterion;
     }
@@ -270,7 +281,8 @@ std::optional<Policy> loadPolicy(const std::string& file, const JsonValue& root,
       PriorAuthSpec spec{in.requiredString(*prior_auth, "required_when", "/prior_auth"),
                          in.stringList(*prior_auth, "exemptions", "/prior_auth", false),
                          in.stringList(*prior_auth, "not_required_when", "/prior_auth", false)};
-      std::vector<std::pair<std::string, std::string>> named = {{"/prior_auth/required_when", spec.required_when}};
+      std::vector<std::pair<std::string, std::string>> named = {
+          {"/prior_auth/required_when", spec.required_when}};
       for (const auto& label : spec.exemptions) {
         named.emplace_back("/prior_auth/exemptions", label);
       }
@@ -278,9 +290,10 @@ std::optional<Policy> loadPolicy(const std::string& file, const JsonValue& root,
         named.emplace_back("/prior_auth/not_required_when", label);
       }
       for (const auto& [where, label] : named) {
-        const bool known = std::any_of(policy.criteria.begin(), policy.criteria.end(), [&](const Criterion& c) {
-          return c.label == label && c.role == CriterionRole::PriorAuth;
-        });
+        const bool known =
+            std::any_of(policy.criteria.begin(), policy.criteria.end(), [&](const Criterion& c) {
+              return c.label == label && c.role == CriterionRole::PriorAuth;
+            });
         if (!label.empty() && !known) {
           in.fail(where, "'" + label + "' is not a criterion of this policy with role prior-auth");
         }
@@ -289,7 +302,8 @@ std::optional<Policy> loadPolicy(const std::string& file, const JsonValue& root,
     }
   }
   if (const JsonValue* fees = fhir::member(root, "fees")) {
-    if (in.checkObject(fees, "/fees", {"value_set", "compounding_fee", "kinds", "drug_value_sets", "routes"})) {
+    if (in.checkObject(fees, "/fees",
+                       {"value_set", "compounding_fee", "kinds", "drug_value_sets", "routes"})) {
       FeeSchedule schedule;
       schedule.drugs = in.valueSet(*fees, "value_set", "/fees", value_sets);
       schedule.compounding_fee = in.optionalNumber(*fees, "compounding_fee", "/fees").value_or(0);

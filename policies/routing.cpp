@@ -86,8 +86,9 @@ void RoutingTable::load(const std::string& file, const fhir::JsonValue& root,
   for (rapidjson::SizeType i = 0; i < routes->Size(); ++i) {
     const std::string at = "/routes/" + std::to_string(i);
     const fhir::JsonValue& item = (*routes)[i];
-    if (!in.checkObject(&item, at,
-                        {"policy", "role", "payor_names", "payor_identifiers", "coverage_types", "states", "note"})) {
+    if (!in.checkObject(
+            &item, at,
+            {"policy", "role", "payor_names", "payor_identifiers", "coverage_types", "states", "note"})) {
       continue;
     }
     Route route;

@@ -26,8 +26,8 @@ struct Route {
 
 /// What the router saw and chose.
 struct RoutingResult {
-  const Policy* policy = nullptr;     ///< the medical policy
-  const Policy* prior_auth = nullptr; ///< the prior-authorization policy
+  const Policy* policy = nullptr;         ///< the medical policy
+  const Policy* prior_auth = nullptr;     ///< the prior-authorization policy
   std::vector<std::string> coverage_seen; ///< e.g. "Coverage/1: payor CareSource, plan Gold, state NC"
 };
 

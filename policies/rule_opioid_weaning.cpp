@@ -33,7 +33,8 @@ Outcome evaluateOpioidWeaning(const Rule& rule, const RuleContext& context) {
   }
   if (change.empty()) {
     if (!unconverted.empty()) {
-      return {Truth::Unknown, {}, "opioid doses could not be converted to MME: " + joinWords(unconverted, "; ")};
+      return {
+          Truth::Unknown, {}, "opioid doses could not be converted to MME: " + joinWords(unconverted, "; ")};
     }
     return notFound(context.record, rule.types, rule.looks_for);
   }
@@ -57,7 +58,8 @@ Outcome evaluateOpioidWeaning(const Rule& rule, const RuleContext& context) {
   current = std::max(0.0, current);
   const double percent = peak > 0 ? (peak - current) / peak * 100.0 : 0;
   char summary[200];
-  std::snprintf(summary, sizeof summary, "opioids %.0f MME/day at the highest (%s), %.0f MME/day on %s: %.0f%% lower (%.0f%% needed)",
+  std::snprintf(summary, sizeof summary,
+                "opioids %.0f MME/day at the highest (%s), %.0f MME/day on %s: %.0f%% lower (%.0f%% needed)",
                 peak, fhir::formatDate(peak_at).c_str(), current, context.as_of.toString().c_str(), percent,
                 rule.min_percent);
   outcome.note = summary;

@@ -12,10 +12,10 @@ Outcome evaluateOrderIs(const Rule& rule, const RuleContext& context) {
     return {Truth::Unknown, {}, "no order to check"};
   }
   const PumpOrder& order = *context.order;
-  const bool kind_ok = rule.order_kinds.empty() ||
-                       std::find(rule.order_kinds.begin(), rule.order_kinds.end(), order.kind) != rule.order_kinds.end();
-  const bool type_ok =
-      rule.types.empty() || std::find(rule.types.begin(), rule.types.end(), order.resource_type) != rule.types.end();
+  const bool kind_ok = rule.order_kinds.empty() || std::find(rule.order_kinds.begin(), rule.order_kinds.end(),
+                                                             order.kind) != rule.order_kinds.end();
+  const bool type_ok = rule.types.empty() || std::find(rule.types.begin(), rule.types.end(),
+                                                       order.resource_type) != rule.types.end();
   const bool code_ok = rule.value_sets.empty() || inAny(rule.value_sets, order.codes);
   const bool holds = kind_ok && type_ok && code_ok;
   return {holds ? Truth::True : Truth::False,

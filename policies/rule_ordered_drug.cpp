@@ -25,14 +25,17 @@ bool sharesCode(const std::vector<fhir::Coding>& a, const std::vector<fhir::Codi
 } // namespace
 
 Outcome evaluateOrderedDrug(const Rule& rule, const RuleContext& context) {
-  const auto orders = pumpDrugOrders(context, rule.value_sets, rule.route_sets);
+  const bool own_candidates = !rule.candidate_drug_sets.empty() || !rule.candidate_route_sets.empty();
+  const auto orders = own_candidates
+                          ? pumpDrugOrders(context, rule.candidate_drug_sets, rule.candidate_route_sets)
+                          : pumpDrugOrders(context, rule.value_sets, rule.route_sets);
   if (orders.empty()) {
     return {
         Truth::Unknown, {}, "no drug order for the pump in this request to check against " + rule.looks_for};
   }
   std::vector<std::string> others;
   for (const fhir::Resource* order : orders) {
-    const bool drug_ok = inAny(rule.value_sets, order->codes);
+    const bool drug_ok = rule.value_sets.empty() || inAny(rule.value_sets, order->codes);
     const bool route_ok = rule.route_sets.empty() || inAny(rule.route_sets, order->route);
     if (drug_ok && route_ok) {
       return {Truth::True, {order->reference()}, "ordered " + label(*order)};

@@ -3,9 +3,9 @@
 
 #include <map>
 #include <optional>
-#include <unordered_map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -37,7 +37,9 @@ public:
   /// The properties recorded with an explicit code of the set, or nullptr.
   [[nodiscard]] const CodeProperties* properties(const fhir::Coding& coding) const;
   /// Every explicit code with its properties, keyed "system|code".
-  [[nodiscard]] const std::unordered_map<std::string, CodeProperties>& allProperties() const { return properties_; }
+  [[nodiscard]] const std::unordered_map<std::string, CodeProperties>& allProperties() const {
+    return properties_;
+  }
   void addRange(const std::string& system, const std::string& from, const std::string& to);
   void addExcludedCode(const fhir::Coding& coding);
   void addExcludedRange(const std::string& system, const std::string& from, const std::string& to);

@@ -115,7 +115,9 @@ int runPolicyTests(const Config& config, const policy::PolicyLibrary::Ptr& libra
   size_t failed = 0;
   for (const auto& result : results) {
     const bool pass = result.outcome == hooks::PolicyCaseResult::Outcome::Pass;
-    const char* word = pass ? "PASS" : result.outcome == hooks::PolicyCaseResult::Outcome::Fail ? "FAIL" : "ERROR";
+    const char* word = pass                                                       ? "PASS"
+                       : result.outcome == hooks::PolicyCaseResult::Outcome::Fail ? "FAIL"
+                                                                                  : "ERROR";
     (pass ? passed : failed) += 1;
     out << word << " " << result.file << "#" << result.index << " " << result.note << "\n";
     for (const auto& failure : result.failures) {

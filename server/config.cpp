@@ -251,7 +251,8 @@ std::string usage(const std::string& command) {
   if (command == "policies") {
     return "usage: pumpcds policies [test] [--policies DIR]\n"
            "Validates the policy library and lists its policies with their effective periods.\n"
-           "With `test`, runs every policy's test cases (<policy>_test.json beside it) and prints PASS, FAIL or\n"
+           "With `test`, runs every policy's test cases (<policy>_test.json beside it) and prints PASS, FAIL "
+           "or\n"
            "ERROR per case with what differed.\n"
            "Exit status: 0 valid (all cases passed), 1 a case failed, 2 invalid library or no case to run.\n";
   }

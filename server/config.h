@@ -22,7 +22,7 @@ struct Config {
   std::string allowed_origin = "*";  ///< --allowed-origin, PUMPCDS_ALLOWED_ORIGIN, "allowed_origin" (CORS)
   bool cds = false;                  ///< evaluate --cds
   std::string request_file;          ///< evaluate REQUEST.json
-  bool run_policy_tests = false; ///< policies test
+  bool run_policy_tests = false;     ///< policies test
   bool help = false;
 };
 
