@@ -117,6 +117,9 @@ std::string renderCdsResponse(const policy::Determination& determination, UuidSo
     }
     writeCard(out, order,
               {documentationSummary(order), documentationDetail(order), indicatorFor(order.decision)}, uuids);
+    if (order.fee_estimate) {
+      writeCard(out, order, {feeSummary(order), feeDetail(order), "info"}, uuids);
+    }
   }
   out.EndArray();
   out.EndObject();

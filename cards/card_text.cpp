@@ -71,11 +71,15 @@ void appendItem(std::string& out, const OrderDetermination& order, const Criteri
 }
 
 std::string pathText(const OrderDetermination& order) {
+  const std::string kind(policy::toString(order.order.kind));
+  if (order.order.kind == policy::OrderKind::Maintenance || order.order.kind == policy::OrderKind::Removal) {
+    return kind + " order"; // the paths by origin are for trials and placements
+  }
   std::string origin(policy::toString(order.origin));
   if (order.origin == policy::Origin::Unknown) {
     origin = "origin unknown (conditions not read), non-malignant";
   }
-  return std::string(policy::toString(order.order.kind)) + ", " + origin + " path";
+  return kind + ", " + origin + " path";
 }
 
 } // namespace
@@ -193,7 +197,7 @@ std::string documentationDetail(const OrderDetermination& order) {
     out += "\n";
   }
   if (!missing.empty()) {
-    out += "**Missing: document these for prior authorization**\n\n";
+    out += "**Missing: document these**\n\n";
     for (const auto* result : missing) {
       appendItem(out, order, *result, true);
     }
