@@ -97,3 +97,53 @@ TEST_F(CardsTest, NoPolicyCardSaysWhichCoverageWasSeen) {
 
 } // namespace
 } // namespace pumpcds::cards
+
+namespace pumpcds::cards {
+namespace {
+
+class PriorAuthCardsTest : public ::testing::Test {
+protected:
+  static rapidjson::Document respond(const testing::RequestBuilder& request) {
+    auto library = policy::PolicyLibrary::loadBundled();
+    const hooks::HookService service(library.value(), std::make_unique<testing::CountingUuidSource>());
+    auto outcome = service.handle("pumpcds-order-sign", request.json());
+    rapidjson::Document response;
+    response.Parse(outcome.isOk() ? outcome.value().response_json.c_str() : "{}");
+    return response;
+  }
+};
+
+TEST_F(PriorAuthCardsTest, PriorAuthOnlyCardSaysWhetherPaIsNeededAndWhy) {
+  testing::RequestBuilder request;
+  request.pumpOrder("62324", "2021-06-15").patientState("OH");
+  auto response = respond(request);
+  ASSERT_TRUE(response.HasMember("cards"));
+  expectNoEmptyValues(response, "");
+  ASSERT_EQ(response["cards"].Size(), 1u);
+  const std::string summary = response["cards"][0]["summary"].GetString();
+  const std::string detail = response["cards"][0]["detail"].GetString();
+  EXPECT_NE(summary.find("prior authorization required"), std::string::npos) << summary;
+  EXPECT_NE(detail.find("**Prior authorization: required**"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("CareSource PA I.A.3"), std::string::npos) << detail;
+
+  request.condition(testing::kIcd10, "C50.911", "2020-01-01");
+  response = respond(request);
+  EXPECT_NE(std::string(response["cards"][0]["summary"].GetString()).find("exempt from prior authorization"),
+            std::string::npos);
+}
+
+TEST_F(PriorAuthCardsTest, RefillGetsAFeeEstimateCard) {
+  testing::RequestBuilder request;
+  request.pumpOrder("95990").patientState("CA").coverage("Medicare").drugOrder("7052");
+  // The drug order from the builder has no amount, so the estimate says it could not be priced.
+  auto response = respond(request);
+  expectNoEmptyValues(response, "");
+  ASSERT_EQ(response["cards"].Size(), 2u);
+  EXPECT_NE(std::string(response["cards"][1]["summary"].GetString()).find("could not be priced"),
+            std::string::npos);
+  EXPECT_NE(std::string(response["cards"][1]["detail"].GetString()).find("no amount in mg or mcg"),
+            std::string::npos);
+}
+
+} // namespace
+} // namespace pumpcds::cards
