@@ -289,9 +289,11 @@ std::optional<Policy> loadPolicy(const std::string& file, const JsonValue& root,
       for (const auto& label : spec.not_required_when) {
         named.emplace_back("/prior_auth/not_required_when", label);
       }
-      for (const auto& [where, label] : named) {
+      for (const auto& entry : named) {
+        const std::string& where = entry.first;
+        const std::string& label = entry.second;
         const bool known =
-            std::any_of(policy.criteria.begin(), policy.criteria.end(), [&](const Criterion& c) {
+            std::any_of(policy.criteria.begin(), policy.criteria.end(), [&label](const Criterion& c) {
               return c.label == label && c.role == CriterionRole::PriorAuth;
             });
         if (!label.empty() && !known) {
