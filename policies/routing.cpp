@@ -86,9 +86,9 @@ void RoutingTable::load(const std::string& file, const fhir::JsonValue& root,
   for (rapidjson::SizeType i = 0; i < routes->Size(); ++i) {
     const std::string at = "/routes/" + std::to_string(i);
     const fhir::JsonValue& item = (*routes)[i];
-    if (!in.checkObject(
-            &item, at,
-            {"policy", "role", "payor_names", "payor_identifiers", "coverage_types", "states", "note"})) {
+    if (!in.checkObject(&item, at,
+                        {"policy", "role", "payor_names", "payor_identifiers", "coverage_types", "plans",
+                         "states", "note"})) {
       continue;
     }
     Route route;
@@ -102,6 +102,7 @@ void RoutingTable::load(const std::string& file, const fhir::JsonValue& root,
     route.payor_names = in.stringList(item, "payor_names", at, false);
     route.payor_identifiers = in.stringList(item, "payor_identifiers", at, false);
     route.coverage_types = in.stringList(item, "coverage_types", at, false);
+    route.plans = in.stringList(item, "plans", at, false);
     route.states = in.stringList(item, "states", at, false);
     route.note = in.optionalString(item, "note", at);
     if (route.payor_names.empty() && route.payor_identifiers.empty() && route.coverage_types.empty()) {
@@ -128,6 +129,18 @@ bool RoutingTable::matches(const Route& route, const fhir::Resource& coverage,
   }
   if (!payor_ok) {
     return false;
+  }
+  if (!route.plans.empty()) {
+    const bool plan_ok = std::any_of(route.plans.begin(), route.plans.end(), [&](const std::string& plan) {
+      return std::any_of(coverage.plan_classes.begin(), coverage.plan_classes.end(),
+                         [&](const fhir::Coding& held) {
+                           return lower(held.code).find(lower(plan)) != std::string::npos ||
+                                  lower(held.display).find(lower(plan)) != std::string::npos;
+                         });
+    });
+    if (!plan_ok) {
+      return false;
+    }
   }
   if (route.states.empty()) {
     return true;

@@ -20,6 +20,8 @@ struct Route {
   /// "system|code" of Coverage.type (a trailing * matches a code prefix), or a case-insensitive word of
   /// its text or displays, e.g. "Medicare".
   std::vector<std::string> coverage_types;
+  /// Case-insensitive substrings of a Coverage.class value or name (the plan); none listed: any plan.
+  std::vector<std::string> plans;
   std::vector<std::string> states; ///< the patient's state (Patient.address.state); empty: any
   std::string note;
 };
@@ -34,8 +36,8 @@ struct RoutingResult {
 class RoutingTable {
 public:
   /// routing.json: {"routes": [{"policy", "role", "payor_names", "payor_identifiers", "coverage_types",
-  /// "states", "note"}]}. A route matches a coverage whose payor or type matches, for a patient living in
-  /// one of the states.
+  /// "plans", "states", "note"}]}. A route matches a coverage whose payor or type matches, for a patient
+  /// living in one of the states.
   void load(const std::string& file, const fhir::JsonValue& root, std::vector<std::string>& errors);
   [[nodiscard]] const std::vector<Route>& routes() const { return routes_; }
 
