@@ -1,27 +1,17 @@
 #include "fhir/coding.h"
 
+#include "fhir/text.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <utility>
 
 namespace pumpcds::fhir {
-namespace {
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-} // namespace
+namespace {} // namespace
 
 std::string canonicalSystem(std::string_view system) {
-  system = trim(system);
+  system = trimmed(system);
   while (system.size() > 1 && system.back() == '/') {
     system.remove_suffix(1);
   }
@@ -49,7 +39,7 @@ std::string canonicalSystem(std::string_view system) {
 }
 
 std::string comparableCode(std::string_view canonical_system, std::string_view code) {
-  std::string out(trim(code));
+  std::string out(trimmed(code));
   if (canonical_system == systems::kIcd10Cm) {
     std::erase(out, '.');
   }

@@ -1,5 +1,7 @@
 #include "fhir/resource_parser.h"
 
+#include "fhir/text.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -77,7 +79,7 @@ std::optional<bool> affirmation(const JsonValue* answer) {
     }
     word = coded->code;
   }
-  std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::tolower(c); });
+  word = lowerCase(word);
   if (word == "y" || word == "yes" || word == "true") {
     return true;
   }

@@ -216,7 +216,9 @@ void writeOrders(Writer& out, const CaseRecord& record) {
   out.EndObject();
 }
 
-void writeSearchset(Writer& out, const std::string& type, const std::vector<const JsonValue*>& resources) {
+// A searchset Bundle of `resources`, plus resources the case builds itself (as JSON text).
+void writeSearchset(Writer& out, const std::string& type, const std::vector<const JsonValue*>& resources,
+                    const std::vector<std::string>& built = {}) {
   out.StartObject();
   out.Key("resourceType");
   out.String("Bundle");
@@ -239,8 +241,43 @@ void writeSearchset(Writer& out, const std::string& type, const std::vector<cons
     resource->Accept(out);
     out.EndObject();
   }
+  for (const auto& resource : built) {
+    out.StartObject();
+    out.Key("resource");
+    out.RawValue(resource.c_str(), resource.size(), rapidjson::kObjectType);
+    out.EndObject();
+  }
   out.EndArray();
   out.EndObject();
+}
+
+std::string quoted(const std::string& text) {
+  rapidjson::StringBuffer buffer;
+  Writer out(buffer);
+  out.String(text);
+  return buffer.GetString();
+}
+
+std::string coverageJson(const CaseRecord& record) {
+  std::string json =
+      R"({"resourceType":"Coverage","id":"coverage-1","status":"active","payor":[{"display":)" +
+      quoted(record.payor) + "}]";
+  if (!record.coverage_type.empty()) {
+    json += R"(,"type":{"text":)" + quoted(record.coverage_type) + "}";
+  }
+  return json + "}";
+}
+
+// One QuestionnaireResponse answering yes to every attested criterion.
+std::string attestationsJson(const CaseRecord& record, const std::string& policy_id) {
+  std::string items;
+  for (const auto& label : record.attested) {
+    const std::string link_id = label.find('/') == std::string::npos ? policy_id + "/" + label : label;
+    items += (items.empty() ? "" : ",") + std::string(R"({"linkId":)") + quoted(link_id) +
+             R"(,"answer":[{"valueBoolean":true}]})";
+  }
+  return R"({"resourceType":"QuestionnaireResponse","id":"attestations","status":"completed","item":[)" +
+         items + "]}";
 }
 
 std::string buildRequest(const CaseRecord& record, const std::string& policy_id) {
@@ -289,87 +326,18 @@ std::string buildRequest(const CaseRecord& record, const std::string& policy_id)
         of_type.push_back(resource);
       }
     }
+    std::vector<std::string> built;
     if (type == "Coverage" && !record.payor.empty()) {
-      out.StartObject();
-      out.Key("resourceType");
-      out.String("Bundle");
-      out.Key("type");
-      out.String("searchset");
-      out.Key("entry");
-      out.StartArray();
-      out.StartObject();
-      out.Key("resource");
-      out.StartObject();
-      out.Key("resourceType");
-      out.String("Coverage");
-      out.Key("id");
-      out.String("coverage-1");
-      out.Key("status");
-      out.String("active");
-      out.Key("payor");
-      out.StartArray();
-      out.StartObject();
-      out.Key("display");
-      out.String(record.payor);
-      out.EndObject();
-      out.EndArray();
-      if (!record.coverage_type.empty()) {
-        out.Key("type");
-        out.StartObject();
-        out.Key("text");
-        out.String(record.coverage_type);
-        out.EndObject();
-      }
-      out.EndObject();
-      out.EndObject();
-      out.EndArray();
-      out.EndObject();
-      continue;
+      built.push_back(coverageJson(record));
     }
     if (type == "QuestionnaireResponse" && !record.attested.empty()) {
-      out.StartObject();
-      out.Key("resourceType");
-      out.String("Bundle");
-      out.Key("type");
-      out.String("searchset");
-      out.Key("entry");
-      out.StartArray();
-      out.StartObject();
-      out.Key("resource");
-      out.StartObject();
-      out.Key("resourceType");
-      out.String("QuestionnaireResponse");
-      out.Key("id");
-      out.String("attestations");
-      out.Key("status");
-      out.String("completed");
-      out.Key("item");
-      out.StartArray();
-      for (const auto& label : record.attested) {
-        out.StartObject();
-        out.Key("linkId");
-        out.String(label.find('/') == std::string::npos ? policy_id + "/" + label : label);
-        out.Key("answer");
-        out.StartArray();
-        out.StartObject();
-        out.Key("valueBoolean");
-        out.Bool(true);
-        out.EndObject();
-        out.EndArray();
-        out.EndObject();
-      }
-      out.EndArray();
-      out.EndObject();
-      out.EndObject();
-      out.EndArray();
-      out.EndObject();
-      continue;
+      built.push_back(attestationsJson(record, policy_id));
     }
-    if (record.none.count(type) != 0 && of_type.empty()) {
+    if (record.none.count(type) != 0 && of_type.empty() && built.empty()) {
       out.Null();
       continue;
     }
-    writeSearchset(out, type, of_type);
+    writeSearchset(out, type, of_type, built);
   }
   out.EndObject();
   out.EndObject();

@@ -1,23 +1,16 @@
 #include "policies/fee_estimate.h"
 
-#include <cctype>
 #include <cmath>
 
+#include "fhir/text.h"
 #include "policies/rule_support.h"
 
 namespace pumpcds::policy {
 namespace {
 
-std::string lower(std::string text) {
-  for (auto& c : text) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return text;
-}
-
 // Micrograms per unit of a mass unit; 0 for anything else.
 double microgramsPer(const std::string& unit) {
-  const std::string u = lower(unit);
+  const std::string u = fhir::lowerCase(unit);
   return u == "mg" ? 1000.0 : (u == "ug" || u == "mcg") ? 1.0 : u == "g" ? 1e6 : 0.0;
 }
 
@@ -27,9 +20,9 @@ const CodeProperties* findFee(const FeeSchedule& schedule, const fhir::Resource&
       return fee;
     }
   }
-  const std::string text = lower(order.text + " " + fhir::describe(order.codes));
+  const std::string text = fhir::lowerCase(order.text + " " + fhir::describe(order.codes));
   for (const auto& [key, fee] : schedule.drugs->allProperties()) {
-    const std::string name = lower(fee.string("display"));
+    const std::string name = fhir::lowerCase(fee.string("display"));
     if (!name.empty() && text.find(name) != std::string::npos) {
       return &fee;
     }

@@ -1,21 +1,15 @@
 #include "policies/mme.h"
 
-#include <cctype>
 #include <cstdio>
+
+#include "fhir/text.h"
 
 namespace pumpcds::policy {
 namespace {
 
-std::string lower(std::string text) {
-  for (auto& c : text) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return text;
-}
-
 // Milligrams per unit of a mass unit, or nullopt for a count unit (tablet, patch, mL...).
 std::optional<double> milligramsPer(const std::string& unit) {
-  const std::string u = lower(unit);
+  const std::string u = fhir::lowerCase(unit);
   if (u == "mg") {
     return 1.0;
   }
@@ -67,7 +61,7 @@ std::optional<DailyMme> dailyMme(const fhir::Resource& medication, const ValueSe
     return std::nullopt;
   }
   const std::string strength_unit =
-      product == nullptr ? std::string() : lower(product->string("strength_unit"));
+      product == nullptr ? std::string() : fhir::lowerCase(product->string("strength_unit"));
   // A plain value: GCC 12 misreads a conditionally built optional<double> as maybe-uninitialised.
   const double strength = product == nullptr ? 0.0 : product->number("strength_value").value_or(0.0);
   const bool has_strength = strength > 0;

@@ -1,18 +1,12 @@
 #include "policies/routing.h"
 
 #include <algorithm>
-#include <cctype>
 
+#include "fhir/text.h"
 #include "policies/file_reader.h"
 
 namespace pumpcds::policy {
 namespace {
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 // The payor names of a coverage: displays, and names of the payor organisations on record.
 std::vector<std::string> payorNames(const fhir::Resource& coverage, const fhir::PatientRecord& record) {
@@ -51,12 +45,13 @@ bool typeMatches(const std::string& wanted, const fhir::Resource& coverage) {
       return coding.system == system && (prefix ? coding.code.rfind(code, 0) == 0 : coding.code == code);
     });
   }
-  const std::string word = lower(wanted);
-  if (lower(coverage.text).find(word) != std::string::npos) {
+  const std::string word = fhir::lowerCase(wanted);
+  if (fhir::lowerCase(coverage.text).find(word) != std::string::npos) {
     return true;
   }
   return std::any_of(coverage.codes.begin(), coverage.codes.end(), [&](const fhir::Coding& coding) {
-    return lower(coding.display).find(word) != std::string::npos || lower(coding.code) == word;
+    return fhir::lowerCase(coding.display).find(word) != std::string::npos ||
+           fhir::lowerCase(coding.code) == word;
   });
 }
 
@@ -64,7 +59,7 @@ std::vector<std::string> patientStates(const fhir::PatientRecord& record) {
   std::vector<std::string> states;
   for (const auto& patient : record.ofType("Patient")) {
     for (const auto& state : patient.states) {
-      states.push_back(lower(state));
+      states.push_back(fhir::lowerCase(state));
     }
   }
   return states;
@@ -117,7 +112,7 @@ bool RoutingTable::matches(const Route& route, const fhir::Resource& coverage,
   bool payor_ok = false;
   for (const auto& name : payorNames(coverage, record)) {
     for (const auto& wanted : route.payor_names) {
-      payor_ok = payor_ok || lower(name).find(lower(wanted)) != std::string::npos;
+      payor_ok = payor_ok || fhir::lowerCase(name).find(fhir::lowerCase(wanted)) != std::string::npos;
     }
   }
   for (const auto& identifier : payorIdentifiers(coverage, record)) {
@@ -132,11 +127,11 @@ bool RoutingTable::matches(const Route& route, const fhir::Resource& coverage,
   }
   if (!route.plans.empty()) {
     const bool plan_ok = std::any_of(route.plans.begin(), route.plans.end(), [&](const std::string& plan) {
-      return std::any_of(coverage.plan_classes.begin(), coverage.plan_classes.end(),
-                         [&](const fhir::Coding& held) {
-                           return lower(held.code).find(lower(plan)) != std::string::npos ||
-                                  lower(held.display).find(lower(plan)) != std::string::npos;
-                         });
+      return std::any_of(
+          coverage.plan_classes.begin(), coverage.plan_classes.end(), [&](const fhir::Coding& held) {
+            return fhir::lowerCase(held.code).find(fhir::lowerCase(plan)) != std::string::npos ||
+                   fhir::lowerCase(held.display).find(fhir::lowerCase(plan)) != std::string::npos;
+          });
     });
     if (!plan_ok) {
       return false;
@@ -147,7 +142,7 @@ bool RoutingTable::matches(const Route& route, const fhir::Resource& coverage,
   }
   const auto states = patientStates(record);
   return std::any_of(route.states.begin(), route.states.end(), [&](const std::string& state) {
-    return std::find(states.begin(), states.end(), lower(state)) != states.end();
+    return std::find(states.begin(), states.end(), fhir::lowerCase(state)) != states.end();
   });
 }
 

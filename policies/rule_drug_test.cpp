@@ -2,6 +2,8 @@
 // prescribed. An opioid found in a patient on an opioid is expected, not a positive (DESIGN.md).
 #include <map>
 
+#include "fhir/text.h"
+
 #include "policies/rule_support.h"
 
 namespace pumpcds::policy {
@@ -9,11 +11,8 @@ namespace {
 
 enum class Polarity { Negative, Positive, NoResult };
 
-bool startsWithWord(std::string text, std::string_view prefix) {
-  for (auto& c : text) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return text.rfind(prefix, 0) == 0;
+bool startsWithWord(const std::string& text, std::string_view prefix) {
+  return fhir::lowerCase(text).rfind(prefix, 0) == 0;
 }
 
 Polarity polarityOf(const fhir::Resource& test, const Rule& rule) {
