@@ -96,7 +96,11 @@ OrderDetermination decideOrder(const PolicyLibrary& library, const PumpOrder& or
       result.decision = nothing_needed ? Decision::Complete : Decision::NoPolicy;
     }
   }
-  const Policy* priced = result.policy != nullptr ? result.policy : nullptr;
+  if (result.prior_auth_policy == nullptr) {
+    result.prior_auth_reason = "the library has no prior-authorization rules for this coverage on " +
+                               input.as_of.toString();
+  }
+  const Policy* priced = result.policy;
   if (priced != nullptr && priced->fees &&
       std::find(priced->fees->kinds.begin(), priced->fees->kinds.end(), order.kind) !=
           priced->fees->kinds.end()) {

@@ -17,11 +17,7 @@ void expectAnswered(const HookService& service, const std::string& body) {
   }
 }
 
-TEST(MangledRequests, TruncatedAndRetypedBodiesAreAnsweredWithoutCrashing) {
-  auto library = policy::PolicyLibrary::loadBundled();
-  ASSERT_TRUE(library.isOk());
-  const HookService service(library.value(), std::make_unique<testing::CountingUuidSource>());
-  const std::string body = testing::readTestFile("requests/permanent-nonmalignant-gaps.json");
+void mangle(const HookService& service, const std::string& body) {
   ASSERT_FALSE(body.empty());
   // Cut the request at many points.
   for (size_t cut = 0; cut < body.size(); cut += body.size() / 97 + 1) {
@@ -41,6 +37,16 @@ TEST(MangledRequests, TruncatedAndRetypedBodiesAreAnsweredWithoutCrashing) {
         ++replaced;
       }
     }
+  }
+}
+
+TEST(MangledRequests, TruncatedAndRetypedBodiesAreAnsweredWithoutCrashing) {
+  auto library = policy::PolicyLibrary::loadBundled();
+  ASSERT_TRUE(library.isOk());
+  const HookService service(library.value(), std::make_unique<testing::CountingUuidSource>());
+  for (const char* request : {"requests/permanent-nonmalignant-gaps.json", "requests/medicare-refill.json"}) {
+    SCOPED_TRACE(request);
+    mangle(service, testing::readTestFile(request));
   }
 }
 
