@@ -97,8 +97,8 @@ OrderDetermination decideOrder(const PolicyLibrary& library, const PumpOrder& or
     }
   }
   if (result.prior_auth_policy == nullptr) {
-    result.prior_auth_reason = "the library has no prior-authorization rules for this coverage on " +
-                               input.as_of.toString();
+    result.prior_auth_reason =
+        "the library has no prior-authorization rules for this coverage on " + input.as_of.toString();
   }
   const Policy* priced = result.policy;
   if (priced != nullptr && priced->fees &&
