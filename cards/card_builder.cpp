@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include "cards/card_text.h"
+#include "cards/coverage_information.h"
 
 namespace pumpcds::cards {
 namespace {
@@ -100,7 +101,8 @@ const char* indicatorFor(policy::Decision decision) {
 
 } // namespace
 
-std::string renderCdsResponse(const policy::Determination& determination, UuidSource& uuids) {
+std::string renderCdsResponse(const policy::Determination& determination, UuidSource& uuids,
+                              const std::map<std::string, std::string>& order_json) {
   rapidjson::StringBuffer buffer;
   Writer out(buffer);
   out.StartObject();
@@ -122,6 +124,33 @@ std::string renderCdsResponse(const policy::Determination& determination, UuidSo
     }
   }
   out.EndArray();
+  bool actions = false;
+  for (const auto& order : determination.orders) {
+    const auto json = order_json.find(order.order.reference);
+    if (json == order_json.end()) {
+      continue;
+    }
+    const auto updated = orderWithCoverageInformation(order, json->second, uuids);
+    if (!updated) {
+      continue;
+    }
+    if (!actions) {
+      out.Key("systemActions");
+      out.StartArray();
+      actions = true;
+    }
+    out.StartObject();
+    out.Key("type");
+    out.String("update");
+    out.Key("description");
+    out.String("Add coverage information to " + order.order.reference);
+    out.Key("resource");
+    out.RawValue(updated->c_str(), updated->size(), rapidjson::kObjectType);
+    out.EndObject();
+  }
+  if (actions) {
+    out.EndArray();
+  }
   out.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

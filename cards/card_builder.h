@@ -1,7 +1,8 @@
 // Turns a Determination into the CDS Hooks response body: cards (one per pump order, plus a critical
-// card per order with a contraindication on record).
+// card per order with a contraindication on record), and CRD coverage-information system actions.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "cards/uuid_source.h"
@@ -9,7 +10,10 @@
 
 namespace pumpcds::cards {
 
-/// The JSON response body {"cards": [...]}. Absent optional fields are left out, never null or empty.
-std::string renderCdsResponse(const policy::Determination& determination, UuidSource& uuids);
+/// The JSON response body {"cards": [...], "systemActions": [...]}. Absent optional fields are left out,
+/// never null or empty. `order_json` holds each draft order as sent ("Type/id" -> JSON): an order with a
+/// policy gets a Da Vinci CRD coverage-information systemAction updating it.
+std::string renderCdsResponse(const policy::Determination& determination, UuidSource& uuids,
+                              const std::map<std::string, std::string>& order_json = {});
 
 } // namespace pumpcds::cards

@@ -1,6 +1,8 @@
 #include "hooks/cds_request.h"
 
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "fhir/json_read.h"
 #include "fhir/prefetch_templates.h"
@@ -37,7 +39,7 @@ std::string templateTypeFor(std::string_view key) {
 
 // The resources of context.draftOrders: a Bundle per CDS Hooks 2.0 (an array of resources, or a lone
 // resource, as older clients send, are tolerated).
-void readDraftOrders(const JsonValue& draft_orders, std::vector<fhir::Resource>& out) {
+void readDraftOrders(const JsonValue& draft_orders, CdsRequest& request) {
   std::vector<const JsonValue*> resources;
   if (fhir::stringAt(&draft_orders, "resourceType") == "Bundle") {
     for (const JsonValue* entry : fhir::items(fhir::member(draft_orders, "entry"))) {
@@ -50,7 +52,11 @@ void readDraftOrders(const JsonValue& draft_orders, std::vector<fhir::Resource>&
   }
   for (const JsonValue* resource : resources) {
     if (auto parsed = fhir::parseResource(*resource)) {
-      out.push_back(std::move(*parsed));
+      rapidjson::StringBuffer buffer;
+      rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+      resource->Accept(writer);
+      request.draft_order_json[parsed->reference()] = std::string(buffer.GetString(), buffer.GetSize());
+      request.draft_orders.push_back(std::move(*parsed));
     }
   }
 }
@@ -95,7 +101,7 @@ Result<CdsRequest> parseCdsRequest(std::string_view body) {
   if (!draft_orders->IsObject() && !draft_orders->IsArray()) {
     return invalidArgument("'context.draftOrders' must be a FHIR Bundle");
   }
-  readDraftOrders(*draft_orders, request.draft_orders);
+  readDraftOrders(*draft_orders, request);
   for (const JsonValue* selection : fhir::items(fhir::member(*context, "selections"))) {
     if (selection->IsString()) {
       request.selections.emplace_back(selection->GetString());

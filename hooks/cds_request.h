@@ -1,6 +1,7 @@
 // CdsRequest: a CDS Hooks 2.0 hook request, parsed and validated at the edge into owned data.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,8 @@ struct CdsRequest {
   std::string patient_id;
   std::string user_id;
   std::vector<fhir::Resource> draft_orders;
+  /// Each draft order's JSON as sent, keyed by "Type/id": echoed back in coverage-information actions.
+  std::map<std::string, std::string> draft_order_json;
   std::vector<std::string> selections; ///< order-select: the orders just selected ("Type/id")
   bool has_prefetch = false;           ///< any prefetch key at all
   fhir::PatientRecord record;          ///< everything the prefetch held

@@ -70,7 +70,7 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
     policy::OrderDetermination determination = policy::decideOrder(*library_, order, input);
     outcome.determination.orders.push_back(std::move(determination));
   }
-  outcome.response_json = cards::renderCdsResponse(outcome.determination, *uuids_);
+  outcome.response_json = cards::renderCdsResponse(outcome.determination, *uuids_, request.draft_order_json);
   return outcome;
 }
 

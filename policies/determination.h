@@ -68,6 +68,7 @@ struct OrderDetermination {
   Decision decision = Decision::NoPolicy;
   std::vector<CriterionResult> criteria;
   std::vector<std::string> coverage_seen; ///< what coverage data was seen, for a no-policy answer
+  std::string coverage;                   ///< the Coverage the policy was chosen for, e.g. "Coverage/1"
   std::vector<std::string> record_issues; ///< prefetch problems that explain `missing`s
 };
 

@@ -81,6 +81,7 @@ OrderDetermination decideOrder(const PolicyLibrary& library, const PumpOrder& or
                                       input.as_of.toString() + " for this coverage";
   }
   result.coverage_seen = route.coverage_seen;
+  result.coverage = route.coverage;
   if (route.prior_auth != nullptr && route.prior_auth->prior_auth && route.prior_auth->handles(order.kind)) {
     const OrderDetermination prior_auth = evaluateOrder(*route.prior_auth, order, input);
     result.criteria.insert(result.criteria.end(), prior_auth.criteria.begin(), prior_auth.criteria.end());

@@ -31,6 +31,7 @@ struct RoutingResult {
   const Policy* policy = nullptr;         ///< the medical policy
   const Policy* prior_auth = nullptr;     ///< the prior-authorization policy
   std::vector<std::string> coverage_seen; ///< e.g. "Coverage/1: payor CareSource, plan Gold, state NC"
+  std::string coverage; ///< the Coverage the chosen route matched ("Coverage/1"), the medical one first
 };
 
 class RoutingTable {
@@ -72,6 +73,9 @@ RoutingResult RoutingTable::route(const fhir::PatientRecord& record, const fhir:
     for (const fhir::Resource* coverage : activeCoverages(record, as_of)) {
       if (matches(candidate, *coverage, record)) {
         chosen = policy;
+        if (result.coverage.empty() || candidate.role == RouteRole::Medical) {
+          result.coverage = coverage->reference();
+        }
         break;
       }
     }

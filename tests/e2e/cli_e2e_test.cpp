@@ -11,12 +11,13 @@
 namespace pumpcds::testing {
 namespace {
 
-// The response with every card uuid blanked, so two runs can be compared.
+// The response with every card uuid and coverage-assertion id blanked, so two runs can be compared.
 std::string withoutUuids(std::string json) {
-  const std::string key = "\"uuid\":\"";
-  for (size_t at = json.find(key); at != std::string::npos; at = json.find(key, at + key.size())) {
-    const size_t end = json.find('"', at + key.size());
-    json.replace(at + key.size(), end - at - key.size(), "-");
+  for (const std::string key : {"\"uuid\":\"", "\"url\":\"coverage-assertion-id\",\"valueString\":\""}) {
+    for (size_t at = json.find(key); at != std::string::npos; at = json.find(key, at + key.size())) {
+      const size_t end = json.find('"', at + key.size());
+      json.replace(at + key.size(), end - at - key.size(), "-");
+    }
   }
   return json;
 }
