@@ -1,7 +1,9 @@
 #include "policies/report_json.h"
 
+#include <rapidjson/document.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 namespace pumpcds::policy {
 namespace {
@@ -120,7 +122,8 @@ void writeOrder(Writer& out, const OrderDetermination& order) {
 
 } // namespace
 
-std::string toReportJson(const Determination& determination, const std::string& library_revision) {
+std::string toReportJson(const Determination& determination, const std::string& library_revision,
+                         bool pretty) {
   rapidjson::StringBuffer buffer;
   Writer out(buffer);
   out.SetIndent(' ', 2);
@@ -134,7 +137,16 @@ std::string toReportJson(const Determination& determination, const std::string& 
   out.Key("libraryRevision");
   out.String(library_revision);
   out.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+  if (pretty) {
+    return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+  }
+  // One line, for a batch: the same document without the indentation.
+  rapidjson::Document document;
+  document.Parse(buffer.GetString(), buffer.GetSize());
+  rapidjson::StringBuffer compact;
+  rapidjson::Writer<rapidjson::StringBuffer> line(compact);
+  document.Accept(line);
+  return std::string(compact.GetString(), compact.GetSize());
 }
 
 } // namespace pumpcds::policy

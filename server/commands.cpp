@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "cards/uuid_source.h"
 #include "fhir/json_read.h"
@@ -57,11 +59,15 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
-int runEvaluate(const Config& config, std::ostream& out, std::ostream& err) {
-  std::ifstream stream(config.request_file, std::ios::binary);
+namespace {
+
+// Evaluates one request file; returns the output text, or false with the reason on `err`.
+bool evaluateFile(const std::string& path, const hooks::HookService& service, const Config& config,
+                  const std::string& revision, bool batch, std::string& output, std::ostream& err) {
+  std::ifstream stream(path, std::ios::binary);
   if (!stream) {
-    err << "pumpcds evaluate: cannot read '" << config.request_file << "'\n";
-    return 2;
+    err << "pumpcds evaluate: cannot read '" << path << "'\n";
+    return false;
   }
   std::ostringstream text;
   text << stream.rdbuf();
@@ -69,32 +75,58 @@ int runEvaluate(const Config& config, std::ostream& out, std::ostream& err) {
   // The service is the one whose hook the request names, as an EHR would have chosen it.
   rapidjson::Document document;
   document.Parse(body.data(), body.size());
-  std::string hook = document.HasParseError() ? std::string() : fhir::stringAt(&document, "hook");
+  const std::string hook = document.HasParseError() ? std::string() : fhir::stringAt(&document, "hook");
   std::string service_id;
-  for (const auto& service : hooks::services()) {
-    if (service.hook == hook) {
-      service_id = service.id;
+  for (const auto& candidate : hooks::services()) {
+    if (candidate.hook == hook) {
+      service_id = candidate.id;
     }
   }
-  if (!document.HasParseError() && document.IsObject() && service_id.empty()) {
-    err << "pumpcds evaluate: " << config.request_file << ": hook '" << hook
+  if (!document.HasParseError() && document.IsObject() && !hook.empty() && service_id.empty()) {
+    err << "pumpcds evaluate: " << path << ": hook '" << hook
         << "' is not one pumpcds answers (order-sign, order-select)\n";
-    return 2;
+    return false;
   }
+  auto outcome = service.handle(service_id.empty() ? hooks::services().front().id : service_id, body);
+  if (!outcome.isOk()) {
+    err << "pumpcds evaluate: " << path << ": " << outcome.status().message() << "\n";
+    return false;
+  }
+  if (!batch) {
+    output = config.cds ? outcome.value().response_json + "\n"
+                        : policy::toReportJson(outcome.value().determination, revision);
+    return true;
+  }
+  rapidjson::StringBuffer name;
+  rapidjson::Writer<rapidjson::StringBuffer> quote(name);
+  quote.String(path.c_str(), static_cast<rapidjson::SizeType>(path.size()));
+  output = std::string("{\"file\":") + name.GetString() + (config.cds ? ",\"response\":" : ",\"report\":") +
+           (config.cds ? outcome.value().response_json
+                       : policy::toReportJson(outcome.value().determination, revision, /*pretty=*/false)) +
+           "}\n";
+  return true;
+}
+
+} // namespace
+
+int runEvaluate(const Config& config, std::ostream& out, std::ostream& err) {
   auto library = loadLibrary(config);
   if (!library.isOk()) {
     err << "pumpcds evaluate: the policy library is invalid:\n" << library.status().message() << "\n";
     return 2;
   }
   const hooks::HookService service(library.value(), std::make_unique<cards::RandomUuidSource>(), config.now);
-  auto outcome = service.handle(service_id.empty() ? hooks::services().front().id : service_id, body);
-  if (!outcome.isOk()) {
-    err << "pumpcds evaluate: " << config.request_file << ": " << outcome.status().message() << "\n";
-    return 2;
+  const bool batch = config.request_files.size() > 1;
+  bool all_good = true;
+  for (const auto& path : config.request_files) {
+    std::string output;
+    if (evaluateFile(path, service, config, library.value()->revision(), batch, output, err)) {
+      out << output << std::flush;
+    } else {
+      all_good = false; // named on stderr; the other files are still evaluated
+    }
   }
-  out << (config.cds ? outcome.value().response_json + "\n"
-                     : policy::toReportJson(outcome.value().determination, library.value()->revision()));
-  return 0;
+  return all_good ? 0 : 2;
 }
 
 int runPolicyTests(const Config& config, const policy::PolicyLibrary::Ptr& library, std::ostream& out,

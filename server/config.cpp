@@ -215,11 +215,10 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
     return config;
   }
   if (config.command == "evaluate") {
-    if (positional.size() != 1) {
-      return invalidArgument("evaluate takes exactly one REQUEST.json (got " +
-                             std::to_string(positional.size()) + ")");
+    if (positional.empty()) {
+      return invalidArgument("evaluate takes one or more REQUEST.json files");
     }
-    config.request_file = positional.front();
+    config.request_files = positional;
   } else if (config.command == "policies" && positional.size() == 1 && positional.front() == "test") {
     config.run_policy_tests = true;
   } else if (!positional.empty()) {

@@ -21,8 +21,8 @@ struct Config {
   size_t max_body_bytes = 16u << 20; ///< --max-body-bytes, PUMPCDS_MAX_BODY_BYTES, "max_body_bytes"
   std::string allowed_origin = "*";  ///< --allowed-origin, PUMPCDS_ALLOWED_ORIGIN, "allowed_origin" (CORS)
   bool cds = false;                  ///< evaluate --cds
-  std::string request_file;          ///< evaluate REQUEST.json
-  bool run_policy_tests = false;     ///< policies test
+  std::vector<std::string> request_files; ///< evaluate REQUEST.json [MORE.json ...]
+  bool run_policy_tests = false;          ///< policies test
   bool help = false;
 };
 

@@ -101,3 +101,30 @@ TEST(Cli, PoliciesListsAndValidatesTheLibrary) {
 
 } // namespace
 } // namespace pumpcds::testing
+
+namespace pumpcds::testing {
+namespace {
+
+TEST(Cli, EvaluateABatchPrintsALinePerFileAndKeepsGoingPastABadOne) {
+  const std::string data = std::string(PUMPCDS_TEST_DATA) + "/requests/";
+  const auto result = runPumpcds({"evaluate", data + "permanent-nonmalignant-gaps.json",
+                                  "/nonexistent/bad.json", data + "medicare-refill.json"});
+  EXPECT_EQ(result.exit_code, 2) << "one file could not be read";
+  EXPECT_NE(result.err.find("cannot read '/nonexistent/bad.json'"), std::string::npos) << result.err;
+  std::vector<std::string> lines;
+  for (size_t start = 0, end; (end = result.out.find('\n', start)) != std::string::npos; start = end + 1) {
+    lines.push_back(result.out.substr(start, end - start));
+  }
+  ASSERT_EQ(lines.size(), 2u) << result.out;
+  for (const auto& line : lines) {
+    rapidjson::Document document;
+    document.Parse(line.c_str());
+    ASSERT_TRUE(document.IsObject()) << line;
+    EXPECT_TRUE(document.HasMember("file"));
+    EXPECT_TRUE(document["report"]["orders"].IsArray());
+  }
+  EXPECT_NE(lines[1].find("\"policy\":\"noridian-a55239\""), std::string::npos);
+}
+
+} // namespace
+} // namespace pumpcds::testing

@@ -38,7 +38,7 @@ TEST(Config, EachBadSettingIsNamed) {
       {{"serve"}, {"PUMPCDS_PORT=70000"}, "PUMPCDS_PORT: expected a whole number"},
       {{"evaluate", "r.json", "--now", "2025-02-30"}, {}, "--now: expected a date YYYY-MM-DD"},
       {{"serve", "--colour"}, {}, "unknown option '--colour'"},
-      {{"evaluate"}, {}, "evaluate takes exactly one REQUEST.json"},
+      {{"evaluate"}, {}, "evaluate takes one or more REQUEST.json files"},
       {{"launch"}, {}, "unknown command 'launch'"},
       {{"serve", "--cds"}, {}, "--cds goes with evaluate"},
       {{"serve", "--config", "/nonexistent/pumpcds.json"}, {}, "--config: cannot read"},
