@@ -41,6 +41,9 @@ struct Resource {
   std::optional<Seconds> end;
   std::optional<Seconds>
       authored; ///< authoredOn of orders (MedicationRequest, ServiceRequest, DeviceRequest)
+  /// The calendar date authoredOn names where it was written (not shifted to UTC): an order signed at
+  /// 23:30 in New York on the 20th is an order of the 20th.
+  std::optional<Date> authored_date;
 
   std::optional<double> value; ///< Observation valueQuantity/valueInteger
   std::string value_unit;

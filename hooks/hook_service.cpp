@@ -26,9 +26,7 @@ std::vector<policy::PumpOrder> pumpOrders(const CdsRequest& request, const polic
     }
     if (auto match = catalog.classify(draft)) {
       policy::PumpOrder order{reference, match->code, match->kind, std::nullopt, draft.type, draft.codes};
-      if (draft.authored) {
-        order.authored = fhir::Date::fromDays(*draft.authored / fhir::kSecondsPerDay);
-      }
+      order.authored = draft.authored_date;
       orders.push_back(std::move(order));
     }
   }

@@ -20,14 +20,21 @@ const CodeProperties* findFee(const FeeSchedule& schedule, const fhir::Resource&
       return fee;
     }
   }
+  // By name: the earliest drug name in the medication's text, so the answer does not depend on the
+  // table's order.
   const std::string text = fhir::lowerCase(order.text + " " + fhir::describe(order.codes));
+  const CodeProperties* best = nullptr;
+  size_t best_at = std::string::npos;
   for (const auto& [key, fee] : schedule.drugs->allProperties()) {
     const std::string name = fhir::lowerCase(fee.string("display"));
-    if (!name.empty() && text.find(name) != std::string::npos) {
-      return &fee;
+    const size_t at = name.empty() ? std::string::npos : text.find(name);
+    if (at < best_at ||
+        (at == best_at && at != std::string::npos && fee.string("display") < best->string("display"))) {
+      best = &fee;
+      best_at = at;
     }
   }
-  return nullptr;
+  return best;
 }
 
 } // namespace

@@ -120,6 +120,14 @@ TEST_F(HookServiceTest, ResponseHasOneCardPerOrderAndACriticalCardForAContraindi
   EXPECT_EQ(critical, 2);
 }
 
+TEST_F(HookServiceTest, ReferenceDateIsTheDateTheOrderWasWrittenWhereItWasWritten) {
+  RequestBuilder request;
+  request.pumpOrder("62326", "2025-11-20T23:30:00-05:00"); // 04:30 on the 21st in UTC
+  auto outcome = service_->handle("pumpcds-order-sign", request.json());
+  ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
+  EXPECT_EQ(outcome.value().determination.orders[0].as_of.toString(), "2025-11-20");
+}
+
 TEST_F(HookServiceTest, ReferenceDateIsPinnedNowElseAuthoredOn) {
   RequestBuilder request;
   request.pumpOrder("62326", "2025-11-20");
