@@ -25,9 +25,7 @@ std::vector<policy::PumpOrder> pumpOrders(const CdsRequest& request, const polic
       continue;
     }
     if (auto match = catalog.classify(draft)) {
-      policy::PumpOrder order{reference, match->code, match->kind, std::nullopt, draft.type, draft.codes};
-      order.authored = draft.authored_date;
-      orders.push_back(std::move(order));
+      orders.push_back({reference, match->code, match->kind, draft.authored_date, draft.type, draft.codes});
     }
   }
   return orders;
@@ -65,8 +63,7 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
   for (const auto& order : orders) {
     const fhir::Date as_of = now_ ? *now_ : order.authored.value_or(fhir::Date::today());
     const policy::EvaluationInput input{request.record, request.draft_orders, as_of};
-    policy::OrderDetermination determination = policy::decideOrder(*library_, order, input);
-    outcome.determination.orders.push_back(std::move(determination));
+    outcome.determination.orders.push_back(policy::decideOrder(*library_, order, input));
   }
   outcome.response_json = cards::renderCdsResponse(outcome.determination, *uuids_, request.draft_order_json);
   return outcome;
