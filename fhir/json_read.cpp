@@ -90,6 +90,30 @@ std::string conceptText(const JsonValue* codeable_concept) {
   return {};
 }
 
+bool nestsDeeperThan(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i; // skip the escaped character
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > limit) {
+        return true;
+      }
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 TextPosition positionOf(std::string_view text, size_t offset) {
   TextPosition position;
   for (size_t i = 0; i < offset && i < text.size(); ++i) {

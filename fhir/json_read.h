@@ -35,6 +35,10 @@ std::optional<Coding> coding(const JsonValue* value);
 /// CodeableConcept.text, else the first display.
 std::string conceptText(const JsonValue* codeable_concept);
 
+/// Whether JSON text nests objects and arrays deeper than `limit` (strings are skipped). Checked before
+/// parsing what a client sent, so that no recursive walk of the document can exhaust the stack.
+bool nestsDeeperThan(std::string_view text, int limit);
+
 /// Line and column (both 1-based) of a byte offset, for error messages about a JSON text.
 struct TextPosition {
   size_t line = 1;

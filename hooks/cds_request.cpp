@@ -64,6 +64,12 @@ void readDraftOrders(const JsonValue& draft_orders, CdsRequest& request) {
 } // namespace
 
 Result<CdsRequest> parseCdsRequest(std::string_view body) {
+  // FHIR resources nest a few dozen levels at most; far deeper is an attack or a broken client.
+  constexpr int kMaxNesting = 256;
+  if (fhir::nestsDeeperThan(body, kMaxNesting)) {
+    return invalidArgument("request body nests objects or arrays deeper than " + std::to_string(kMaxNesting) +
+                           " levels");
+  }
   rapidjson::Document document;
   document.Parse(body.data(), body.size());
   if (document.HasParseError()) {

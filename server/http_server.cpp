@@ -7,6 +7,7 @@
 #include <httplib.h>
 #include <rapidjson/document.h>
 
+#include "fhir/json_read.h"
 #include "hooks/service_catalog.h"
 #include "server/operation_outcome.h"
 
@@ -79,8 +80,10 @@ void HttpServer::installRoutes() {
           return;
         }
         rapidjson::Document document;
-        document.Parse(request.body.data(), request.body.size());
-        if (document.HasParseError() || !document.IsObject() || !document.HasMember("feedback") ||
+        if (!fhir::nestsDeeperThan(request.body, 64)) {
+          document.Parse(request.body.data(), request.body.size());
+        }
+        if (!document.IsObject() || document.HasParseError() || !document.HasMember("feedback") ||
             !document["feedback"].IsArray()) {
           sendError(response, invalidArgument("feedback body must be a JSON object with a 'feedback' array"));
           return;

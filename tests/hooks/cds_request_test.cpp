@@ -33,6 +33,19 @@ TEST(CdsRequest, EachMissingOrMalformedFieldIsNamed) {
   }
 }
 
+TEST(CdsRequest, AbsurdNestingIsRefusedBeforeParsing) {
+  const std::string deep =
+      R"({"hook":"order-sign","hookInstance":"x","context":{"patientId":"p","draftOrders":)" +
+      std::string(200000, '[') + std::string(200000, ']') + "}}";
+  auto request = parseCdsRequest(deep);
+  ASSERT_FALSE(request.isOk());
+  EXPECT_NE(request.status().message().find("nests objects or arrays deeper than"), std::string::npos);
+  // Brackets inside strings are text, not nesting.
+  const std::string text = R"({"hook":"order-sign","hookInstance":")" + std::string(1000, '[') +
+                           R"(","context":{"patientId":"p","draftOrders":{"resourceType":"Bundle"}}})";
+  EXPECT_TRUE(parseCdsRequest(text).isOk());
+}
+
 TEST(CdsRequest, SandboxShapesAreTolerated) {
   // A lone entry object where an array belongs, an empty coding, an order without intent or code yet,
   // unknown fields and extensions.
