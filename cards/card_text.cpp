@@ -70,6 +70,13 @@ void appendItem(std::string& out, const OrderDetermination& order, const Criteri
   out += "\n";
 }
 
+// "Centene Corporation CP.MP.173"; a citation that already names its publisher stands alone.
+std::string policyName(const policy::Policy& policy) {
+  return policy.citation.find(policy.publisher) == std::string::npos
+             ? policy.publisher + " " + policy.citation
+             : policy.citation;
+}
+
 std::string pathText(const OrderDetermination& order) {
   const std::string kind(policy::toString(order.order.kind));
   if (order.order.kind == policy::OrderKind::Maintenance || order.order.kind == policy::OrderKind::Removal) {
@@ -179,8 +186,8 @@ std::string documentationSummary(const OrderDetermination& order) {
 
 std::string documentationDetail(const OrderDetermination& order) {
   const policy::Policy& policy = order.policy != nullptr ? *order.policy : *order.prior_auth_policy;
-  std::string out = "**" + policy.publisher + " " + policy.citation + "** (" + pathText(order) + ", as of " +
-                    order.as_of.toString() + ")\n\n";
+  std::string out =
+      "**" + policyName(policy) + "** (" + pathText(order) + ", as of " + order.as_of.toString() + ")\n\n";
   out += priorAuthLine(order);
   if (order.policy == nullptr && !order.no_policy_reason.empty()) {
     out +=
@@ -242,8 +249,7 @@ std::string contraindicationSummary(const OrderDetermination& order) {
 }
 
 std::string contraindicationDetail(const OrderDetermination& order) {
-  std::string out = "The record shows a contraindication under " + order.policy->publisher + " " +
-                    order.policy->citation + ":\n\n";
+  std::string out = "The record shows a contraindication under " + policyName(*order.policy) + ":\n\n";
   for (const auto* result : withStatus(order, CriterionStatus::Unmet, true)) {
     appendItem(out, order, *result, false);
   }
@@ -299,7 +305,7 @@ std::string feeSummary(const OrderDetermination& order) {
 std::string feeDetail(const OrderDetermination& order) {
   const auto& fees = *order.fee_estimate;
   std::string out = "Estimated allowable for the drugs of this refill if compounded, from the " +
-                    order.policy->publisher + " " + order.policy->citation +
+                    policyName(*order.policy) +
                     " fee table (amount x unit price, "
                     "plus the compounding fee once per refill):\n\n";
   for (const auto& line : fees.lines) {
