@@ -55,9 +55,8 @@ std::string evidenceText(const CriterionResult& result) {
   return out;
 }
 
-void appendItem(std::string& out, const OrderDetermination& order, const CriterionResult& result,
-                bool with_document) {
-  out += "- **" + citation(order, result) + "** " + result.criterion->text;
+void appendItem(std::string& out, const CriterionResult& result, bool with_document) {
+  out += "- **" + result.criterion->citation + "** " + result.criterion->text;
   if (!result.note.empty()) {
     out += " _(" + result.note + ")_";
   }
@@ -137,10 +136,6 @@ std::string orderLabel(const OrderDetermination& order) {
   return kind + " " + order.order.code.code;
 }
 
-std::string citation(const OrderDetermination& /*order*/, const CriterionResult& result) {
-  return result.criterion->citation;
-}
-
 std::string priorAuthLine(const OrderDetermination& order) {
   if (order.prior_auth_policy == nullptr) {
     return {};
@@ -199,21 +194,21 @@ std::string documentationDetail(const OrderDetermination& order) {
   if (!unmet.empty()) {
     out += "**Not met: the record shows the opposite**\n\n";
     for (const auto* result : unmet) {
-      appendItem(out, order, *result, false);
+      appendItem(out, *result, false);
     }
     out += "\n";
   }
   if (!missing.empty()) {
     out += "**Missing: document these**\n\n";
     for (const auto* result : missing) {
-      appendItem(out, order, *result, true);
+      appendItem(out, *result, true);
     }
     out += "\n";
   }
   if (!met.empty()) {
     out += "**Met**\n\n";
     for (const auto* result : met) {
-      appendItem(out, order, *result, false);
+      appendItem(out, *result, false);
     }
     out += "\n";
   }
@@ -226,7 +221,7 @@ std::string documentationDetail(const OrderDetermination& order) {
       out += "**Prior-authorization rules** (met: applies to this order)\n\n";
       heading = true;
     }
-    out += "- **" + citation(order, result) + "** " + std::string(policy::toString(result.status)) + ": " +
+    out += "- **" + result.criterion->citation + "** " + std::string(policy::toString(result.status)) + ": " +
            result.criterion->text + (result.note.empty() ? std::string() : " _(" + result.note + ")_") + "\n";
   }
   if (heading) {
@@ -243,7 +238,7 @@ std::string contraindicationSummary(const OrderDetermination& order) {
   std::string summary = "Contraindication on record for " + orderLabel(order) + ": ";
   std::string names;
   for (const auto* result : unmet) {
-    names += (names.empty() ? "" : ", ") + citation(order, *result);
+    names += (names.empty() ? "" : ", ") + result->criterion->citation;
   }
   return fitCharacters(summary + names, kSummaryLimit);
 }
@@ -251,7 +246,7 @@ std::string contraindicationSummary(const OrderDetermination& order) {
 std::string contraindicationDetail(const OrderDetermination& order) {
   std::string out = "The record shows a contraindication under " + policyName(*order.policy) + ":\n\n";
   for (const auto* result : withStatus(order, CriterionStatus::Unmet, true)) {
-    appendItem(out, order, *result, false);
+    appendItem(out, *result, false);
   }
   return out;
 }

@@ -17,9 +17,6 @@ std::string fitCharacters(const std::string& utf8, size_t max_characters);
 /// A short name for the order, e.g. "pump trial 62324".
 std::string orderLabel(const policy::OrderDetermination& order);
 
-/// "MM-1369 IV.D.2".
-std::string citation(const policy::OrderDetermination& order, const policy::CriterionResult& result);
-
 /// The main card's summary: what is missing at a glance (< 140 characters).
 std::string documentationSummary(const policy::OrderDetermination& order);
 /// The main card's detail: each missing and unmet criterion with its citation and what would satisfy it,

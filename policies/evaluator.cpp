@@ -6,19 +6,9 @@
 #include "policies/rules.h"
 
 namespace pumpcds::policy {
+namespace {
 
-Origin determineOrigin(const Policy& policy, const EvaluationInput& input,
-                       std::vector<std::string>& evidence) {
-  const RuleContext context{input.record, input.draft_orders, input.as_of, {}, nullptr};
-  for (const fhir::Resource* condition : findCoded(context, {"Condition"}, policy.malignant_sets)) {
-    evidence.push_back(condition->reference());
-  }
-  if (!evidence.empty()) {
-    return Origin::Malignant;
-  }
-  return input.record.wasRead("Condition") ? Origin::NonMalignant : Origin::Unknown;
-}
-
+// The status a rule's truth gives a criterion of `role`.
 CriterionStatus statusOf(Truth truth, CriterionRole role) {
   switch (truth) {
   case Truth::True:
@@ -33,6 +23,20 @@ CriterionStatus statusOf(Truth truth, CriterionRole role) {
     return CriterionStatus::Missing;
   }
   return CriterionStatus::Missing;
+}
+
+} // namespace
+
+Origin determineOrigin(const Policy& policy, const EvaluationInput& input,
+                       std::vector<std::string>& evidence) {
+  const RuleContext context{input.record, input.draft_orders, input.as_of, {}, nullptr};
+  for (const fhir::Resource* condition : findCoded(context, {"Condition"}, policy.malignant_sets)) {
+    evidence.push_back(condition->reference());
+  }
+  if (!evidence.empty()) {
+    return Origin::Malignant;
+  }
+  return input.record.wasRead("Condition") ? Origin::NonMalignant : Origin::Unknown;
 }
 
 OrderDetermination evaluateOrder(const Policy& policy, const PumpOrder& order, const EvaluationInput& input) {

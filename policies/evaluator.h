@@ -7,7 +7,6 @@
 #include "fhir/patient_record.h"
 #include "policies/determination.h"
 #include "policies/policy.h"
-#include "policies/rules.h"
 
 namespace pumpcds::policy {
 
@@ -21,9 +20,6 @@ struct EvaluationInput {
 /// Conditions were read and show none; unknown when Conditions were not read. Fills `evidence`.
 Origin determineOrigin(const Policy& policy, const EvaluationInput& input,
                        std::vector<std::string>& evidence);
-
-/// The status a rule's truth gives a criterion of `role`.
-CriterionStatus statusOf(Truth truth, CriterionRole role);
 
 /// Evaluates every criterion of `policy` that applies to the order's kind and origin, in file order,
 /// and derives the decision. Does not set prior_auth or coverage_seen (routing decides those).
