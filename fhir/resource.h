@@ -39,10 +39,9 @@ struct Resource {
   /// ends to the span of its precision; a period with no end leaves `end` unset (ongoing).
   std::optional<Seconds> start;
   std::optional<Seconds> end;
-  std::optional<Seconds>
-      authored; ///< authoredOn of orders (MedicationRequest, ServiceRequest, DeviceRequest)
-  /// The calendar date authoredOn names where it was written (not shifted to UTC): an order signed at
-  /// 23:30 in New York on the 20th is an order of the 20th.
+  /// authoredOn of orders (MedicationRequest, ServiceRequest, DeviceRequest) as the calendar date it was
+  /// written on, not shifted to UTC: an order signed at 23:30 in New York on the 20th is an order of the
+  /// 20th.
   std::optional<Date> authored_date;
 
   std::optional<double> value; ///< Observation valueQuantity/valueInteger

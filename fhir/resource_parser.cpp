@@ -248,8 +248,7 @@ void readCoverage(Resource& resource, const JsonValue& json) {
 }
 
 void setAuthored(Resource& resource, const JsonValue& json) {
-  if (auto authored = temporalAt(&json, "authoredOn")) {
-    resource.authored = authored->start;
+  if (temporalAt(&json, "authoredOn")) {
     const std::string text = stringAt(&json, "authoredOn");
     resource.authored_date = Date::parse(std::string_view(text).substr(0, 10));
   }

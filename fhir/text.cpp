@@ -12,6 +12,20 @@ std::string lowerCase(std::string_view text) {
   return out;
 }
 
+std::optional<double> milligramsPerUnit(std::string_view unit) {
+  const std::string u = lowerCase(trimmed(unit));
+  if (u == "mg") {
+    return 1.0;
+  }
+  if (u == "ug" || u == "mcg") {
+    return 0.001;
+  }
+  if (u == "g") {
+    return 1000.0;
+  }
+  return std::nullopt;
+}
+
 std::string_view trimmed(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
     text.remove_prefix(1);

@@ -1,6 +1,7 @@
-// Small text helpers for comparing what real systems send: case-insensitively, without stray spaces.
+// Small helpers for reading what real systems send: case-insensitively, without stray spaces, units.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -8,6 +9,10 @@ namespace pumpcds::fhir {
 
 /// ASCII lower case (codes, units and drug names are compared this way).
 std::string lowerCase(std::string_view text);
+
+/// Milligrams in one of a mass unit as FHIR Quantity sends it (UCUM "mg", "ug", "g", or "mcg"), case
+/// ignored; nullopt for anything else (tablets, patches, mL).
+std::optional<double> milligramsPerUnit(std::string_view unit);
 
 /// Without leading and trailing white space.
 std::string_view trimmed(std::string_view text);

@@ -8,10 +8,9 @@
 namespace pumpcds::policy {
 namespace {
 
-// Micrograms per unit of a mass unit; 0 for anything else.
+// Micrograms in one of a mass unit; 0 for anything else.
 double microgramsPer(const std::string& unit) {
-  const std::string u = fhir::lowerCase(unit);
-  return u == "mg" ? 1000.0 : (u == "ug" || u == "mcg") ? 1.0 : u == "g" ? 1e6 : 0.0;
+  return fhir::milligramsPerUnit(unit).value_or(0.0) * 1000.0;
 }
 
 const CodeProperties* findFee(const FeeSchedule& schedule, const fhir::Resource& order) {

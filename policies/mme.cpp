@@ -7,21 +7,6 @@
 namespace pumpcds::policy {
 namespace {
 
-// Milligrams per unit of a mass unit, or nullopt for a count unit (tablet, patch, mL...).
-std::optional<double> milligramsPer(const std::string& unit) {
-  const std::string u = fhir::lowerCase(unit);
-  if (u == "mg") {
-    return 1.0;
-  }
-  if (u == "ug" || u == "mcg") {
-    return 0.001;
-  }
-  if (u == "g") {
-    return 1000.0;
-  }
-  return std::nullopt;
-}
-
 std::string number(double value) {
   char text[32];
   std::snprintf(text, sizeof text, "%g", value);
@@ -67,7 +52,8 @@ std::optional<DailyMme> dailyMme(const fhir::Resource& medication, const ValueSe
   const bool has_strength = strength > 0;
   // Transdermal fentanyl: the patch's delivery rate, whatever the change frequency.
   if (has_strength && strength_unit == "mg/hr") {
-    const double patches = milligramsPer(medication.dose_unit) ? 1.0 : medication.dose_value.value_or(1.0);
+    const double patches =
+        fhir::milligramsPerUnit(medication.dose_unit) ? 1.0 : medication.dose_value.value_or(1.0);
     const double mcg_per_hour = strength * 1000.0 * patches;
     return DailyMme{mcg_per_hour * *factor, name,
                     number(mcg_per_hour) + " mcg/h x " + number(*factor) + " = " +
@@ -79,7 +65,7 @@ std::optional<DailyMme> dailyMme(const fhir::Resource& medication, const ValueSe
   }
   double milligrams_per_dose = 0;
   std::string dose_text;
-  if (const auto per_unit = milligramsPer(medication.dose_unit)) {
+  if (const auto per_unit = fhir::milligramsPerUnit(medication.dose_unit)) {
     milligrams_per_dose = *medication.dose_value * *per_unit;
     dose_text = number(milligrams_per_dose) + " mg";
   } else if (has_strength && (strength_unit == "mg" || strength_unit == "mg/ml")) {

@@ -102,7 +102,8 @@ TEST(ResourceParser, ServiceRequestReadsCrdBillingOptions) {
   ASSERT_TRUE(order);
   ASSERT_EQ(order->codes.size(), 2u);
   EXPECT_EQ(order->codes[1].code, "62362");
-  EXPECT_EQ(formatDate(*order->authored), "2025-11-20");
+  ASSERT_TRUE(order->authored_date);
+  EXPECT_EQ(order->authored_date->toString(), "2025-11-20");
 }
 
 TEST(ResourceParser, MedicationRequestSupplySetsItsPeriod) {
