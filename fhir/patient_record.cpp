@@ -14,6 +14,87 @@ void PatientRecord::markRead(const std::string& type) {
   read_.insert(type);
 }
 
+void PatientRecord::markUnreadable(const std::string& type, std::string reason) {
+  unreadable_[type] = std::move(reason);
+}
+
+std::vector<std::string> PatientRecord::issues() const {
+  std::vector<std::string> all = issues_;
+  for (const auto& [type, reason] : unreadable_) {
+    if (!wasRead(type)) {
+      all.push_back(reason);
+    }
+  }
+  return all;
+}
+
+namespace {
+
+bool isMedicationResource(std::string_view type) {
+  return type == "MedicationRequest" || type == "MedicationStatement" || type == "MedicationAdministration" ||
+         type == "MedicationDispense";
+}
+
+// "Type/id" of a reference a FHIR server can read, or "" (contained, urn:uuid, not Type/id-shaped).
+std::string relativeReference(std::string_view reference, std::string_view type) {
+  if (const auto history = reference.find("/_history/"); history != std::string_view::npos) {
+    reference = reference.substr(0, history);
+  }
+  const auto at = reference.rfind(std::string(type) + "/");
+  if (at == std::string_view::npos || (at > 0 && reference[at - 1] != '/')) {
+    return {};
+  }
+  const std::string_view id = reference.substr(at + type.size() + 1);
+  if (id.empty() || id.find('/') != std::string_view::npos) {
+    return {};
+  }
+  return std::string(reference.substr(at));
+}
+
+} // namespace
+
+void PatientRecord::resolveReferences() {
+  for (auto& [type, resources] : by_type_) {
+    if (!isMedicationResource(type)) {
+      continue;
+    }
+    for (auto& resource : resources) {
+      if (resource.medication_reference.empty() || !resource.codes.empty()) {
+        continue;
+      }
+      if (const Resource* medication = find(resource.medication_reference);
+          medication != nullptr && medication->type == "Medication") {
+        resource.codes = medication->codes;
+        if (resource.text.empty()) {
+          resource.text = medication->text;
+        }
+      }
+    }
+  }
+}
+
+std::vector<std::string> PatientRecord::unresolvedReferences() const {
+  std::set<std::string> wanted;
+  const auto want = [&](const std::string& reference, std::string_view type) {
+    if (!reference.empty() && find(reference) == nullptr) {
+      if (std::string relative = relativeReference(reference, type); !relative.empty()) {
+        wanted.insert(std::move(relative));
+      }
+    }
+  };
+  for (const auto& [type, resources] : by_type_) {
+    for (const auto& resource : resources) {
+      if (isMedicationResource(type) && resource.codes.empty()) {
+        want(resource.medication_reference, "Medication");
+      }
+      for (const auto& payor : resource.payor_references) {
+        want(payor, "Organization");
+      }
+    }
+  }
+  return {wanted.begin(), wanted.end()};
+}
+
 const std::vector<Resource>& PatientRecord::ofType(std::string_view type) const {
   static const std::vector<Resource> kNone;
   const auto found = by_type_.find(type);

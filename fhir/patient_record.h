@@ -19,7 +19,11 @@ class PatientRecord {
 public:
   /// Adds a resource; a second copy with the same type and id replaces nothing and is dropped.
   void add(Resource resource);
+  /// A complete search for `type` was seen: absence of a resource of it now proves something.
   void markRead(const std::string& type);
+  /// `type` could not be read (the EHR sent an error, the FHIR server failed, the search was cut).
+  /// The latest reason is kept, and said by issues() for as long as the type is not read.
+  void markUnreadable(const std::string& type, std::string reason);
 
   [[nodiscard]] bool wasRead(std::string_view type) const { return read_.find(type) != read_.end(); }
   [[nodiscard]] const std::set<std::string, std::less<>>& readTypes() const { return read_; }
@@ -32,12 +36,21 @@ public:
   /// Problems met while gathering the record (an OperationOutcome under a key, a paged search), said
   /// to the user so that a `missing` can be explained.
   void addIssue(std::string issue) { issues_.push_back(std::move(issue)); }
-  [[nodiscard]] const std::vector<std::string>& issues() const { return issues_; }
+  /// The issues added, then why each type that is still not read could not be read.
+  [[nodiscard]] std::vector<std::string> issues() const;
+
+  /// Gives medications named by reference (medicationReference to a Medication in the record, as a
+  /// search's _include or a fetch brings it) the Medication's code and text.
+  void resolveReferences();
+  /// References the rules need that the record cannot resolve: Medications of medication resources and
+  /// payor Organizations of Coverages, as relative "Type/id" references, sorted, without duplicates.
+  [[nodiscard]] std::vector<std::string> unresolvedReferences() const;
 
 private:
   std::map<std::string, std::vector<Resource>, std::less<>> by_type_;
   std::set<std::string, std::less<>> keys_;
   std::set<std::string, std::less<>> read_;
+  std::map<std::string, std::string, std::less<>> unreadable_;
   std::vector<std::string> issues_;
 };
 

@@ -14,11 +14,16 @@ const std::vector<PrefetchTemplate>& prefetchTemplates() {
        "Coverage"},
       {"conditions", "Condition?patient={{context.patientId}}", "Condition"},
       {"observations", "Observation?patient={{context.patientId}}", "Observation"},
-      {"medicationRequests", "MedicationRequest?patient={{context.patientId}}", "MedicationRequest"},
-      {"medicationStatements", "MedicationStatement?patient={{context.patientId}}", "MedicationStatement"},
+      {"medicationRequests",
+       "MedicationRequest?patient={{context.patientId}}&_include=MedicationRequest:medication",
+       "MedicationRequest"},
+      {"medicationStatements",
+       "MedicationStatement?patient={{context.patientId}}&_include=MedicationStatement:medication",
+       "MedicationStatement"},
       {"procedures", "Procedure?patient={{context.patientId}}", "Procedure"},
       {"allergies", "AllergyIntolerance?patient={{context.patientId}}", "AllergyIntolerance"},
       {"devices", "Device?patient={{context.patientId}}", "Device"},
+      {"deviceRequests", "DeviceRequest?patient={{context.patientId}}", "DeviceRequest"},
       {"encounters", "Encounter?patient={{context.patientId}}", "Encounter"},
       {"serviceRequests", "ServiceRequest?patient={{context.patientId}}", "ServiceRequest"},
       {"documents", "DocumentReference?patient={{context.patientId}}", "DocumentReference"},
@@ -26,6 +31,46 @@ const std::vector<PrefetchTemplate>& prefetchTemplates() {
        "QuestionnaireResponse"},
   };
   return kTemplates;
+}
+
+std::vector<PrefetchTemplate> advertisedTemplates(PrefetchMode mode) {
+  std::vector<PrefetchTemplate> out;
+  for (const auto& prefetch : prefetchTemplates()) {
+    if (mode == PrefetchMode::Full || prefetch.type == "Patient" || prefetch.type == "Coverage") {
+      out.push_back(prefetch);
+    }
+  }
+  return out;
+}
+
+const PrefetchTemplate* templateForType(std::string_view type) {
+  for (const auto& prefetch : prefetchTemplates()) {
+    if (prefetch.type == type) {
+      return &prefetch;
+    }
+  }
+  return nullptr;
+}
+
+std::string expandQuery(const std::string& query, const std::string& patient_id) {
+  std::string encoded;
+  for (const char c : patient_id) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+      encoded += c;
+    } else {
+      static const char* kHex = "0123456789ABCDEF";
+      encoded += '%';
+      encoded += kHex[byte >> 4];
+      encoded += kHex[byte & 15];
+    }
+  }
+  std::string out = query;
+  const std::string token = "{{context.patientId}}";
+  for (auto at = out.find(token); at != std::string::npos; at = out.find(token, at + encoded.size())) {
+    out.replace(at, token.size(), encoded);
+  }
+  return out;
 }
 
 std::string resourceTypeOfQuery(std::string_view query) {
@@ -66,47 +111,31 @@ std::string outcomeText(const JsonValue& outcome) {
   return "no diagnostics given";
 }
 
-void readBundle(std::string_view key, const JsonValue& bundle, const std::string& key_type,
-                PatientRecord& record) {
-  std::string self_type;
-  bool paged = false;
-  for (const JsonValue* link : items(member(bundle, "link"))) {
-    const std::string relation = stringAt(link, "relation");
-    if (relation == "self") {
-      self_type = resourceTypeOfQuery(stringAt(link, "url"));
-    } else if (relation == "next") {
-      paged = true;
-    }
-  }
+PrefetchState readBundle(std::string_view key, const JsonValue& bundle, const std::string& key_type,
+                         PatientRecord& record) {
+  std::vector<Resource> resources;
   std::set<std::string> entry_types;
-  for (const JsonValue* entry : items(member(bundle, "entry"))) {
-    const JsonValue* resource_json = member(entry, "resource");
-    if (resource_json == nullptr) {
-      continue;
-    }
-    auto resource = parseResource(*resource_json);
-    if (!resource) {
-      continue;
-    }
-    if (resource->type == "OperationOutcome") {
-      record.addIssue("prefetch '" + std::string(key) + "' carried an error: " + outcomeText(*resource_json));
-      continue;
-    }
-    // Resources pulled in by _include are evidence, but their search was not ours.
-    if (stringAt(member(entry, "search"), "mode") != "include") {
-      entry_types.insert(resource->type);
-    }
-    record.add(std::move(*resource));
+  std::vector<std::string> problems;
+  const SearchPage page = readSearchPage(bundle, resources, entry_types, problems);
+  for (const auto& problem : problems) {
+    record.addIssue("the EHR's answer for " + std::string(key) + " carried an error: " + problem);
   }
-  if (paged) {
-    record.addIssue("prefetch '" + std::string(key) +
-                    "' holds only the first page of its search; later pages were not read");
-    return;
+  const std::string self_type = resourceTypeOfQuery(page.self);
+  if (!page.next.empty()) {
+    const std::string type = !self_type.empty() ? self_type : key_type;
+    if (!type.empty()) {
+      record.markUnreadable(type, type + " records came in pages and only the first was sent, so nothing was "
+                                         "concluded from them");
+    }
+    return PrefetchState::Partial;
+  }
+  for (auto& resource : resources) {
+    record.add(std::move(resource));
   }
   // Only a search answers "what is there?"; a collection or transaction Bundle is evidence only.
   const std::string bundle_type = stringAt(&bundle, "type");
   if (!bundle_type.empty() && bundle_type != "searchset") {
-    return;
+    return PrefetchState::Partial;
   }
   if (!self_type.empty()) {
     record.markRead(self_type);
@@ -117,41 +146,86 @@ void readBundle(std::string_view key, const JsonValue& bundle, const std::string
   } else if (!key_type.empty()) {
     record.markRead(key_type);
   }
+  return PrefetchState::Read;
 }
 
 } // namespace
 
-void readPrefetchEntry(std::string_view key, const JsonValue& value, const std::string& key_type,
-                       PatientRecord& record) {
+SearchPage readSearchPage(const JsonValue& bundle, std::vector<Resource>& resources,
+                          std::set<std::string>& match_types, std::vector<std::string>& problems) {
+  SearchPage page;
+  for (const JsonValue* link : items(member(bundle, "link"))) {
+    const std::string relation = stringAt(link, "relation");
+    if (relation == "self") {
+      page.self = stringAt(link, "url");
+    } else if (relation == "next") {
+      page.next = stringAt(link, "url");
+    }
+  }
+  for (const JsonValue* entry : items(member(bundle, "entry"))) {
+    const JsonValue* resource_json = member(entry, "resource");
+    if (resource_json == nullptr) {
+      continue;
+    }
+    auto resource = parseResource(*resource_json);
+    if (!resource) {
+      continue;
+    }
+    if (resource->type == "OperationOutcome") {
+      problems.push_back(outcomeText(*resource_json));
+      continue;
+    }
+    // Resources pulled in by _include are evidence, but their search was not ours.
+    if (stringAt(member(entry, "search"), "mode") != "include") {
+      match_types.insert(resource->type);
+    }
+    resources.push_back(std::move(*resource));
+  }
+  return page;
+}
+
+std::string operationOutcomeText(const JsonValue& outcome) {
+  return outcomeText(outcome);
+}
+
+PrefetchState readPrefetchEntry(std::string_view key, const JsonValue& value, const std::string& key_type,
+                                PatientRecord& record) {
   if (value.IsNull()) {
     if (!key_type.empty()) {
       record.markRead(key_type);
     }
-    return;
+    return PrefetchState::Read;
   }
   if (!value.IsObject()) {
-    record.addIssue("prefetch '" + std::string(key) + "' is not a FHIR resource and was skipped");
-    return;
+    record.addIssue("the EHR's answer for " + std::string(key) + " is not a FHIR resource and was skipped");
+    return PrefetchState::Other;
   }
   const std::string type = stringAt(&value, "resourceType");
   if (type == "OperationOutcome") {
-    record.addIssue("prefetch '" + std::string(key) + "' could not be read: " + outcomeText(value));
-    return;
+    const std::string reason = "the EHR could not send " + std::string(key_type.empty() ? key : key_type) +
+                               " records: " + outcomeText(value);
+    if (key_type.empty()) {
+      record.addIssue(reason);
+    } else {
+      record.markUnreadable(key_type, reason);
+    }
+    return PrefetchState::Failed;
   }
   if (type == "Bundle") {
-    readBundle(key, value, key_type, record);
-    return;
+    return readBundle(key, value, key_type, record);
   }
   auto resource = parseResource(value);
   if (!resource) {
-    record.addIssue("prefetch '" + std::string(key) + "' has no resourceType and was skipped");
-    return;
+    record.addIssue("the EHR's answer for " + std::string(key) + " has no resourceType and was skipped");
+    return PrefetchState::Other;
   }
   // A lone resource answers a read, not a search: only the Patient (one per record) is then fully read.
-  if (resource->type == "Patient") {
+  const bool complete = resource->type == "Patient";
+  if (complete) {
     record.markRead(resource->type);
   }
   record.add(std::move(*resource));
+  return complete ? PrefetchState::Read : PrefetchState::Partial;
 }
 
 } // namespace pumpcds::fhir

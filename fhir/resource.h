@@ -50,6 +50,9 @@ struct Resource {
   std::vector<Coding> value_codes; ///< Observation valueCodeableConcept
   std::vector<Coding> interpretation;
   std::vector<Coding> route; ///< medication routes
+  /// medicationReference of a medication resource when it names a Medication outside this resource
+  /// ("Medication/1"); PatientRecord::resolveReferences() copies its code. A contained one is read here.
+  std::string medication_reference;
 
   // Medication dosing (MedicationRequest.dosageInstruction[0], MedicationStatement.dosage[0]).
   std::optional<double> dose_value;     ///< doseAndRate.doseQuantity (or doseQuantity) value

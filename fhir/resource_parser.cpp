@@ -159,11 +159,32 @@ void readDosage(Resource& resource, const JsonValue* dosage) {
   }
 }
 
+// A resource contained in `json` ("#id" references name them), or nullptr.
+const JsonValue* containedResource(const JsonValue& json, std::string_view reference) {
+  if (reference.size() < 2 || reference.front() != '#') {
+    return nullptr;
+  }
+  for (const JsonValue* contained : items(member(json, "contained"))) {
+    if (stringAt(contained, "id") == reference.substr(1)) {
+      return contained;
+    }
+  }
+  return nullptr;
+}
+
 void readMedication(Resource& resource, const JsonValue& json) {
   resource.codes = codings(member(json, "medicationCodeableConcept"));
   resource.text = conceptText(member(json, "medicationCodeableConcept"));
+  const JsonValue* reference = member(json, "medicationReference");
+  const std::string target = stringAt(reference, "reference");
+  if (const JsonValue* medication = containedResource(json, target)) {
+    resource.codes = codings(member(*medication, "code"));
+    resource.text = conceptText(member(*medication, "code"));
+  } else if (!target.empty()) {
+    resource.medication_reference = target;
+  }
   if (resource.text.empty()) {
-    resource.text = stringAt(member(json, "medicationReference"), "display");
+    resource.text = stringAt(reference, "display");
   }
   for (const char* key : {"dosageInstruction", "dosage"}) {
     for (const JsonValue* dosage : items(member(json, key))) {
@@ -228,7 +249,15 @@ void readCoverage(Resource& resource, const JsonValue& json) {
   setPeriod(resource, member(json, "period"));
   for (const JsonValue* payor : items(member(json, "payor"))) {
     const std::string reference = stringAt(payor, "reference");
-    if (!reference.empty()) {
+    if (const JsonValue* organization = containedResource(json, reference)) {
+      const std::string name = stringAt(organization, "name");
+      if (!name.empty()) {
+        resource.payor_names.push_back(name);
+      }
+      for (const JsonValue* identifier : items(member(*organization, "identifier"))) {
+        resource.identifiers.push_back(stringAt(identifier, "system") + "|" + stringAt(identifier, "value"));
+      }
+    } else if (!reference.empty()) {
       resource.payor_references.push_back(reference);
     }
     const std::string display = stringAt(payor, "display");

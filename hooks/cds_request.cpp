@@ -87,8 +87,11 @@ Result<CdsRequest> parseCdsRequest(std::string_view body) {
     }
   }
   request.fhir_server = fhir::stringAt(&document, "fhirServer");
-  request.has_fhir_authorization = fhir::member(document, "fhirAuthorization") != nullptr &&
-                                   fhir::member(document, "fhirAuthorization")->IsObject();
+  const JsonValue* authorization = fhir::member(document, "fhirAuthorization");
+  request.has_fhir_authorization = authorization != nullptr && authorization->IsObject();
+  if (request.has_fhir_authorization) {
+    request.access_token = fhir::stringAt(authorization, "access_token");
+  }
   const JsonValue* context = fhir::member(document, "context");
   if (context == nullptr || context->IsNull()) {
     return invalidArgument("'context' is required");
@@ -121,7 +124,11 @@ Result<CdsRequest> parseCdsRequest(std::string_view body) {
     for (const auto& entry : prefetch->GetObject()) {
       const std::string key(entry.name.GetString(), entry.name.GetStringLength());
       request.has_prefetch = true;
-      fhir::readPrefetchEntry(key, entry.value, templateTypeFor(key), request.record);
+      const std::string type = templateTypeFor(key);
+      if (fhir::readPrefetchEntry(key, entry.value, type, request.record) == fhir::PrefetchState::Failed &&
+          !type.empty()) {
+        request.prefetch_failed.insert(type);
+      }
     }
   }
   return request;

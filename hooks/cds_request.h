@@ -3,6 +3,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,14 +19,18 @@ struct CdsRequest {
   std::string hook_instance;
   std::string fhir_server;
   bool has_fhir_authorization = false;
+  /// fhirAuthorization.access_token: sent to fhirServer as a bearer token for this call only; never
+  /// logged, cached or written anywhere.
+  std::string access_token;
   std::string patient_id;
   std::string user_id;
   std::vector<fhir::Resource> draft_orders;
   /// Each draft order's JSON as sent, keyed by "Type/id": echoed back in coverage-information actions.
   std::map<std::string, std::string> draft_order_json;
-  std::vector<std::string> selections; ///< order-select: the orders just selected ("Type/id")
-  bool has_prefetch = false;           ///< any prefetch key at all
-  fhir::PatientRecord record;          ///< everything the prefetch held
+  std::vector<std::string> selections;   ///< order-select: the orders just selected ("Type/id")
+  bool has_prefetch = false;             ///< any prefetch key at all
+  std::set<std::string> prefetch_failed; ///< types whose prefetch key held an error: not queried again
+  fhir::PatientRecord record;            ///< everything the prefetch held
 };
 
 /// Parses a hook request body. Fails with InvalidArgument naming the problem: malformed JSON (with

@@ -4,14 +4,16 @@
 
 #include "cards/card_builder.h"
 #include "hooks/cds_request.h"
+#include "hooks/record_gathering.h"
 #include "hooks/service_catalog.h"
 #include "policies/order_decision.h"
 
 namespace pumpcds::hooks {
 
 HookService::HookService(policy::PolicyLibrary::Ptr library, cards::UuidSourcePtr uuids,
-                         std::optional<fhir::Date> now)
-    : library_(std::move(library)), uuids_(std::move(uuids)), now_(now) {}
+                         std::optional<fhir::Date> now, fhir::FhirClientPtr fhir_client)
+    : library_(std::move(library)), uuids_(std::move(uuids)), now_(now),
+      fhir_client_(std::move(fhir_client)) {}
 
 namespace {
 
@@ -49,19 +51,18 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
   }
   HookOutcome outcome;
   const auto orders = pumpOrders(request, library_->orders());
-  if (!orders.empty() && !request.has_prefetch && request.fhir_server.empty()) {
-    return Status(
-        StatusCode::FailedPrecondition,
-        "the request carries no prefetch and no fhirServer: there is no patient record to check the "
-        "pump order against");
-  }
-  if (!request.has_prefetch && !request.fhir_server.empty()) {
-    request.record.addIssue(
-        "the record was not prefetched and reading it from the FHIR server is not supported "
-        "yet, so nothing could be checked");
+  if (!orders.empty()) {
+    const auto started = std::chrono::steady_clock::now();
+    if (Status gathered = gatherRecord(request, orders, *library_, fhir_client_.get(), now_, outcome.fetch);
+        !gathered.isOk()) {
+      return gathered;
+    }
+    outcome.fetch_time =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    request.record.resolveReferences();
   }
   for (const auto& order : orders) {
-    const fhir::Date as_of = now_ ? *now_ : order.authored.value_or(fhir::Date::today());
+    const fhir::Date as_of = referenceDate(order, now_);
     const policy::EvaluationInput input{request.record, request.draft_orders, as_of};
     outcome.determination.orders.push_back(policy::decideOrder(*library_, order, input));
   }

@@ -9,6 +9,8 @@
 
 #include "cards/uuid_source.h"
 #include "fhir/date.h"
+#include "fhir/fhir_client.h"
+#include "fhir/record_fetcher.h"
 #include "fhir/result.h"
 #include "policies/determination.h"
 #include "policies/policy_library.h"
@@ -18,17 +20,23 @@ namespace pumpcds::hooks {
 struct HookOutcome {
   policy::Determination determination;
   std::string response_json; ///< the CDS Hooks response body
+  fhir::FetchStats fetch;    ///< what was read from the FHIR server
+  std::chrono::microseconds fetch_time{0};
 };
 
 class HookService {
 public:
-  /// `now` pins the reference date (else each order's authoredOn, else today).
+  /// `now` pins the reference date (else each order's authoredOn, else today). `fhir_client` reads what
+  /// prefetch lacks from the request's fhirServer; without one only prefetch is read.
   HookService(policy::PolicyLibrary::Ptr library, cards::UuidSourcePtr uuids,
-              std::optional<fhir::Date> now = {});
+              std::optional<fhir::Date> now = {}, fhir::FhirClientPtr fhir_client = nullptr);
 
-  /// Handles POST /cds-services/{service_id}. Errors: NotFound for an unknown service; InvalidArgument
-  /// for a malformed request or a hook that is not the service's; FailedPrecondition when pump orders
-  /// came with no clinical record at all (no prefetch) and no FHIR server to read one from.
+  /// Handles POST /cds-services/{service_id}. For pump orders, reads from fhirServer what the routed
+  /// policies need and prefetch did not deliver (absent or paged keys; a null key is not queried, a key
+  /// holding an OperationOutcome is an error for that data), all within the client's deadline.
+  /// Errors: NotFound for an unknown service; InvalidArgument for a malformed request or a hook that is
+  /// not the service's; FailedPrecondition when pump orders came with no prefetch at all and the FHIR
+  /// server cannot be read (none, refused by configuration, or it refused the token).
   Result<HookOutcome> handle(std::string_view service_id, std::string_view body) const;
 
   [[nodiscard]] const policy::PolicyLibrary& library() const { return *library_; }
@@ -37,6 +45,7 @@ private:
   policy::PolicyLibrary::Ptr library_;
   cards::UuidSourcePtr uuids_;
   std::optional<fhir::Date> now_;
+  fhir::FhirClientPtr fhir_client_;
 };
 
 } // namespace pumpcds::hooks

@@ -31,7 +31,7 @@ const ServiceDefinition* findService(std::string_view id) {
   return nullptr;
 }
 
-std::string discoveryJson() {
+std::string discoveryJson(fhir::PrefetchMode mode) {
   rapidjson::StringBuffer buffer;
   rapidjson::PrettyWriter<rapidjson::StringBuffer> out(buffer);
   out.SetIndent(' ', 2);
@@ -50,14 +50,15 @@ std::string discoveryJson() {
     out.String(service.description);
     out.Key("prefetch");
     out.StartObject();
-    for (const auto& prefetch : fhir::prefetchTemplates()) {
+    for (const auto& prefetch : fhir::advertisedTemplates(mode)) {
       out.Key(prefetch.key);
       out.String(prefetch.query);
     }
     out.EndObject();
     out.Key("usageRequirements");
-    out.String("Send the prefetch keys listed: a key that is absent is treated as data not read, so criteria "
-               "that need it are reported missing. A null key means the EHR has no such data.");
+    out.String("Send fhirServer and fhirAuthorization (a token that can read the patient's record): what "
+               "prefetch does not hold is read from the FHIR server. A null prefetch key means the EHR has "
+               "no such data and is not queried.");
     out.EndObject();
   }
   out.EndArray();

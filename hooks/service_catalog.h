@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "fhir/prefetch_templates.h"
+
 namespace pumpcds::hooks {
 
 struct ServiceDefinition {
@@ -18,7 +20,8 @@ struct ServiceDefinition {
 const std::vector<ServiceDefinition>& services();
 const ServiceDefinition* findService(std::string_view id);
 
-/// GET /cds-services: each service with the prefetch templates of fhir/prefetch_templates.h.
-std::string discoveryJson();
+/// GET /cds-services: each service with the prefetch templates of fhir/prefetch_templates.h that `mode`
+/// advertises.
+std::string discoveryJson(fhir::PrefetchMode mode = fhir::PrefetchMode::Full);
 
 } // namespace pumpcds::hooks

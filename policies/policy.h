@@ -129,6 +129,9 @@ struct Policy {
   std::optional<PriorAuthSpec> prior_auth; ///< set for prior-authorization policies
   std::optional<FeeSchedule> fees;
   std::string file;
+  /// The FHIR resource types the policy reads, derived from its rules at load (plus Patient and
+  /// Coverage, which routing reads, and Condition when origin is decided): what the FHIR fetch asks for.
+  std::vector<std::string> read_types;
 
   /// Effective periods are inclusive at both ends.
   [[nodiscard]] bool inForce(const fhir::Date& date) const;

@@ -1,5 +1,7 @@
 #include "policies/policy_loader.h"
 
+#include "policies/rules.h"
+
 #include <algorithm>
 #include <set>
 
@@ -318,6 +320,14 @@ std::optional<Policy> loadPolicy(const std::string& file, const JsonValue& root,
   if (errors.size() != errors_before) {
     return std::nullopt;
   }
+  std::set<std::string> read_types = {"Patient", "Coverage"};
+  if (!policy.malignant_sets.empty()) {
+    read_types.insert("Condition");
+  }
+  for (const auto& criterion : policy.criteria) {
+    collectReadTypes(criterion.rule, read_types);
+  }
+  policy.read_types.assign(read_types.begin(), read_types.end());
   return policy;
 }
 

@@ -129,4 +129,40 @@ Outcome evaluateRule(const Rule& rule, const RuleContext& context) {
   return {Truth::Unknown, {}, "unsupported rule"};
 }
 
+void collectReadTypes(const Rule& rule, std::set<std::string>& types) {
+  switch (rule.kind) {
+  case RuleKind::All:
+  case RuleKind::Any:
+  case RuleKind::Not:
+  case RuleKind::FirstKnown:
+    break;
+  case RuleKind::Has:
+  case RuleKind::TherapyDuration:
+  case RuleKind::OpioidWeaning:
+    types.insert(rule.types.begin(), rule.types.end());
+    break;
+  case RuleKind::LatestValue:
+    types.insert("Observation");
+    break;
+  case RuleKind::NegativeDrugTest: // the test, and what is prescribed (an expected positive)
+    types.insert({"Observation", "MedicationRequest", "MedicationStatement"});
+    break;
+  case RuleKind::PainReduction: // the trial procedure and the pain scores around it
+    types.insert({"Procedure", "Observation"});
+    break;
+  case RuleKind::Documented:
+    types.insert({"QuestionnaireResponse", "DocumentReference"});
+    break;
+  case RuleKind::AllergyToOrderedDrug:
+    types.insert("AllergyIntolerance");
+    break;
+  case RuleKind::OrderedDrug:
+  case RuleKind::OrderIs:
+    break; // the request's own draft orders
+  }
+  for (const auto& child : rule.children) {
+    collectReadTypes(child, types);
+  }
+}
+
 } // namespace pumpcds::policy

@@ -1,6 +1,7 @@
 // Evaluation of rule trees over a PatientRecord. Internal to policies/: callers use evaluator.h.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ struct RuleContext {
 };
 
 Outcome evaluateRule(const Rule& rule, const RuleContext& context);
+
+/// Adds the FHIR resource types `rule` (and its children) read from the patient's record. Draft orders
+/// of the request are not counted: they come with the hook, never from the FHIR server.
+void collectReadTypes(const Rule& rule, std::set<std::string>& types);
 
 // Leaves, one evidence rule each (rule_*.cpp).
 Outcome evaluateHas(const Rule& rule, const RuleContext& context);

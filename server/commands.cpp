@@ -1,5 +1,7 @@
 #include "server/commands.h"
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -11,6 +13,7 @@
 
 #include "cards/uuid_source.h"
 #include "fhir/json_read.h"
+#include "hooks/check_request.h"
 #include "hooks/hook_service.h"
 #include "hooks/policy_test_runner.h"
 #include "hooks/service_catalog.h"
@@ -23,6 +26,19 @@ namespace {
 Result<policy::PolicyLibrary::Ptr> loadLibrary(const Config& config) {
   return config.policies.empty() ? policy::PolicyLibrary::loadBundled()
                                  : policy::PolicyLibrary::loadDirectory(config.policies);
+}
+
+// One client per process: its connection and TLS-session caches serve every hook call.
+fhir::FhirClientPtr makeFhirClient(const Config& config) {
+  fhir::FhirClientSettings settings;
+  settings.deadline = std::chrono::milliseconds(config.fhir_deadline_ms);
+  settings.connect_timeout = std::min(settings.deadline, std::chrono::milliseconds(1500));
+  settings.max_pages = config.fhir_max_pages;
+  settings.max_resources = static_cast<size_t>(config.fhir_max_resources);
+  settings.ca_file = config.fhir_ca_file;
+  settings.allow_insecure = config.allow_insecure_fhir;
+  settings.allowed_hosts = config.fhir_server_allow;
+  return std::make_shared<const fhir::FhirClient>(std::move(settings));
 }
 
 HttpServer* running_server = nullptr;
@@ -41,7 +57,8 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
     err << "pumpcds: the policy library is invalid, not starting:\n" << library.status().message() << "\n";
     return 2;
   }
-  const hooks::HookService service(library.value(), std::make_unique<cards::RandomUuidSource>(), config.now);
+  const hooks::HookService service(library.value(), std::make_unique<cards::RandomUuidSource>(), config.now,
+                                   makeFhirClient(config));
   HttpServer server(config, service);
   auto port = server.bind();
   if (!port.isOk()) {
@@ -115,7 +132,8 @@ int runEvaluate(const Config& config, std::ostream& out, std::ostream& err) {
     err << "pumpcds evaluate: the policy library is invalid:\n" << library.status().message() << "\n";
     return 2;
   }
-  const hooks::HookService service(library.value(), std::make_unique<cards::RandomUuidSource>(), config.now);
+  const hooks::HookService service(library.value(), std::make_unique<cards::RandomUuidSource>(), config.now,
+                                   makeFhirClient(config));
   const bool batch = config.request_files.size() > 1;
   bool all_good = true;
   for (const auto& path : config.request_files) {
@@ -127,6 +145,43 @@ int runEvaluate(const Config& config, std::ostream& out, std::ostream& err) {
     }
   }
   return all_good ? 0 : 2;
+}
+
+int runCheck(const Config& config, std::ostream& out, std::ostream& err) {
+  auto library = loadLibrary(config);
+  if (!library.isOk()) {
+    err << "pumpcds check: the policy library is invalid:\n" << library.status().message() << "\n";
+    return 2;
+  }
+  hooks::CheckRequest check{config.fhir_server, "", config.patient, config.order_codes,
+                            config.now.value_or(fhir::Date::today())};
+  if (!config.token_file.empty()) {
+    std::ifstream stream(config.token_file, std::ios::binary);
+    if (!stream || !std::getline(stream, check.access_token) || check.access_token.empty()) {
+      err << "pumpcds check: --token-file '" << config.token_file
+          << "': cannot read a token from its first line\n";
+      return 2;
+    }
+    while (!check.access_token.empty() &&
+           (check.access_token.back() == '\r' || check.access_token.back() == ' ')) {
+      check.access_token.pop_back();
+    }
+  }
+  const hooks::HookService service(library.value(), std::make_unique<cards::RandomUuidSource>(), config.now,
+                                   makeFhirClient(config));
+  auto outcome = service.handle(hooks::services().front().id, hooks::checkRequestJson(check));
+  if (!outcome.isOk()) {
+    err << "pumpcds check: " << outcome.status().message() << "\n";
+    return 2;
+  }
+  if (outcome.value().determination.orders.empty()) {
+    err << "pumpcds check: no order code given is a pump order pumpcds knows (pumpcds policies lists the "
+           "library; orders.json holds the codes)\n";
+    return 2;
+  }
+  out << (config.cds ? outcome.value().response_json + "\n"
+                     : policy::toReportJson(outcome.value().determination, library.value()->revision()));
+  return 0;
 }
 
 int runPolicyTests(const Config& config, const policy::PolicyLibrary::Ptr& library, std::ostream& out,

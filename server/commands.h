@@ -10,6 +10,7 @@ namespace pumpcds::server {
 
 int runServe(const Config& config, std::ostream& out, std::ostream& err);
 int runEvaluate(const Config& config, std::ostream& out, std::ostream& err);
+int runCheck(const Config& config, std::ostream& out, std::ostream& err);
 int runPolicies(const Config& config, std::ostream& out, std::ostream& err);
 
 } // namespace pumpcds::server

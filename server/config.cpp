@@ -7,6 +7,7 @@
 #include <rapidjson/document.h>
 
 #include "fhir/json_read.h"
+#include "fhir/text.h"
 
 namespace pumpcds::server {
 namespace {
@@ -27,6 +28,17 @@ const std::vector<OptionSpec>& optionSpecs() {
       {"--threads", "PUMPCDS_THREADS", "threads", true},
       {"--max-body-bytes", "PUMPCDS_MAX_BODY_BYTES", "max_body_bytes", true},
       {"--allowed-origin", "PUMPCDS_ALLOWED_ORIGIN", "allowed_origin", true},
+      {"--fhir-deadline-ms", "PUMPCDS_FHIR_DEADLINE_MS", "fhir_deadline_ms", true},
+      {"--fhir-max-pages", "PUMPCDS_FHIR_MAX_PAGES", "fhir_max_pages", true},
+      {"--fhir-max-resources", "PUMPCDS_FHIR_MAX_RESOURCES", "fhir_max_resources", true},
+      {"--fhir-ca-file", "PUMPCDS_FHIR_CA_FILE", "fhir_ca_file", true},
+      {"--allow-insecure-fhir", "PUMPCDS_ALLOW_INSECURE_FHIR", "allow_insecure_fhir", false},
+      {"--fhir-server-allow", "PUMPCDS_FHIR_SERVER_ALLOW", "fhir_server_allow", true},
+      {"--prefetch", "PUMPCDS_PREFETCH", "prefetch", true},
+      {"--fhir-server", "PUMPCDS_FHIR_SERVER", "fhir_server", true},
+      {"--patient", "", "", true},
+      {"--order", "", "", true},
+      {"--token-file", "PUMPCDS_TOKEN_FILE", "token_file", true},
       {"--config", "PUMPCDS_CONFIG", "", true},
       {"--cds", "", "", false},
       {"--help", "", "", false},
@@ -78,8 +90,58 @@ Status apply(Config& config, const std::string& key, const std::string& value, c
     config.max_body_bytes = static_cast<size_t>(bytes.value());
   } else if (key == "allowed_origin") {
     config.allowed_origin = value;
+  } else if (key == "fhir_deadline_ms" || key == "fhir_max_pages" || key == "fhir_max_resources") {
+    const long max = key == "fhir_deadline_ms" ? 60000 : key == "fhir_max_pages" ? 1000 : 1000000;
+    auto number = parseNumber(value, where, key == "fhir_deadline_ms" ? 50 : 1, max);
+    if (!number.isOk()) {
+      return number.status();
+    }
+    int& target = key == "fhir_deadline_ms" ? config.fhir_deadline_ms
+                  : key == "fhir_max_pages" ? config.fhir_max_pages
+                                            : config.fhir_max_resources;
+    target = static_cast<int>(number.value());
+  } else if (key == "fhir_ca_file") {
+    config.fhir_ca_file = value;
+  } else if (key == "allow_insecure_fhir") {
+    if (value.empty() || value == "1" || value == "true" || value == "yes") {
+      config.allow_insecure_fhir = true;
+    } else if (value == "0" || value == "false" || value == "no") {
+      config.allow_insecure_fhir = false;
+    } else {
+      return invalidArgument(where + ": expected true or false, got '" + value + "'");
+    }
+  } else if (key == "fhir_server_allow") {
+    config.fhir_server_allow.clear();
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      const std::string host(fhir::trimmed(rest.substr(0, comma)));
+      if (!host.empty()) {
+        config.fhir_server_allow.push_back(host);
+      }
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+  } else if (key == "prefetch") {
+    if (value != "full" && value != "minimal") {
+      return invalidArgument(where + ": expected full or minimal, got '" + value + "'");
+    }
+    config.prefetch = value;
+  } else if (key == "fhir_server") {
+    config.fhir_server = value;
+  } else if (key == "token_file") {
+    config.token_file = value;
   }
   return {};
+}
+
+std::string knownConfigKeys() {
+  std::string keys;
+  for (const auto& spec : optionSpecs()) {
+    if (!spec.key.empty()) {
+      keys += (keys.empty() ? "" : ", ") + spec.key;
+    }
+  }
+  return keys;
 }
 
 Status applyConfigFile(Config& config, const std::string& path) {
@@ -105,16 +167,24 @@ Status applyConfigFile(Config& config, const std::string& path) {
       known = known || (!spec.key.empty() && spec.key == key);
     }
     if (!known) {
-      return invalidArgument(path + ": unknown key '" + key +
-                             "' (known: host, port, policies, now, threads, max_body_bytes, allowed_origin)");
+      return invalidArgument(path + ": unknown key '" + key + "' (known: " + knownConfigKeys() + ")");
     }
     std::string value;
     if (member.value.IsString()) {
       value = member.value.GetString();
     } else if (member.value.IsInt64()) {
       value = std::to_string(member.value.GetInt64());
+    } else if (member.value.IsBool()) {
+      value = member.value.GetBool() ? "true" : "false";
+    } else if (member.value.IsArray() && key == "fhir_server_allow") {
+      for (const auto& host : member.value.GetArray()) {
+        if (!host.IsString()) {
+          return invalidArgument(path + ": key '" + key + "' must list host names as strings");
+        }
+        value += std::string(value.empty() ? "" : ",") + host.GetString();
+      }
     } else {
-      return invalidArgument(path + ": key '" + key + "' must be a string or a whole number");
+      return invalidArgument(path + ": key '" + key + "' must be a string, a whole number or true/false");
     }
     if (Status status = apply(config, key, value, path + ": " + key); !status.isOk()) {
       return status;
@@ -137,8 +207,10 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
     config.command = "help";
     return config;
   }
-  if (config.command != "serve" && config.command != "evaluate" && config.command != "policies") {
-    return invalidArgument("unknown command '" + config.command + "' (expected serve, evaluate or policies)");
+  if (config.command != "serve" && config.command != "evaluate" && config.command != "check" &&
+      config.command != "policies") {
+    return invalidArgument("unknown command '" + config.command +
+                           "' (expected serve, evaluate, check or policies)");
   }
   // Flags are read first only to find --config; they are applied last so that they win.
   std::vector<std::pair<const OptionSpec*, std::string>> flags;
@@ -203,6 +275,10 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
   for (const auto& [spec, value] : flags) {
     if (spec->flag == "--cds") {
       config.cds = true;
+    } else if (spec->flag == "--patient") {
+      config.patient = value;
+    } else if (spec->flag == "--order") {
+      config.order_codes.push_back(value);
     } else if (spec->flag == "--help") {
       config.help = true;
     } else if (!spec->key.empty()) {
@@ -219,16 +295,41 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
       return invalidArgument("evaluate takes one or more REQUEST.json files");
     }
     config.request_files = positional;
+  } else if (config.command == "check") {
+    if (!positional.empty()) {
+      return invalidArgument("unexpected argument '" + positional.front() + "' for 'check'");
+    }
+    if (config.fhir_server.empty() || config.patient.empty() || config.order_codes.empty()) {
+      return invalidArgument("check needs --fhir-server URL, --patient ID and --order CODE");
+    }
   } else if (config.command == "policies" && positional.size() == 1 && positional.front() == "test") {
     config.run_policy_tests = true;
   } else if (!positional.empty()) {
     return invalidArgument("unexpected argument '" + positional.front() + "' for '" + config.command + "'");
   }
-  if (config.cds && config.command != "evaluate") {
-    return invalidArgument("--cds goes with evaluate");
+  if (config.cds && config.command != "evaluate" && config.command != "check") {
+    return invalidArgument("--cds goes with evaluate or check");
+  }
+  if ((!config.patient.empty() || !config.order_codes.empty()) && config.command != "check") {
+    return invalidArgument("--patient and --order go with check");
   }
   return config;
 }
+
+namespace {
+
+std::string fhirOptionsUsage() {
+  return "Reading the EHR's FHIR server (what prefetch lacks):\n"
+         "  --fhir-deadline-ms N     the whole read of one hook call (default 3000)\n"
+         "  --fhir-max-pages N       pages followed per search (default 20)\n"
+         "  --fhir-max-resources N   resources read per search (default 5000)\n"
+         "  --fhir-ca-file FILE      PEM CA bundle to verify the server (default: the system's)\n"
+         "  --allow-insecure-fhir    accept http:// servers (local sandboxes and tests)\n"
+         "  --fhir-server-allow H,.. the only hosts a request's fhirServer may name\n"
+         "  --prefetch full|minimal  what discovery asks the EHR to prefetch (serve; default full)\n";
+}
+
+} // namespace
 
 std::string usage(const std::string& command) {
   if (command == "serve") {
@@ -238,14 +339,27 @@ std::string usage(const std::string& command) {
            "GET /healthz, GET /metrics. Defaults: 127.0.0.1:8080 and the bundled policy library.\n"
            "Port 0 picks a free port; the address is printed on the first line of output.\n"
            "Every option is also an environment variable (--max-body-bytes is PUMPCDS_MAX_BODY_BYTES)\n"
-           "and a key of the --config JSON file (max_body_bytes).\n";
+           "and a key of the --config JSON file (max_body_bytes).\n" +
+           fhirOptionsUsage();
   }
   if (command == "evaluate") {
-    return "usage: pumpcds evaluate REQUEST.json [--now YYYY-MM-DD] [--cds] [--policies DIR]\n"
-           "Evaluates one CDS Hooks request file (order-sign or order-select) with no server running and "
+    return "usage: pumpcds evaluate REQUEST.json... [--now YYYY-MM-DD] [--cds] [--policies DIR]\n"
+           "Evaluates CDS Hooks request files (order-sign or order-select) with no server running and "
            "prints\n"
            "the Determination report, or with --cds exactly the CDS Hooks response `serve` would give.\n"
-           "Exit status: 0 evaluated, 2 bad input (the reason on stderr).\n";
+           "What a request's prefetch lacks is read from its fhirServer, exactly as serve would.\n"
+           "Exit status: 0 evaluated, 2 bad input (the reason on stderr).\n" +
+           fhirOptionsUsage();
+  }
+  if (command == "check") {
+    return "usage: pumpcds check --fhir-server URL --patient ID --order CODE [--order CODE...]\n"
+           "                     [--token-file F] [--now YYYY-MM-DD] [--cds] [--policies DIR]\n"
+           "Pre-checks one patient straight from a FHIR server: a signed order of each CPT/HCPCS CODE\n"
+           "(e.g. 62362) for Patient/ID, dated --now (default today), is evaluated as an order-sign hook\n"
+           "with no prefetch, so everything is read from the server. Prints the Determination report,\n"
+           "or with --cds the cards. --token-file holds the bearer token (first line).\n"
+           "Exit status: 0 evaluated, 2 bad input or no record could be read.\n" +
+           fhirOptionsUsage();
   }
   if (command == "policies") {
     return "usage: pumpcds policies [test] [--policies DIR]\n"
@@ -258,7 +372,8 @@ std::string usage(const std::string& command) {
   return "usage: pumpcds <command> [options]\n"
          "commands:\n"
          "  serve      run the CDS Hooks service\n"
-         "  evaluate   evaluate one hook request file\n"
+         "  evaluate   evaluate hook request files\n"
+         "  check      pre-check a patient straight from a FHIR server\n"
          "  policies   list and validate the policy library\n"
          "Run `pumpcds <command> --help` for its options.\n";
 }

@@ -12,7 +12,7 @@
 namespace pumpcds::server {
 
 struct Config {
-  std::string command;               ///< serve | evaluate | policies | help
+  std::string command;               ///< serve | evaluate | check | policies | help
   std::string host = "127.0.0.1";    ///< --host, PUMPCDS_HOST, "host"
   int port = 8080;                   ///< --port, PUMPCDS_PORT, "port" (0: any free port, printed at start)
   std::string policies;              ///< --policies DIR, PUMPCDS_POLICIES, "policies" ("" = bundled library)
@@ -20,7 +20,20 @@ struct Config {
   int threads = 8;                   ///< --threads, PUMPCDS_THREADS, "threads"
   size_t max_body_bytes = 16u << 20; ///< --max-body-bytes, PUMPCDS_MAX_BODY_BYTES, "max_body_bytes"
   std::string allowed_origin = "*";  ///< --allowed-origin, PUMPCDS_ALLOWED_ORIGIN, "allowed_origin" (CORS)
-  bool cds = false;                  ///< evaluate --cds
+  // Reading the EHR's FHIR server (serve, evaluate, check).
+  int fhir_deadline_ms = 3000;                ///< --fhir-deadline-ms: the whole FHIR read of one hook call
+  int fhir_max_pages = 20;                    ///< --fhir-max-pages: pages followed per search
+  int fhir_max_resources = 5000;              ///< --fhir-max-resources: resources read per search
+  std::string fhir_ca_file;                   ///< --fhir-ca-file: PEM CA bundle ("" = system trust store)
+  bool allow_insecure_fhir = false;           ///< --allow-insecure-fhir: accept http:// FHIR servers
+  std::vector<std::string> fhir_server_allow; ///< --fhir-server-allow: hosts fhirServer may name
+  std::string prefetch = "full";              ///< --prefetch full|minimal: what discovery asks the EHR for
+  // pumpcds check: one patient straight from a FHIR server.
+  std::string fhir_server;                ///< --fhir-server URL
+  std::string patient;                    ///< --patient ID
+  std::vector<std::string> order_codes;   ///< --order CODE (repeatable)
+  std::string token_file;                 ///< --token-file F: the bearer token, first line
+  bool cds = false;                       ///< evaluate/check --cds
   std::vector<std::string> request_files; ///< evaluate REQUEST.json [MORE.json ...]
   bool run_policy_tests = false;          ///< policies test
   bool help = false;

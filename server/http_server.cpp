@@ -47,8 +47,10 @@ void HttpServer::installRoutes() {
   server.Options(R"(.*)",
                  [](const httplib::Request&, httplib::Response& response) { response.status = 204; });
 
-  server.Get("/cds-services", [](const httplib::Request&, httplib::Response& response) {
-    response.set_content(hooks::discoveryJson(), kJson);
+  const auto prefetch =
+      config_.prefetch == "minimal" ? fhir::PrefetchMode::Minimal : fhir::PrefetchMode::Full;
+  server.Get("/cds-services", [prefetch](const httplib::Request&, httplib::Response& response) {
+    response.set_content(hooks::discoveryJson(prefetch), kJson);
   });
 
   server.Post(

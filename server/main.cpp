@@ -33,6 +33,9 @@ int run(int argc, char** argv) {
   if (settings.command == "evaluate") {
     return pumpcds::server::runEvaluate(settings, std::cout, std::cerr);
   }
+  if (settings.command == "check") {
+    return pumpcds::server::runCheck(settings, std::cout, std::cerr);
+  }
   return pumpcds::server::runPolicies(settings, std::cout, std::cerr);
 }
 

