@@ -8,10 +8,33 @@
 #include "fhir/coding.h"
 
 namespace pumpcds::hooks {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// SNOMED CT 72607000 "Intrathecal route", how an EHR codes the route of a pump drug.
+constexpr std::string_view kIntrathecalRoute = "72607000";
+
+void writeCoded(Writer& out, const char* key, std::string_view system, std::string_view code) {
+  out.Key(key);
+  out.StartObject();
+  out.Key("coding");
+  out.StartArray();
+  out.StartObject();
+  out.Key("system");
+  out.String(system.data(), static_cast<rapidjson::SizeType>(system.size()));
+  out.Key("code");
+  out.String(code.data(), static_cast<rapidjson::SizeType>(code.size()));
+  out.EndObject();
+  out.EndArray();
+  out.EndObject();
+}
+
+} // namespace
 
 std::string checkRequestJson(const CheckRequest& check) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> out(buffer);
+  Writer out(buffer);
   out.StartObject();
   out.Key("hook");
   out.String("order-sign");
@@ -70,18 +93,37 @@ std::string checkRequestJson(const CheckRequest& check) {
     out.EndObject();
     out.Key("authoredOn");
     out.String(check.authored.toString());
-    out.Key(hcpcs ? "codeCodeableConcept" : "code");
+    writeCoded(out, hcpcs ? "codeCodeableConcept" : "code",
+               hcpcs ? fhir::systems::kHcpcs : fhir::systems::kCpt, code);
+    out.EndObject();
+    out.EndObject();
+  }
+  for (size_t i = 0; i < check.drug_codes.size(); ++i) {
     out.StartObject();
-    out.Key("coding");
+    out.Key("resource");
+    out.StartObject();
+    out.Key("resourceType");
+    out.String("MedicationRequest");
+    out.Key("id");
+    out.String("check-drug-" + std::to_string(i + 1));
+    out.Key("status");
+    out.String("draft");
+    out.Key("intent");
+    out.String("order");
+    out.Key("subject");
+    out.StartObject();
+    out.Key("reference");
+    out.String("Patient/" + check.patient_id);
+    out.EndObject();
+    out.Key("authoredOn");
+    out.String(check.authored.toString());
+    writeCoded(out, "medicationCodeableConcept", fhir::systems::kRxNorm, check.drug_codes[i]);
+    out.Key("dosageInstruction");
     out.StartArray();
     out.StartObject();
-    out.Key("system");
-    out.String(hcpcs ? std::string(fhir::systems::kHcpcs) : std::string(fhir::systems::kCpt));
-    out.Key("code");
-    out.String(code);
+    writeCoded(out, "route", fhir::systems::kSnomed, kIntrathecalRoute);
     out.EndObject();
     out.EndArray();
-    out.EndObject();
     out.EndObject();
     out.EndObject();
   }

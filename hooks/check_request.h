@@ -14,6 +14,7 @@ struct CheckRequest {
   std::string access_token; ///< "" for an open server
   std::string patient_id;
   std::vector<std::string> order_codes; ///< CPT (62362) as ServiceRequests, HCPCS (E0783) as DeviceRequests
+  std::vector<std::string> drug_codes;  ///< RxNorm codes of the pump drug, ordered intrathecally
   fhir::Date authored;
 };
 

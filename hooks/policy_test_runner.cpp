@@ -452,23 +452,25 @@ std::vector<policy::LibraryFile> policyTestFiles(const std::vector<policy::Libra
   return out;
 }
 
-std::vector<PolicyCaseResult> runPolicyTests(const policy::PolicyLibrary::Ptr& library,
-                                             const std::vector<policy::LibraryFile>& test_files) {
-  std::vector<PolicyCaseResult> results;
-  const HookService service(library, std::make_unique<SequentialUuids>());
+namespace {
+
+// Walks every case of every file: `on_case(result, record, policy_id, expect)` for each case that can run,
+// `on_error(result)` (result.outcome Error, with the reason) for a file or case that cannot.
+template <typename OnCase, typename OnError>
+void forEachCase(const policy::PolicyLibrary& library, const std::vector<policy::LibraryFile>& test_files,
+                 OnCase on_case, OnError on_error) {
   for (const auto& file : test_files) {
     rapidjson::Document document;
     document.Parse(file.text.data(), file.text.size());
     const auto fileError = [&](const std::string& message) {
-      PolicyCaseResult result{file.path, 0, "(file)", PolicyCaseResult::Outcome::Error, {message}};
-      results.push_back(std::move(result));
+      on_error(PolicyCaseResult{file.path, 0, "(file)", PolicyCaseResult::Outcome::Error, {message}});
     };
     if (document.HasParseError()) {
       fileError(fhir::describeParseError(document, file.text));
       continue;
     }
     const std::string policy_id = fhir::stringAt(&document, "policy");
-    if (library->find(policy_id) == nullptr) {
+    if (library.find(policy_id) == nullptr) {
       fileError("/policy: unknown policy '" + policy_id + "'");
       continue;
     }
@@ -490,7 +492,7 @@ std::vector<PolicyCaseResult> runPolicyTests(const policy::PolicyLibrary::Ptr& l
           result.outcome = PolicyCaseResult::Outcome::Error;
           result.failures.push_back("/cases/" + std::to_string(i) + "/patient: unknown patient '" +
                                     patient_name + "'");
-          results.push_back(std::move(result));
+          on_error(std::move(result));
           continue;
         }
         apply(*patient, record);
@@ -501,25 +503,52 @@ std::vector<PolicyCaseResult> runPolicyTests(const policy::PolicyLibrary::Ptr& l
         result.outcome = PolicyCaseResult::Outcome::Error;
         result.failures.push_back("/cases/" + std::to_string(i) +
                                   ": a case needs an order and an expect object");
-        results.push_back(std::move(result));
+        on_error(std::move(result));
         continue;
       }
-      auto outcome = service.handle("pumpcds-order-sign", buildRequest(record, policy_id));
-      if (!outcome.isOk()) {
-        result.outcome = PolicyCaseResult::Outcome::Error;
-        result.failures.push_back(outcome.status().message());
-      } else if (outcome.value().determination.orders.empty()) {
-        result.outcome = PolicyCaseResult::Outcome::Fail;
-        result.failures.emplace_back("the order was not recognised as a pump order");
-      } else {
-        check(*expect, outcome.value().determination.orders.front(), policy_id, result.failures);
-        result.outcome =
-            result.failures.empty() ? PolicyCaseResult::Outcome::Pass : PolicyCaseResult::Outcome::Fail;
-      }
-      results.push_back(std::move(result));
+      on_case(std::move(result), record, policy_id, *expect);
     }
   }
+}
+
+} // namespace
+
+std::vector<PolicyCaseResult> runPolicyTests(const policy::PolicyLibrary::Ptr& library,
+                                             const std::vector<policy::LibraryFile>& test_files) {
+  std::vector<PolicyCaseResult> results;
+  const HookService service(library, std::make_unique<SequentialUuids>());
+  const auto on_error = [&](PolicyCaseResult&& result) { results.push_back(std::move(result)); };
+  const auto on_case = [&](PolicyCaseResult&& result, const CaseRecord& record, const std::string& policy_id,
+                           const JsonValue& expect) {
+    auto outcome = service.handle("pumpcds-order-sign", buildRequest(record, policy_id));
+    if (!outcome.isOk()) {
+      result.outcome = PolicyCaseResult::Outcome::Error;
+      result.failures.push_back(outcome.status().message());
+    } else if (outcome.value().determination.orders.empty()) {
+      result.outcome = PolicyCaseResult::Outcome::Fail;
+      result.failures.emplace_back("the order was not recognised as a pump order");
+    } else {
+      check(expect, outcome.value().determination.orders.front(), policy_id, result.failures);
+      result.outcome =
+          result.failures.empty() ? PolicyCaseResult::Outcome::Pass : PolicyCaseResult::Outcome::Fail;
+    }
+    results.push_back(std::move(result));
+  };
+  forEachCase(*library, test_files, on_case, on_error);
   return results;
+}
+
+std::vector<PolicyCaseRequest> policyCaseRequests(const policy::PolicyLibrary& library,
+                                                  const std::vector<policy::LibraryFile>& test_files) {
+  std::vector<PolicyCaseRequest> requests;
+  forEachCase(
+      library, test_files,
+      [&](PolicyCaseResult&& result, const CaseRecord& record, const std::string& policy_id,
+          const JsonValue& /*expect*/) {
+        requests.push_back({result.file, result.index, result.note, buildRequest(record, policy_id)});
+      },
+      [](PolicyCaseResult&& /*error*/) {});
+  return requests;
 }
 
 } // namespace pumpcds::hooks

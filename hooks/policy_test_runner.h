@@ -23,6 +23,17 @@ struct PolicyCaseResult {
 std::vector<PolicyCaseResult> runPolicyTests(const policy::PolicyLibrary::Ptr& library,
                                              const std::vector<policy::LibraryFile>& test_files);
 
+/// A case as the hook request the runner sends for it (patient "p1", its record in prefetch; absent
+/// prefetch keys are the types the case leaves unread). For tests that replay cases another way.
+struct PolicyCaseRequest {
+  std::string file;
+  size_t index = 0;
+  std::string note;
+  std::string request_json;
+};
+std::vector<PolicyCaseRequest> policyCaseRequests(const policy::PolicyLibrary& library,
+                                                  const std::vector<policy::LibraryFile>& test_files);
+
 /// The *_test.json files among a library's files.
 std::vector<policy::LibraryFile> policyTestFiles(const std::vector<policy::LibraryFile>& library_files);
 

@@ -153,8 +153,9 @@ int runCheck(const Config& config, std::ostream& out, std::ostream& err) {
     err << "pumpcds check: the policy library is invalid:\n" << library.status().message() << "\n";
     return 2;
   }
-  hooks::CheckRequest check{config.fhir_server, "", config.patient, config.order_codes,
-                            config.now.value_or(fhir::Date::today())};
+  hooks::CheckRequest check{config.fhir_server, "",
+                            config.patient,     config.order_codes,
+                            config.drug_codes,  config.now.value_or(fhir::Date::today())};
   if (!config.token_file.empty()) {
     std::ifstream stream(config.token_file, std::ios::binary);
     if (!stream || !std::getline(stream, check.access_token) || check.access_token.empty()) {

@@ -38,6 +38,7 @@ const std::vector<OptionSpec>& optionSpecs() {
       {"--fhir-server", "PUMPCDS_FHIR_SERVER", "fhir_server", true},
       {"--patient", "", "", true},
       {"--order", "", "", true},
+      {"--drug", "", "", true},
       {"--token-file", "PUMPCDS_TOKEN_FILE", "token_file", true},
       {"--config", "PUMPCDS_CONFIG", "", true},
       {"--cds", "", "", false},
@@ -279,6 +280,8 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
       config.patient = value;
     } else if (spec->flag == "--order") {
       config.order_codes.push_back(value);
+    } else if (spec->flag == "--drug") {
+      config.drug_codes.push_back(value);
     } else if (spec->flag == "--help") {
       config.help = true;
     } else if (!spec->key.empty()) {
@@ -310,8 +313,9 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
   if (config.cds && config.command != "evaluate" && config.command != "check") {
     return invalidArgument("--cds goes with evaluate or check");
   }
-  if ((!config.patient.empty() || !config.order_codes.empty()) && config.command != "check") {
-    return invalidArgument("--patient and --order go with check");
+  if ((!config.patient.empty() || !config.order_codes.empty() || !config.drug_codes.empty()) &&
+      config.command != "check") {
+    return invalidArgument("--patient, --order and --drug go with check");
   }
   return config;
 }
@@ -353,11 +357,13 @@ std::string usage(const std::string& command) {
   }
   if (command == "check") {
     return "usage: pumpcds check --fhir-server URL --patient ID --order CODE [--order CODE...]\n"
-           "                     [--token-file F] [--now YYYY-MM-DD] [--cds] [--policies DIR]\n"
+           "                     [--drug RXNORM...] [--token-file F] [--now YYYY-MM-DD] [--cds] [--policies "
+           "DIR]\n"
            "Pre-checks one patient straight from a FHIR server: a signed order of each CPT/HCPCS CODE\n"
-           "(e.g. 62362) for Patient/ID, dated --now (default today), is evaluated as an order-sign hook\n"
-           "with no prefetch, so everything is read from the server. Prints the Determination report,\n"
-           "or with --cds the cards. --token-file holds the bearer token (first line).\n"
+           "(e.g. 62362) for Patient/ID, dated --now (default today), with the pump drug of each --drug\n"
+           "(RxNorm, ordered intrathecally), is evaluated as an order-sign hook with no prefetch, so\n"
+           "everything is read from the server. Prints the Determination report, or with --cds the cards.\n"
+           "--token-file holds the bearer token (first line).\n"
            "Exit status: 0 evaluated, 2 bad input or no record could be read.\n" +
            fhirOptionsUsage();
   }

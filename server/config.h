@@ -32,6 +32,7 @@ struct Config {
   std::string fhir_server;                ///< --fhir-server URL
   std::string patient;                    ///< --patient ID
   std::vector<std::string> order_codes;   ///< --order CODE (repeatable)
+  std::vector<std::string> drug_codes;    ///< --drug RXNORM (repeatable): the pump drug ordered with it
   std::string token_file;                 ///< --token-file F: the bearer token, first line
   bool cds = false;                       ///< evaluate/check --cds
   std::vector<std::string> request_files; ///< evaluate REQUEST.json [MORE.json ...]

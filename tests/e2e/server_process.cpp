@@ -7,8 +7,6 @@
 #include <stdexcept>
 #include <thread>
 
-#include <fcntl.h>
-#include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -78,66 +76,24 @@ CommandResult runPumpcds(const std::vector<std::string>& arguments) {
   return result;
 }
 
-ServerProcess::ServerProcess(std::vector<std::string> extra_arguments) {
+namespace {
+
+std::vector<std::string> serveArguments(std::vector<std::string> extra_arguments) {
   std::vector<std::string> all = {PUMPCDS_BINARY, "serve", "--host", "127.0.0.1", "--port", "0"};
   all.insert(all.end(), extra_arguments.begin(), extra_arguments.end());
-  int out_pipe[2];
-  if (pipe(out_pipe) != 0) {
-    throw std::runtime_error("pipe failed");
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-  posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  auto args = argv(all);
-  if (posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ) != 0) {
-    pid_ = -1;
-  }
-  posix_spawn_file_actions_destroy(&actions);
-  close(out_pipe[1]);
+  return all;
+}
+
+} // namespace
+
+ServerProcess::ServerProcess(std::vector<std::string> extra_arguments)
+    : process_(serveArguments(std::move(extra_arguments))) {
   // The first line says where it listens: "pumpcds listening on http://127.0.0.1:PORT (...)".
-  std::string line;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (pid_ > 0 && line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-    pollfd ready{out_pipe[0], POLLIN, 0};
-    if (poll(&ready, 1, 200) <= 0) {
-      continue;
-    }
-    char c = 0;
-    if (read(out_pipe[0], &c, 1) != 1) {
-      break;
-    }
-    line += c;
-  }
-  close(out_pipe[0]);
+  const std::string line = process_.readLine(std::chrono::seconds(60));
   const auto colon = line.rfind(':', line.find(" ("));
   if (colon != std::string::npos) {
     port_ = std::atoi(line.c_str() + colon + 1);
   }
-}
-
-bool ServerProcess::running() const {
-  if (pid_ <= 0) {
-    return false;
-  }
-  int status = 0;
-  return waitpid(pid_, &status, WNOHANG) == 0;
-}
-
-int ServerProcess::stop() {
-  if (pid_ <= 0) {
-    return -1;
-  }
-  kill(pid_, SIGTERM);
-  int status = 0;
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-ServerProcess::~ServerProcess() {
-  stop();
 }
 
 } // namespace pumpcds::testing

@@ -1,10 +1,11 @@
 // Runs the real `pumpcds` executable as a child process, for end-to-end tests.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
-#include <sys/types.h>
+#include "tests/support/child_process.h"
 
 namespace pumpcds::testing {
 
@@ -22,17 +23,16 @@ CommandResult runPumpcds(const std::vector<std::string>& arguments);
 class ServerProcess {
 public:
   explicit ServerProcess(std::vector<std::string> extra_arguments = {});
-  ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   [[nodiscard]] int port() const { return port_; }
-  [[nodiscard]] bool running() const;
+  [[nodiscard]] bool running() const { return process_.running(); }
   /// Sends SIGTERM and waits; returns the exit status.
-  int stop();
+  int stop() { return process_.stop(); }
 
 private:
-  pid_t pid_ = -1;
+  ChildProcess process_;
   int port_ = 0;
 };
 

@@ -5,7 +5,8 @@
 //
 //   node server.mjs [--host 127.0.0.1] [--port 0] [--page-size 20] [--tls-cert F --tls-key F]
 //
-// Prints one line of JSON when it listens: {"port": N, "scheme": "http" | "https"}. Stops on SIGTERM.
+// Listens on HTTP, and with a certificate also on HTTPS (a second free port), both serving the same
+// tenants. Prints one line of JSON when it listens: {"port": N, "tlsPort": M}. Stops on SIGTERM.
 //
 // URL: [/<modifier>/<value>...]/fhir/<FHIR path>. Modifiers, any combination, in any order:
 //   tenant/NAME      a separate repository (default: "default")
@@ -142,7 +143,7 @@ async function seed(t, body, patient) {
   return { count };
 }
 
-async function search(t, m, type, url, res) {
+async function search(t, m, type, url, res, scheme) {
   const query = {};
   const kept = [];
   for (const [key, value] of url.searchParams) {
@@ -161,7 +162,7 @@ async function search(t, m, type, url, res) {
   const [result, bundle] = await router.handleRequest(
     { method: 'GET', url: `/${type}?${routed}`, body: undefined, params: {}, query: Object.fromEntries(routed) }, t.repo);
   if (!bundle) return send(res, 400, result, m.delay);
-  const base = `${options.scheme}://${url.host}${m.prefix}/${type}`;
+  const base = `${scheme}://${url.host}${m.prefix}/${type}`;
   const page = (at) => {
     const params = new URLSearchParams(kept);
     params.set('_count', String(pageSize));
@@ -175,8 +176,8 @@ async function search(t, m, type, url, res) {
   return send(res, 200, bundle, m.delay);
 }
 
-async function handle(req, res, body) {
-  const url = new URL(req.url, `${options.scheme}://${req.headers.host ?? options.host}`);
+async function handle(req, res, body, scheme) {
+  const url = new URL(req.url, `${scheme}://${req.headers.host ?? options.host}`);
   const m = parseModifiers(url.pathname.split('/').filter(Boolean));
   if (!m) return send(res, 404, outcome('not-found', `no route for ${url.pathname}`));
   const t = tenant(m.tenant);
@@ -196,33 +197,42 @@ async function handle(req, res, body) {
   if (m.fail[type]) return send(res, m.fail[type], outcome('exception', `status ${m.fail[type]} for ${type}`), m.delay);
   if (m.garbage.has(type) || m.garbage.has('all')) return send(res, 200, '{"resourceType": "Bundle", "entry": [', m.delay);
   if (req.method !== 'GET') return send(res, 405, outcome('not-supported', 'read-only front end'));
-  if (type && !second && type !== 'metadata') return search(t, m, type, url, res);
+  if (type && !second && type !== 'metadata') return search(t, m, type, url, res, scheme);
   const [result, resource] = await router.handleRequest(
     { method: 'GET', url: url.pathname.slice(m.prefix.length) + url.search, body: undefined, params: {}, query: {} }, t.repo);
   const status = resource ? 200 : result.issue?.[0]?.code === 'not-found' ? 404 : 400;
   return send(res, status, resource ?? result, m.delay);
 }
 
-function listener(req, res) {
-  const chunks = [];
-  req.on('data', (chunk) => chunks.push(chunk));
-  req.on('end', () => {
-    handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((error) => {
-      send(res, 500, outcome('exception', String(error?.message ?? error)));
+function listener(scheme) {
+  return (req, res) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      handle(req, res, Buffer.concat(chunks).toString('utf8'), scheme).catch((error) => {
+        send(res, 500, outcome('exception', String(error?.message ?? error)));
+      });
     });
-  });
+  };
 }
 
-options.scheme = options.tlsCert ? 'https' : 'http';
-const server = options.tlsCert
-  ? https.createServer({ cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }, listener)
-  : http.createServer(listener);
-server.keepAliveTimeout = 30000;
-server.listen(options.port, options.host, () => {
-  process.stdout.write(JSON.stringify({ port: server.address().port, scheme: options.scheme }) + '\n');
-});
+function listen(server, port) {
+  server.keepAliveTimeout = 30000;
+  return new Promise((resolve) => server.listen(port, options.host, () => resolve(server.address().port)));
+}
+
+const servers = [http.createServer(listener('http'))];
+if (options.tlsCert) {
+  servers.push(https.createServer({ cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) },
+    listener('https')));
+}
+const ports = [await listen(servers[0], options.port)];
+if (servers[1]) ports.push(await listen(servers[1], 0));
+process.stdout.write(JSON.stringify({ port: ports[0], tlsPort: ports[1] ?? null }) + '\n');
 process.on('SIGTERM', () => {
-  server.closeAllConnections?.();
-  server.close(() => process.exit(0));
-  setTimeout(() => process.exit(0), 500).unref();
+  for (const server of servers) {
+    server.closeAllConnections?.();
+    server.close();
+  }
+  setTimeout(() => process.exit(0), 200).unref();
 });

@@ -1,0 +1,618 @@
+// Reading the record from a real FHIR server (tests/fhir_server: Medplum's FHIR router on Node.js, on
+// loopback): the same determinations as full prefetch, paging, references, every way a server can fail,
+// and the latency of parallel queries.
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "fhir/json_read.h"
+#include "fhir/prefetch_templates.h"
+#include "hooks/hook_service.h"
+#include "hooks/policy_test_runner.h"
+#include "tests/e2e/server_process.h"
+#include "tests/support/fhir_test_server.h"
+#include "tests/support/fixed_uuids.h"
+#include "tests/support/synthea_request.h"
+#include "tests/support/test_data.h"
+
+namespace pumpcds::hooks {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+testing::TestCertificates certificates;
+testing::FhirTestServer* fhir_server = nullptr;
+
+// One FHIR server for the whole run: starting Node and indexing FHIR's definitions takes seconds.
+class FhirServerEnvironment : public ::testing::Environment {
+public:
+  void SetUp() override {
+    const auto dir = std::filesystem::temp_directory_path() / ("pumpcds-certs-" + std::to_string(getpid()));
+    certificates = testing::makeTestCertificates(dir.string());
+    ASSERT_FALSE(certificates.ca_file.empty()) << "openssl could not make the test certificates";
+    fhir_server = new testing::FhirTestServer(&certificates);
+    ASSERT_TRUE(fhir_server->started()) << fhir_server->error();
+  }
+  void TearDown() override {
+    delete fhir_server;
+    fhir_server = nullptr;
+    std::filesystem::remove_all(std::filesystem::path(certificates.ca_file).parent_path());
+  }
+};
+[[maybe_unused]] const auto* const environment =
+    ::testing::AddGlobalTestEnvironment(new FhirServerEnvironment);
+
+const policy::PolicyLibrary::Ptr& library() {
+  static const policy::PolicyLibrary::Ptr kLibrary = policy::PolicyLibrary::loadBundled().value();
+  return kLibrary;
+}
+
+// Generous limits: sanitizer builds on a busy 2-core machine are slow, and no test here is about them.
+fhir::FhirClientSettings loopbackSettings() {
+  fhir::FhirClientSettings settings;
+  settings.allow_insecure = true;
+  settings.deadline = std::chrono::milliseconds(20000);
+  settings.max_pages = 200;
+  return settings;
+}
+
+HookService serviceWith(fhir::FhirClientSettings settings = loopbackSettings()) {
+  return {library(), std::make_unique<testing::CountingUuidSource>(), std::nullopt,
+          std::make_shared<const fhir::FhirClient>(std::move(settings))};
+}
+
+// What a determination says, in a stable text: per order its kind, origin, policies, decision, and each
+// criterion's status with its evidence (sorted: a server may return resources in another order).
+std::string summary(const policy::Determination& determination) {
+  std::ostringstream out;
+  for (const auto& order : determination.orders) {
+    out << order.order.reference << " " << policy::toString(order.order.kind)
+        << " origin=" << policy::toString(order.origin)
+        << " policy=" << (order.policy ? order.policy->id : "null")
+        << " pa=" << policy::toString(order.prior_auth) << " decision=" << policy::toString(order.decision);
+    if (order.fee_estimate) {
+      out << " fees=" << order.fee_estimate->total;
+    }
+    out << "\n";
+    for (const auto& result : order.criteria) {
+      auto evidence = result.evidence;
+      std::sort(evidence.begin(), evidence.end());
+      out << "  " << result.criterion->id << " " << policy::toString(result.status) << " [";
+      for (const auto& reference : evidence) {
+        out << reference << " ";
+      }
+      out << "]\n";
+    }
+  }
+  return out.str();
+}
+
+std::string issuesOf(const policy::Determination& determination) {
+  std::string out;
+  for (const auto& order : determination.orders) {
+    for (const auto& issue : order.record_issues) {
+      out += issue + "\n";
+    }
+  }
+  return out;
+}
+
+std::string write(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> out(buffer);
+  value.Accept(out);
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+// A full-prefetch request taken apart: its resources (to load into the server) and the types it leaves
+// unread (absent keys, or keys holding an error), which the server must then fail too.
+struct SplitRequest {
+  std::string resources_json;
+  std::set<std::string> unread;
+  std::string patient_id;
+};
+
+SplitRequest splitPrefetch(const std::string& request_json) {
+  rapidjson::Document request;
+  request.Parse(request_json.c_str());
+  rapidjson::Document resources(rapidjson::kArrayType);
+  auto& allocator = resources.GetAllocator();
+  const fhir::JsonValue* prefetch = fhir::member(request, "prefetch");
+  SplitRequest split;
+  split.patient_id = fhir::stringAt(fhir::member(request, "context"), "patientId");
+  for (const auto& prefetch_template : fhir::prefetchTemplates()) {
+    const fhir::JsonValue* value = fhir::member(prefetch, prefetch_template.key);
+    if (value == nullptr || fhir::stringAt(value, "resourceType") == "OperationOutcome") {
+      split.unread.insert(prefetch_template.type);
+      continue;
+    }
+    if (fhir::stringAt(value, "resourceType") != "Bundle") {
+      if (value->IsObject()) {
+        resources.PushBack(rapidjson::Value(*value, allocator), allocator);
+      }
+      continue;
+    }
+    for (const fhir::JsonValue* entry : fhir::items(fhir::member(*value, "entry"))) {
+      if (const fhir::JsonValue* resource = fhir::member(entry, "resource")) {
+        resources.PushBack(rapidjson::Value(*resource, allocator), allocator);
+      }
+    }
+  }
+  split.resources_json = write(resources);
+  return split;
+}
+
+// The request with its prefetch cut to `keep` keys (none: no prefetch at all) and fhirServer set.
+std::string pointedAt(const std::string& request_json, const std::string& base,
+                      const std::set<std::string>& keep = {}, const std::string& token = "") {
+  rapidjson::Document request;
+  request.Parse(request_json.c_str());
+  auto& allocator = request.GetAllocator();
+  if (request.HasMember("prefetch")) {
+    if (keep.empty()) {
+      request.RemoveMember("prefetch");
+    } else {
+      auto& prefetch = request["prefetch"];
+      for (auto it = prefetch.MemberBegin(); it != prefetch.MemberEnd();) {
+        it = keep.count(it->name.GetString()) != 0 ? it + 1 : prefetch.EraseMember(it);
+      }
+    }
+  }
+  request.RemoveMember("fhirServer");
+  request.AddMember("fhirServer", rapidjson::Value(base.c_str(), allocator), allocator);
+  if (!token.empty()) {
+    rapidjson::Value authorization(rapidjson::kObjectType);
+    authorization.AddMember("access_token", rapidjson::Value(token.c_str(), allocator), allocator);
+    authorization.AddMember("token_type", "Bearer", allocator);
+    request.AddMember("fhirAuthorization", authorization, allocator);
+  }
+  return write(request);
+}
+
+// "/fail/Observation/500" for each unread type, so that the server cannot read what prefetch did not.
+std::string failModifiers(const std::set<std::string>& types) {
+  std::string out;
+  for (const auto& type : types) {
+    out += "/fail/" + type + "/500";
+  }
+  return out;
+}
+
+std::vector<PolicyCaseRequest> caseRequests() {
+  return policyCaseRequests(*library(), policyTestFiles(policy::bundledLibraryFiles()));
+}
+
+// The MM-1369 trial patient who meets every criterion, as a full-prefetch request.
+std::string completeTrialRequest() {
+  for (const auto& request : caseRequests()) {
+    if (request.file.find("caresource-nc-mm-1369_test") != std::string::npos && request.index == 0) {
+      return request.request_json;
+    }
+  }
+  return {};
+}
+
+// Loads a request's record into `tenant` once per run.
+void seedOnce(const std::string& tenant, const std::string& request_json) {
+  static std::set<std::string> seeded;
+  if (seeded.insert(tenant).second) {
+    const auto split = splitPrefetch(request_json);
+    ASSERT_GT(fhir_server->seed(tenant, split.resources_json, split.patient_id), 0);
+  }
+}
+
+TEST(FromTheServerAlone, EveryPolicyCaseGivesTheSameDeterminationAsFullPrefetch) {
+  const auto cases = caseRequests();
+  ASSERT_GT(cases.size(), 100u);
+  const HookService prefetch_only(library(), std::make_unique<testing::CountingUuidSource>());
+  const HookService reading = serviceWith();
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const auto& request = cases[i];
+    SCOPED_TRACE(request.file + "#" + std::to_string(request.index) + " " + request.note);
+    const auto split = splitPrefetch(request.request_json);
+    const std::string tenant = "case-" + std::to_string(i);
+    ASSERT_GT(fhir_server->seed(tenant, split.resources_json, split.patient_id), 0);
+    auto expected = prefetch_only.handle("pumpcds-order-sign", request.request_json);
+    ASSERT_TRUE(expected.isOk()) << expected.status().message();
+    // No prefetch at all: routing data first, then what the routed policy reads.
+    const std::string base = fhir_server->base("/tenant/" + tenant + failModifiers(split.unread));
+    auto read = reading.handle("pumpcds-order-sign", pointedAt(request.request_json, base));
+    ASSERT_TRUE(read.isOk()) << read.status().message();
+    EXPECT_EQ(summary(read.value().determination), summary(expected.value().determination))
+        << issuesOf(read.value().determination);
+    EXPECT_GT(read.value().fetch.requests, 0);
+  }
+}
+
+TEST(FromTheServerAlone, MedicationsByReferenceResolveWhetherIncludedOrFetched) {
+  // The same patients with each medication moved into a Medication resource the prescription references,
+  // as Epic sends them: with the server's _include, and with a server that ignores _include (then
+  // pumpcds reads each Medication itself).
+  const HookService prefetch_only(library(), std::make_unique<testing::CountingUuidSource>());
+  const HookService reading = serviceWith();
+  int checked = 0;
+  int fetched = 0;
+  for (const auto& request : caseRequests()) {
+    if (request.request_json.find("medicationCodeableConcept") == std::string::npos ||
+        request.file.find("centene") == std::string::npos) {
+      continue;
+    }
+    SCOPED_TRACE(request.file + "#" + std::to_string(request.index) + " " + request.note);
+    auto split = splitPrefetch(request.request_json);
+    rapidjson::Document resources;
+    resources.Parse(split.resources_json.c_str());
+    rapidjson::Document referenced(rapidjson::kArrayType);
+    auto& allocator = referenced.GetAllocator();
+    int medications = 0;
+    for (auto& resource : resources.GetArray()) {
+      rapidjson::Value copy(resource, allocator);
+      if (copy.HasMember("medicationCodeableConcept")) {
+        const std::string id = "med-" + std::to_string(++medications);
+        rapidjson::Value medication(rapidjson::kObjectType);
+        medication.AddMember("resourceType", "Medication", allocator);
+        medication.AddMember("id", rapidjson::Value(id.c_str(), allocator), allocator);
+        medication.AddMember("code", copy["medicationCodeableConcept"], allocator);
+        copy.RemoveMember("medicationCodeableConcept");
+        rapidjson::Value reference(rapidjson::kObjectType);
+        reference.AddMember("reference", rapidjson::Value(("Medication/" + id).c_str(), allocator),
+                            allocator);
+        copy.AddMember("medicationReference", reference, allocator);
+        referenced.PushBack(medication, allocator);
+      }
+      referenced.PushBack(copy, allocator);
+    }
+    const std::string tenant = "medref-" + std::to_string(++checked);
+    ASSERT_GT(fhir_server->seed(tenant, write(referenced), split.patient_id), 0);
+    auto expected = prefetch_only.handle("pumpcds-order-sign", request.request_json);
+    ASSERT_TRUE(expected.isOk());
+    for (const std::string modifiers : {"", "/ignore/_include"}) {
+      const std::string base =
+          fhir_server->base("/tenant/" + tenant + modifiers + failModifiers(split.unread));
+      auto read = reading.handle("pumpcds-order-sign", pointedAt(request.request_json, base));
+      ASSERT_TRUE(read.isOk()) << read.status().message();
+      EXPECT_EQ(summary(read.value().determination), summary(expected.value().determination))
+          << modifiers << "\n"
+          << issuesOf(read.value().determination);
+    }
+    const auto requests = fhir_server->requests(tenant);
+    fetched += std::any_of(requests.begin(), requests.end(),
+                           [](const std::string& url) { return url.rfind("/Medication/med-", 0) == 0; })
+                   ? 1
+                   : 0;
+  }
+  EXPECT_GE(checked, 10);
+  EXPECT_GE(fetched, 10) << "with _include ignored, each Medication is read by reference";
+}
+
+TEST(FromTheServerAlone, SyntheaRecordIsPagedThroughAndMatchesFullPrefetch) {
+  const std::string bundle =
+      testing::readTestFile("synthea/Jacki_Feil_2dfcf7a9-5fb8-4f56-9cf3-a35a74c60438.json");
+  const std::string request = testing::syntheaRequest(bundle, "Ambetter Health");
+  const auto split = splitPrefetch(request);
+  ASSERT_GT(fhir_server->seed("synthea", bundle, split.patient_id), 0);
+  // And the Coverage the request adds (Synthea has none); the rest keeps the bundle's references.
+  rapidjson::Document resources;
+  resources.Parse(split.resources_json.c_str());
+  rapidjson::Document coverage(rapidjson::kArrayType);
+  for (const auto& resource : resources.GetArray()) {
+    if (fhir::stringAt(&resource, "resourceType") == "Coverage") {
+      coverage.PushBack(rapidjson::Value(resource, coverage.GetAllocator()), coverage.GetAllocator());
+    }
+  }
+  ASSERT_EQ(fhir_server->seed("synthea", write(coverage), split.patient_id), 1);
+  const HookService prefetch_only(library(), std::make_unique<testing::CountingUuidSource>());
+  auto expected = prefetch_only.handle("pumpcds-order-sign", request);
+  ASSERT_TRUE(expected.isOk());
+  auto read = serviceWith().handle("pumpcds-order-sign",
+                                   pointedAt(request, fhir_server->base("/tenant/synthea/page/10")));
+  ASSERT_TRUE(read.isOk()) << read.status().message();
+  EXPECT_EQ(summary(read.value().determination), summary(expected.value().determination))
+      << issuesOf(read.value().determination);
+  const auto requests = fhir_server->requests("synthea");
+  const auto later_pages = std::count_if(requests.begin(), requests.end(), [](const std::string& url) {
+    return url.find("_offset=") != std::string::npos;
+  });
+  EXPECT_GE(later_pages, 3) << "her record spans several pages of 10";
+}
+
+TEST(Prefetch, NullKeyIsNotQueriedAbsentKeyIsAndPagedKeyIsCompleted) {
+  const std::string request = completeTrialRequest();
+  seedOnce("keys", request);
+  rapidjson::Document document;
+  document.Parse(pointedAt(request, fhir_server->base("/tenant/keys")).c_str());
+  auto& allocator = document.GetAllocator();
+  rapidjson::Document original;
+  original.Parse(request.c_str());
+  rapidjson::Value prefetch(original["prefetch"], allocator);
+  prefetch.RemoveMember("conditions"); // absent: read from the server
+  prefetch["devices"].SetNull();       // null: the EHR has none; not queried
+  // A first page with a next link (as the sandbox sends when its search paged): completed from the server.
+  rapidjson::Value& observations = prefetch["observations"];
+  rapidjson::Value link(rapidjson::kArrayType);
+  rapidjson::Value next(rapidjson::kObjectType);
+  next.AddMember("relation", "next", allocator);
+  next.AddMember("url", "Observation?patient=p1&page=2", allocator);
+  link.PushBack(next, allocator);
+  observations.RemoveMember("link");
+  observations.AddMember("link", link, allocator);
+  document.AddMember("prefetch", prefetch, allocator);
+  auto outcome = serviceWith().handle("pumpcds-order-sign", write(document));
+  ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
+  EXPECT_EQ(outcome.value().determination.orders.at(0).decision, policy::Decision::Complete)
+      << issuesOf(outcome.value().determination);
+  const auto requests = fhir_server->requests("keys");
+  const auto asked = [&](const std::string& prefix) {
+    return std::any_of(requests.begin(), requests.end(),
+                       [&](const std::string& url) { return url.rfind(prefix, 0) == 0; });
+  };
+  EXPECT_TRUE(asked("/Condition?patient=p1"));
+  EXPECT_TRUE(asked("/Observation?patient=p1"));
+  EXPECT_FALSE(asked("/Device?"));
+  EXPECT_FALSE(asked("/Procedure?")) << "a complete prefetch key is not queried again";
+}
+
+// A request whose Conditions must come from the server (everything else prefetched), at `base`.
+Result<HookOutcome> conditionsFrom(const std::string& modifiers,
+                                   fhir::FhirClientSettings settings = loopbackSettings(), bool https = false,
+                                   const std::string& token = "") {
+  const std::string request = completeTrialRequest();
+  seedOnce("faults", request);
+  std::set<std::string> keep;
+  for (const auto& prefetch : fhir::prefetchTemplates()) {
+    if (prefetch.type != "Condition") {
+      keep.insert(prefetch.key);
+    }
+  }
+  const std::string base = https ? fhir_server->tlsBase("/tenant/faults" + modifiers)
+                                 : fhir_server->base("/tenant/faults" + modifiers);
+  return serviceWith(std::move(settings)).handle("pumpcds-order-sign", pointedAt(request, base, keep, token));
+}
+
+// Conditions unreadable: the origin cannot be told and every condition criterion is missing, with the
+// reason on the record; nothing else changes.
+void expectConditionsUnread(const Result<HookOutcome>& outcome, const std::string& reason) {
+  ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
+  const auto& order = outcome.value().determination.orders.at(0);
+  EXPECT_EQ(order.origin, policy::Origin::Unknown);
+  EXPECT_EQ(order.decision, policy::Decision::MissingDocumentation);
+  EXPECT_NE(issuesOf(outcome.value().determination).find(reason), std::string::npos)
+      << issuesOf(outcome.value().determination);
+  int met = 0;
+  for (const auto& result : order.criteria) {
+    met += result.status == policy::CriterionStatus::Met ? 1 : 0;
+    EXPECT_NE(result.status, policy::CriterionStatus::Unmet) << result.criterion->id;
+  }
+  EXPECT_GT(met, 5) << "what was prefetched is still judged";
+}
+
+TEST(Faults, TheServerIsReadWhenItAnswers) {
+  auto outcome = conditionsFrom("");
+  ASSERT_TRUE(outcome.isOk());
+  EXPECT_EQ(outcome.value().determination.orders.at(0).decision, policy::Decision::Complete)
+      << issuesOf(outcome.value().determination);
+}
+
+TEST(Faults, ServerDown) {
+  // A port that was free a moment ago, and now nobody listens on it.
+  const int probe = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(bind(probe, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(getsockname(probe, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  close(probe);
+  const int port = ntohs(address.sin_port);
+  const std::string request = completeTrialRequest();
+  std::set<std::string> keep;
+  for (const auto& prefetch : fhir::prefetchTemplates()) {
+    if (prefetch.type != "Condition") {
+      keep.insert(prefetch.key);
+    }
+  }
+  auto outcome = serviceWith().handle(
+      "pumpcds-order-sign", pointedAt(request, "http://127.0.0.1:" + std::to_string(port) + "/fhir", keep));
+  expectConditionsUnread(outcome, "could not be reached");
+}
+
+TEST(Faults, ServerError) {
+  expectConditionsUnread(conditionsFrom("/fail/Condition/500"), "answered HTTP 500");
+}
+
+TEST(Faults, TokenRefused) {
+  expectConditionsUnread(conditionsFrom("/token/right", loopbackSettings(), false, "wrong"),
+                         "refused the access token (HTTP 401)");
+  auto accepted = conditionsFrom("/token/right", loopbackSettings(), false, "right");
+  ASSERT_TRUE(accepted.isOk());
+  EXPECT_EQ(accepted.value().determination.orders.at(0).decision, policy::Decision::Complete);
+  // With no prefetch at all, a refused token leaves no record: 412.
+  seedOnce("faults", completeTrialRequest());
+  auto none = serviceWith().handle(
+      "pumpcds-order-sign",
+      pointedAt(completeTrialRequest(), fhir_server->base("/tenant/faults/token/right"), {}, "wrong"));
+  ASSERT_FALSE(none.isOk());
+  EXPECT_EQ(none.status().code(), StatusCode::FailedPrecondition);
+}
+
+TEST(Faults, InvalidJson) {
+  expectConditionsUnread(conditionsFrom("/garbage/Condition"), "not valid FHIR JSON");
+}
+
+TEST(Faults, PagesThatNeverEndAreCut) {
+  auto settings = loopbackSettings();
+  settings.max_pages = 5;
+  expectConditionsUnread(conditionsFrom("/endless/Condition", settings), "more than 5 pages");
+}
+
+TEST(Faults, SlowerThanTheDeadline) {
+  auto settings = loopbackSettings();
+  settings.deadline = std::chrono::milliseconds(400);
+  for (const std::string modifiers : {"/delay/5000", "/hang/Condition"}) {
+    SCOPED_TRACE(modifiers);
+    const auto started = Clock::now();
+    auto outcome = conditionsFrom(modifiers, settings);
+    const auto elapsed = Clock::now() - started;
+    expectConditionsUnread(outcome, "did not answer within the 400 ms");
+    EXPECT_LT(elapsed, std::chrono::milliseconds(3000)) << "the hook never waits far past the deadline";
+  }
+}
+
+TEST(Faults, CertificateThatDoesNotVerify) {
+  // The test CA is not in the system trust store.
+  expectConditionsUnread(conditionsFrom("", loopbackSettings(), /*https=*/true), "TLS");
+  auto settings = loopbackSettings();
+  settings.ca_file = certificates.ca_file;
+  settings.allow_insecure = false;
+  auto trusted = conditionsFrom("", settings, /*https=*/true);
+  ASSERT_TRUE(trusted.isOk());
+  EXPECT_EQ(trusted.value().determination.orders.at(0).decision, policy::Decision::Complete)
+      << issuesOf(trusted.value().determination);
+}
+
+TEST(Faults, ServerNotOnTheAllowList) {
+  auto settings = loopbackSettings();
+  settings.allowed_hosts = {"fhir.example.org"};
+  expectConditionsUnread(conditionsFrom("", settings), "not in --fhir-server-allow");
+  auto none = serviceWith(settings).handle(
+      "pumpcds-order-sign", pointedAt(completeTrialRequest(), fhir_server->base("/tenant/faults")));
+  ASSERT_FALSE(none.isOk());
+  EXPECT_EQ(none.status().code(), StatusCode::FailedPrecondition);
+  settings.allowed_hosts = {"127.0.0.1"};
+  auto allowed = conditionsFrom("", settings);
+  ASSERT_TRUE(allowed.isOk());
+  EXPECT_EQ(allowed.value().determination.orders.at(0).decision, policy::Decision::Complete);
+}
+
+TEST(Faults, PlainHttpNeedsAllowInsecure) {
+  auto settings = loopbackSettings();
+  settings.allow_insecure = false;
+  expectConditionsUnread(conditionsFrom("", settings), "--allow-insecure-fhir");
+  auto none = serviceWith(settings).handle(
+      "pumpcds-order-sign", pointedAt(completeTrialRequest(), fhir_server->base("/tenant/faults")));
+  ASSERT_FALSE(none.isOk());
+  EXPECT_EQ(none.status().code(), StatusCode::FailedPrecondition);
+  EXPECT_NE(none.status().message().find("--allow-insecure-fhir"), std::string::npos);
+}
+
+TEST(Faults, PatientFilterIgnoredIsNotThisPatientsData) {
+  expectConditionsUnread(conditionsFrom("/ignore/patient"), "ignored the 'patient' filter");
+}
+
+TEST(Faults, RejectedOptionalParameterIsRetriedWithoutIt) {
+  const std::string request = completeTrialRequest();
+  seedOnce("strict", request);
+  auto outcome = serviceWith().handle(
+      "pumpcds-order-sign", pointedAt(request, fhir_server->base("/tenant/strict/reject/_include")));
+  ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
+  EXPECT_EQ(outcome.value().determination.orders.at(0).decision, policy::Decision::Complete)
+      << issuesOf(outcome.value().determination);
+  const auto requests = fhir_server->requests("strict");
+  EXPECT_TRUE(std::any_of(requests.begin(), requests.end(), [](const std::string& url) {
+    return url.rfind("/Coverage?", 0) == 0 && url.find("_include") == std::string::npos;
+  }));
+}
+
+TEST(Latency, ManyQueriesTakeAboutOneRoundTrip) {
+  // Each answer is delayed 300 ms; with Patient and Coverage prefetched, about a dozen searches remain.
+  // Run one after another they would take 3.6 s; in parallel about 300 ms. The bound is loose on purpose.
+  const std::string request = completeTrialRequest();
+  seedOnce("latency", request);
+  const std::string hook =
+      pointedAt(request, fhir_server->base("/tenant/latency/delay/300"), {"patient", "coverage"});
+  const HookService service = serviceWith();
+  const auto started = Clock::now();
+  auto outcome = service.handle("pumpcds-order-sign", hook);
+  const auto elapsed = Clock::now() - started;
+  ASSERT_TRUE(outcome.isOk());
+  EXPECT_EQ(outcome.value().determination.orders.at(0).decision, policy::Decision::Complete)
+      << issuesOf(outcome.value().determination);
+  EXPECT_GE(outcome.value().fetch.requests, 8);
+  EXPECT_LT(elapsed, std::chrono::milliseconds(1500)) << outcome.value().fetch.requests << " queries";
+}
+
+TEST(Cli, CheckPreChecksAPatientStraightFromTheServer) {
+  seedOnce("cli", completeTrialRequest());
+  const auto result = testing::runPumpcds({"check", "--fhir-server", fhir_server->base("/tenant/cli"),
+                                           "--patient", "p1", "--order", "62326", "--drug", "7052", "--now",
+                                           "2025-11-20", "--allow-insecure-fhir"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("\"policy\": \"caresource-nc-mm-1369\""), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("\"decision\": \"complete\""), std::string::npos) << result.out;
+  const auto cards =
+      testing::runPumpcds({"check", "--fhir-server", fhir_server->base("/tenant/cli"), "--patient", "p1",
+                           "--order", "62326", "--now", "2025-11-20", "--allow-insecure-fhir", "--cds"});
+  ASSERT_EQ(cards.exit_code, 0) << cards.err;
+  EXPECT_NE(cards.out.find("\"cards\""), std::string::npos);
+  // Without --allow-insecure-fhir a plain-HTTP server is refused, and with no record that is an error.
+  const auto refused = testing::runPumpcds(
+      {"check", "--fhir-server", fhir_server->base("/tenant/cli"), "--patient", "p1", "--order", "62326"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("--allow-insecure-fhir"), std::string::npos) << refused.err;
+}
+
+TEST(Cli, CheckSendsTheTokenFromItsFile) {
+  seedOnce("cli", completeTrialRequest());
+  const auto token_file =
+      std::filesystem::temp_directory_path() / ("pumpcds-token-" + std::to_string(getpid()));
+  { std::ofstream(token_file) << "s3cret\n"; }
+  const auto result =
+      testing::runPumpcds({"check", "--fhir-server", fhir_server->base("/tenant/cli/token/s3cret"),
+                           "--patient", "p1", "--order", "62326", "--drug", "7052", "--now", "2025-11-20",
+                           "--allow-insecure-fhir", "--token-file", token_file.string()});
+  std::filesystem::remove(token_file);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("\"decision\": \"complete\""), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("s3cret"), std::string::npos);
+}
+
+TEST(Serve, AHookWithNoPrefetchIsAnsweredFromTheFhirServer) {
+  seedOnce("serve", completeTrialRequest());
+  testing::ServerProcess server({"--allow-insecure-fhir", "--now", "2025-11-20"});
+  ASSERT_GT(server.port(), 0);
+  httplib::Client client("127.0.0.1", server.port());
+  client.set_read_timeout(30, 0);
+  const auto answer =
+      client.Post("/cds-services/pumpcds-order-sign",
+                  pointedAt(completeTrialRequest(), fhir_server->base("/tenant/serve")), "application/json");
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 200) << answer->body;
+  EXPECT_NE(answer->body.find("MM-1369"), std::string::npos) << answer->body;
+  EXPECT_EQ(answer->body.find("could not be read"), std::string::npos) << answer->body;
+  // Discovery asks for the Medication with each prescription, and for device requests.
+  const auto discovery = client.Get("/cds-services");
+  ASSERT_TRUE(discovery);
+  EXPECT_NE(discovery->body.find("_include=MedicationRequest:medication"), std::string::npos);
+  EXPECT_NE(discovery->body.find("DeviceRequest?patient="), std::string::npos);
+}
+
+TEST(Serve, MinimalPrefetchAdvertisesOnlyPatientAndCoverage) {
+  testing::ServerProcess server({"--prefetch", "minimal"});
+  ASSERT_GT(server.port(), 0);
+  httplib::Client client("127.0.0.1", server.port());
+  const auto discovery = client.Get("/cds-services");
+  ASSERT_TRUE(discovery);
+  rapidjson::Document document;
+  document.Parse(discovery->body.c_str());
+  ASSERT_TRUE(document.IsObject());
+  for (const auto& service : document["services"].GetArray()) {
+    EXPECT_EQ(service["prefetch"].MemberCount(), 2u);
+    EXPECT_TRUE(service["prefetch"].HasMember("patient"));
+    EXPECT_TRUE(service["prefetch"].HasMember("coverage"));
+  }
+}
+
+} // namespace
+} // namespace pumpcds::hooks
