@@ -180,9 +180,12 @@ FetchStats fetchTypes(const FhirClient& client, const FhirEndpoint& endpoint, co
       // A server drops a search parameter it does not know and says so in its self link; without the
       // patient filter the answer is everyone's data and must not be read as this patient's.
       const auto applied = queryParameters(page.self);
-      for (const auto& [name, value] : queryParameters(search.query)) {
-        const bool kept =
-            std::any_of(applied.begin(), applied.end(), [&](const auto& p) { return p.first == name; });
+      for (const auto& sent : queryParameters(search.query)) {
+        const std::string& name = sent.first;
+        // A server may name the patient filter its own way in the self link (subject=Patient/1).
+        const bool kept = std::any_of(applied.begin(), applied.end(), [&name](const auto& parameter) {
+          return parameter.first == name || (isPatientParameter(name) && isPatientParameter(parameter.first));
+        });
         if (!kept && isPatientParameter(name)) {
           search.failure = "the FHIR server ignored the '" + name + "' filter of the search";
           search.resources.clear();

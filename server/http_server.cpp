@@ -65,6 +65,9 @@ void HttpServer::installRoutes() {
           sendError(response, outcome.status());
           return;
         }
+        fhir_requests_ += outcome.value().fetch.requests;
+        fhir_failures_ += outcome.value().fetch.failures;
+        fhir_microseconds_ += outcome.value().fetch_time.count();
         // Every card carries a uuid, and nothing else in the response does.
         const std::string& body = outcome.value().response_json;
         long cards = 0;
@@ -152,6 +155,12 @@ std::string HttpServer::metricsText() const {
   counter("pumpcds_cards_total", "Cards returned.", cards_returned_.load());
   counter("pumpcds_hook_seconds_micros_total", "Microseconds spent handling hooks.",
           hook_microseconds_.load());
+  counter("pumpcds_fhir_requests_total", "Requests sent to EHR FHIR servers (searches, pages, reads).",
+          fhir_requests_.load());
+  counter("pumpcds_fhir_failures_total", "Searches or reads of an EHR FHIR server that gave nothing usable.",
+          fhir_failures_.load());
+  counter("pumpcds_fhir_read_micros_total", "Microseconds spent reading records from EHR FHIR servers.",
+          fhir_microseconds_.load());
   return out;
 }
 

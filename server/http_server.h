@@ -41,6 +41,9 @@ private:
   std::atomic<long> server_errors_{0};
   std::atomic<long> cards_returned_{0};
   std::atomic<long long> hook_microseconds_{0};
+  std::atomic<long long> fhir_requests_{0};
+  std::atomic<long long> fhir_failures_{0};
+  std::atomic<long long> fhir_microseconds_{0};
 };
 
 } // namespace pumpcds::server

@@ -19,7 +19,7 @@
 //   token/VALUE      requests without "Authorization: Bearer VALUE" get 401
 //   ignore/PARAM     searches silently drop PARAM, and their self link shows it (as HAPI does)
 //   reject/PARAM     searches with PARAM answer 400 (as a strict server does)
-//   page/N           page size
+//   page/N           the largest page it gives (default --page-size, 20)
 // Test control, per tenant: POST .../fhir/$seed[?patient=ID] loads a Bundle (or an array of resources),
 // keeping their ids and, with ?patient, pointing resources that name no patient at Patient/ID;
 // GET .../fhir/$requests lists the FHIR requests the tenant has received (method and URL).
@@ -153,7 +153,9 @@ async function search(t, m, type, url, res, scheme) {
     query[key] = query[key] === undefined ? value : [].concat(query[key], value);
     kept.push([key, value]);
   }
-  const pageSize = Math.max(1, Math.min(Number(url.searchParams.get('_count') ?? m.pageSize ?? options.pageSize), 1000));
+  // _count asks for a page size; page/N (else --page-size) is the most this server gives, as real ones cap it.
+  const maximum = m.pageSize ?? options.pageSize;
+  const pageSize = Math.max(1, Math.min(Number(url.searchParams.get('_count') ?? maximum), maximum));
   const offset = Math.max(0, Number(url.searchParams.get('_offset') ?? 0));
   const routed = new URLSearchParams(kept);
   routed.set('_count', String(pageSize));

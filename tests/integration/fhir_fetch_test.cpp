@@ -591,6 +591,10 @@ TEST(Serve, AHookWithNoPrefetchIsAnsweredFromTheFhirServer) {
   EXPECT_EQ(answer->status, 200) << answer->body;
   EXPECT_NE(answer->body.find("MM-1369"), std::string::npos) << answer->body;
   EXPECT_EQ(answer->body.find("could not be read"), std::string::npos) << answer->body;
+  const auto metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("pumpcds_fhir_requests_total "), std::string::npos);
+  EXPECT_EQ(metrics->body.find("pumpcds_fhir_requests_total 0\n"), std::string::npos) << metrics->body;
   // Discovery asks for the Medication with each prescription, and for device requests.
   const auto discovery = client.Get("/cds-services");
   ASSERT_TRUE(discovery);
