@@ -19,7 +19,7 @@ struct FhirClientSettings {
   int max_pages = 20;                              ///< pages followed per search; beyond it the search is cut
   size_t max_resources = 5000;                     ///< resources read per search; beyond it the search is cut
   size_t max_response_bytes = 32u << 20;
-  int max_connections_per_host = 6;
+  int max_connections_per_host = 16;      ///< enough for every search of one hook at once
   std::string ca_file;                    ///< PEM bundle to verify the server with; "" = system trust store
   bool allow_insecure = false;            ///< accept http:// servers (loopback tests, local sandboxes)
   std::vector<std::string> allowed_hosts; ///< when not empty, the only hosts a fhirServer may name
