@@ -30,6 +30,28 @@ void writeCoded(Writer& out, const char* key, std::string_view system, std::stri
   out.EndObject();
 }
 
+// Opens a draftOrders entry and its resource: a draft order of `type` for the patient, authored on the date.
+void writeDraftOrderStart(Writer& out, const char* type, const std::string& id, const CheckRequest& check) {
+  out.StartObject();
+  out.Key("resource");
+  out.StartObject();
+  out.Key("resourceType");
+  out.String(type);
+  out.Key("id");
+  out.String(id);
+  out.Key("status");
+  out.String("draft");
+  out.Key("intent");
+  out.String("order");
+  out.Key("subject");
+  out.StartObject();
+  out.Key("reference");
+  out.String("Patient/" + check.patient_id);
+  out.EndObject();
+  out.Key("authoredOn");
+  out.String(check.authored.toString());
+}
+
 } // namespace
 
 std::string checkRequestJson(const CheckRequest& check) {
@@ -75,48 +97,15 @@ std::string checkRequestJson(const CheckRequest& check) {
     const std::string& code = check.order_codes[i];
     // HCPCS level II codes start with a letter; the pump devices among them are DeviceRequests.
     const bool hcpcs = !code.empty() && std::isalpha(static_cast<unsigned char>(code.front())) != 0;
-    out.StartObject();
-    out.Key("resource");
-    out.StartObject();
-    out.Key("resourceType");
-    out.String(hcpcs ? "DeviceRequest" : "ServiceRequest");
-    out.Key("id");
-    out.String("check-" + std::to_string(i + 1));
-    out.Key("status");
-    out.String("draft");
-    out.Key("intent");
-    out.String("order");
-    out.Key("subject");
-    out.StartObject();
-    out.Key("reference");
-    out.String("Patient/" + check.patient_id);
-    out.EndObject();
-    out.Key("authoredOn");
-    out.String(check.authored.toString());
+    writeDraftOrderStart(out, hcpcs ? "DeviceRequest" : "ServiceRequest", "check-" + std::to_string(i + 1),
+                         check);
     writeCoded(out, hcpcs ? "codeCodeableConcept" : "code",
                hcpcs ? fhir::systems::kHcpcs : fhir::systems::kCpt, code);
     out.EndObject();
     out.EndObject();
   }
   for (size_t i = 0; i < check.drug_codes.size(); ++i) {
-    out.StartObject();
-    out.Key("resource");
-    out.StartObject();
-    out.Key("resourceType");
-    out.String("MedicationRequest");
-    out.Key("id");
-    out.String("check-drug-" + std::to_string(i + 1));
-    out.Key("status");
-    out.String("draft");
-    out.Key("intent");
-    out.String("order");
-    out.Key("subject");
-    out.StartObject();
-    out.Key("reference");
-    out.String("Patient/" + check.patient_id);
-    out.EndObject();
-    out.Key("authoredOn");
-    out.String(check.authored.toString());
+    writeDraftOrderStart(out, "MedicationRequest", "check-drug-" + std::to_string(i + 1), check);
     writeCoded(out, "medicationCodeableConcept", fhir::systems::kRxNorm, check.drug_codes[i]);
     out.Key("dosageInstruction");
     out.StartArray();

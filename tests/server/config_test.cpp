@@ -28,6 +28,37 @@ TEST(Config, FlagsBeatEnvironmentWhichBeatsTheConfigFile) {
   std::remove(path.c_str());
 }
 
+TEST(Config, FhirReadSettingsFromFlagsEnvironmentAndFile) {
+  const std::string path = ::testing::TempDir() + "pumpcds-fhir-config.json";
+  std::ofstream(path) << R"({"fhir_server_allow": ["ehr.example.org", "fhir.example.org"],
+    "allow_insecure_fhir": true, "fhir_deadline_ms": 2500})";
+  auto config = parseConfig({"serve", "--config", path, "--prefetch", "minimal", "--fhir-max-pages=7"},
+                            {"PUMPCDS_FHIR_CA_FILE=/etc/ca.pem"});
+  ASSERT_TRUE(config.isOk()) << config.status().message();
+  EXPECT_EQ(config.value().fhir_server_allow,
+            (std::vector<std::string>{"ehr.example.org", "fhir.example.org"}));
+  EXPECT_TRUE(config.value().allow_insecure_fhir);
+  EXPECT_EQ(config.value().fhir_deadline_ms, 2500);
+  EXPECT_EQ(config.value().fhir_max_pages, 7);
+  EXPECT_EQ(config.value().fhir_ca_file, "/etc/ca.pem");
+  EXPECT_EQ(config.value().prefetch, "minimal");
+  std::remove(path.c_str());
+  auto flags = parseConfig({"serve", "--allow-insecure-fhir", "--fhir-server-allow", " a.org , b.org "}, {});
+  ASSERT_TRUE(flags.isOk());
+  EXPECT_TRUE(flags.value().allow_insecure_fhir);
+  EXPECT_EQ(flags.value().fhir_server_allow, (std::vector<std::string>{"a.org", "b.org"}));
+}
+
+TEST(Config, CheckTakesServerPatientOrdersAndDrugs) {
+  auto config = parseConfig({"check", "--fhir-server", "https://ehr/fhir", "--patient", "p1", "--order",
+                             "62350", "--order", "62362", "--drug", "7052", "--cds"},
+                            {});
+  ASSERT_TRUE(config.isOk()) << config.status().message();
+  EXPECT_EQ(config.value().order_codes, (std::vector<std::string>{"62350", "62362"}));
+  EXPECT_EQ(config.value().drug_codes, (std::vector<std::string>{"7052"}));
+  EXPECT_TRUE(config.value().cds);
+}
+
 TEST(Config, EachBadSettingIsNamed) {
   const struct {
     std::vector<std::string> arguments;
@@ -38,6 +69,13 @@ TEST(Config, EachBadSettingIsNamed) {
       {{"serve"}, {"PUMPCDS_PORT=70000"}, "PUMPCDS_PORT: expected a whole number"},
       {{"evaluate", "r.json", "--now", "2025-02-30"}, {}, "--now: expected a date YYYY-MM-DD"},
       {{"serve", "--colour"}, {}, "unknown option '--colour'"},
+      {{"serve", "--prefetch", "lean"}, {}, "--prefetch: expected full or minimal, got 'lean'"},
+      {{"serve"},
+       {"PUMPCDS_ALLOW_INSECURE_FHIR=maybe"},
+       "PUMPCDS_ALLOW_INSECURE_FHIR: expected true or false"},
+      {{"serve", "--fhir-deadline-ms", "5"}, {}, "--fhir-deadline-ms: expected a whole number from 50"},
+      {{"check", "--patient", "p1", "--order", "62362"}, {}, "check needs --fhir-server URL"},
+      {{"serve", "--order", "62362"}, {}, "--patient, --order and --drug go with check"},
       {{"evaluate"}, {}, "evaluate takes one or more REQUEST.json files"},
       {{"launch"}, {}, "unknown command 'launch'"},
       {{"serve", "--cds"}, {}, "--cds goes with evaluate"},
