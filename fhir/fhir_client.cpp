@@ -11,11 +11,33 @@
 
 namespace pumpcds::fhir {
 
-// One libcurl share handle for every call: connections, TLS sessions and DNS answers are reused across
-// hook calls and threads. libcurl asks for a lock per kind of shared data.
+// TLS sessions and DNS answers are shared by every call on any thread (libcurl asks for a lock per kind of
+// shared data). Connections are not: libcurl cannot share a connection cache between threads safely (its
+// issue 4915), so each multi handle keeps its own idle keep-alive connections, and the handles wait in a
+// pool between calls, each used by one thread at a time.
 struct FhirClient::Shared {
   CURLSH* handle = nullptr;
   std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
+  std::mutex pool_lock;
+  std::vector<CURLM*> idle_multis;
+
+  CURLM* takeMulti(long max_per_host) {
+    {
+      const std::lock_guard<std::mutex> guard(pool_lock);
+      if (!idle_multis.empty()) {
+        CURLM* multi = idle_multis.back();
+        idle_multis.pop_back();
+        return multi;
+      }
+    }
+    CURLM* multi = curl_multi_init();
+    curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max_per_host);
+    return multi;
+  }
+  void giveBack(CURLM* multi) {
+    const std::lock_guard<std::mutex> guard(pool_lock);
+    idle_multis.push_back(multi);
+  }
 
   static void lock(CURL* /*easy*/, curl_lock_data data, curl_lock_access /*access*/, void* self) {
     static_cast<Shared*>(self)->locks.at(static_cast<size_t>(data)).lock();
@@ -105,12 +127,14 @@ FhirClient::FhirClient(FhirClientSettings settings)
   curl_share_setopt(shared_->handle, CURLSHOPT_LOCKFUNC, &Shared::lock);
   curl_share_setopt(shared_->handle, CURLSHOPT_UNLOCKFUNC, &Shared::unlock);
   curl_share_setopt(shared_->handle, CURLSHOPT_USERDATA, shared_.get());
-  curl_share_setopt(shared_->handle, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
   curl_share_setopt(shared_->handle, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
   curl_share_setopt(shared_->handle, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 }
 
 FhirClient::~FhirClient() {
+  for (CURLM* multi : shared_->idle_multis) {
+    curl_multi_cleanup(multi);
+  }
   curl_share_cleanup(shared_->handle);
 }
 
@@ -154,9 +178,7 @@ Status FhirClient::checkServer(const std::string& base_url) const {
 
 void FhirClient::fetch(const std::vector<HttpGet>& gets, const std::string& bearer_token,
                        std::chrono::steady_clock::time_point deadline, const OnAnswer& on_answer) const {
-  CURLM* multi = curl_multi_init();
-  curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS,
-                    static_cast<long>(settings_.max_connections_per_host));
+  CURLM* multi = shared_->takeMulti(static_cast<long>(settings_.max_connections_per_host));
   curl_slist* headers = curl_slist_append(nullptr, "Accept: application/fhir+json");
   if (!bearer_token.empty()) {
     // The token lives in this list for this call only, and is freed with it.
@@ -216,8 +238,14 @@ void FhirClient::fetch(const std::vector<HttpGet>& gets, const std::string& bear
             "the answer was larger than " + std::to_string(settings_.max_response_bytes >> 20) + " MiB";
         transfer.answer.body.clear();
       } else {
-        transfer.answer.timed_out = message->data.result == CURLE_OPERATION_TIMEDOUT;
-        transfer.answer.error = describeCurlError(message->data.result, transfer.error_detail.data());
+        // A timeout before the deadline is the connect limit: the server did not take the connection.
+        const bool before_deadline =
+            std::chrono::steady_clock::now() + std::chrono::milliseconds(20) < deadline;
+        transfer.answer.timed_out = message->data.result == CURLE_OPERATION_TIMEDOUT && !before_deadline;
+        transfer.answer.error =
+            message->data.result == CURLE_OPERATION_TIMEDOUT && before_deadline
+                ? "no connection within " + std::to_string(settings_.connect_timeout.count()) + " ms"
+                : describeCurlError(message->data.result, transfer.error_detail.data());
         transfer.answer.body.clear();
       }
       finish(easy);
@@ -255,7 +283,7 @@ void FhirClient::fetch(const std::vector<HttpGet>& gets, const std::string& bear
     curl_multi_poll(multi, nullptr, 0, static_cast<int>(std::min<long>(remainingMs(deadline), 100)), nullptr);
   }
   curl_slist_free_all(headers);
-  curl_multi_cleanup(multi);
+  shared_->giveBack(multi);
 }
 
 } // namespace pumpcds::fhir

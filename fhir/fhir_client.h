@@ -56,8 +56,9 @@ public:
 
   /// Runs `gets` concurrently until all (and their follow-ups) are answered or `deadline` passes; each
   /// GET still running then is answered with timed_out. Sends `Accept: application/fhir+json` and, when
-  /// `bearer_token` is not empty, `Authorization: Bearer`. Redirects are not followed. Thread-safe: the
-  /// connection and TLS-session caches are shared between calls from any thread.
+  /// `bearer_token` is not empty, `Authorization: Bearer`. Redirects are not followed. Thread-safe: TLS
+  /// sessions are shared between calls on any thread, and idle keep-alive connections are kept between
+  /// calls in a pool of transfer handles, each used by one call at a time.
   void fetch(const std::vector<HttpGet>& gets, const std::string& bearer_token,
              std::chrono::steady_clock::time_point deadline, const OnAnswer& on_answer) const;
 

@@ -2,11 +2,13 @@
 // loopback): the same determinations as full prefetch, paging, references, every way a server can fail,
 // and the latency of parallel queries.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -65,6 +67,8 @@ fhir::FhirClientSettings loopbackSettings() {
   fhir::FhirClientSettings settings;
   settings.allow_insecure = true;
   settings.deadline = std::chrono::milliseconds(20000);
+  settings.connect_timeout =
+      settings.deadline; // the one-threaded test server takes many TLS handshakes slowly
   settings.max_pages = 200;
   return settings;
 }
@@ -541,6 +545,36 @@ TEST(Latency, ManyQueriesTakeAboutOneRoundTrip) {
       << issuesOf(outcome.value().determination);
   EXPECT_GE(outcome.value().fetch.requests, 8);
   EXPECT_LT(elapsed, std::chrono::milliseconds(1500)) << outcome.value().fetch.requests << " queries";
+}
+
+TEST(Concurrency, HooksOnManyThreadsShareOneClientSafely) {
+  // As the server runs them: one HookService and FhirClient (one connection and TLS-session cache), many
+  // worker threads at once, over HTTPS. Every hook gets the whole record.
+  const std::string request = completeTrialRequest();
+  seedOnce("threads", request);
+  auto settings = loopbackSettings();
+  settings.ca_file = certificates.ca_file;
+  const HookService service = serviceWith(settings);
+  const std::string hook = pointedAt(request, fhir_server->tlsBase("/tenant/threads"), {"patient"});
+  std::vector<std::thread> workers;
+  std::atomic<int> complete{0};
+  for (int t = 0; t < 8; ++t) {
+    workers.emplace_back([&] {
+      for (int i = 0; i < 3; ++i) {
+        auto outcome = service.handle("pumpcds-order-sign", hook);
+        if (outcome.isOk() &&
+            outcome.value().determination.orders.at(0).decision == policy::Decision::Complete) {
+          ++complete;
+        } else if (outcome.isOk()) {
+          ADD_FAILURE() << issuesOf(outcome.value().determination);
+        }
+      }
+    });
+  }
+  for (auto& worker : workers) {
+    worker.join();
+  }
+  EXPECT_EQ(complete.load(), 24);
 }
 
 TEST(Cli, CheckPreChecksAPatientStraightFromTheServer) {
