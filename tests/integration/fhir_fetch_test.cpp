@@ -597,6 +597,23 @@ TEST(Cli, CheckPreChecksAPatientStraightFromTheServer) {
   EXPECT_NE(refused.err.find("--allow-insecure-fhir"), std::string::npos) << refused.err;
 }
 
+TEST(Cli, EvaluateReadsTheRequestsFhirServerAsServeDoes) {
+  seedOnce("cli", completeTrialRequest());
+  const auto file =
+      std::filesystem::temp_directory_path() / ("pumpcds-request-" + std::to_string(getpid()) + ".json");
+  { std::ofstream(file) << pointedAt(completeTrialRequest(), fhir_server->base("/tenant/cli"), {"patient"}); }
+  const auto read = testing::runPumpcds({"evaluate", file.string(), "--allow-insecure-fhir"});
+  const auto refused = testing::runPumpcds({"evaluate", file.string()});
+  std::filesystem::remove(file);
+  ASSERT_EQ(read.exit_code, 0) << read.err;
+  EXPECT_NE(read.out.find("\"decision\": \"complete\""), std::string::npos) << read.out;
+  // Without the flag the plain-HTTP server is not read: with only the Patient, no coverage routes the order,
+  // and the report says why the rest was not read.
+  ASSERT_EQ(refused.exit_code, 0) << refused.err;
+  EXPECT_NE(refused.out.find("\"decision\": \"no-policy\""), std::string::npos) << refused.out;
+  EXPECT_NE(refused.out.find("--allow-insecure-fhir"), std::string::npos) << refused.out;
+}
+
 TEST(Cli, CheckSendsTheTokenFromItsFile) {
   seedOnce("cli", completeTrialRequest());
   const auto token_file =
