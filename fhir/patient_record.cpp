@@ -2,7 +2,39 @@
 
 namespace pumpcds::fhir {
 
+bool PatientRecord::aboutAnotherPatient(const Resource& resource) const {
+  if (patient_id_.empty()) {
+    return false;
+  }
+  if (resource.type == "Patient") {
+    return !resource.id.empty() && resource.id != patient_id_;
+  }
+  std::string_view reference = resource.patient_reference;
+  if (reference.empty() || reference.front() == '#') {
+    return false; // no subject given, or a contained one: taken as the record's own, as prefetch implies
+  }
+  if (const auto history = reference.find("/_history/"); history != std::string_view::npos) {
+    reference = reference.substr(0, history);
+  }
+  if (reference.rfind("urn:uuid:", 0) == 0) {
+    return reference.substr(9) != patient_id_;
+  }
+  const auto slash = reference.rfind('/');
+  if (slash == std::string_view::npos) {
+    return false;
+  }
+  const std::string_view head = reference.substr(0, slash);
+  const std::string_view type =
+      head.substr(head.rfind('/') == std::string_view::npos ? 0 : head.rfind('/') + 1);
+  // A Group or Location subject is not about another patient; only a Patient of another id is.
+  return type == "Patient" && reference.substr(slash + 1) != patient_id_;
+}
+
 void PatientRecord::add(Resource resource) {
+  if (aboutAnotherPatient(resource)) {
+    ++other_patients_[resource.type];
+    return;
+  }
   std::string key = resource.reference();
   if (!resource.id.empty() && !keys_.insert(key).second) {
     return;
@@ -20,6 +52,11 @@ void PatientRecord::markUnreadable(const std::string& type, std::string reason) 
 
 std::vector<std::string> PatientRecord::issues() const {
   std::vector<std::string> all = issues_;
+  for (const auto& [type, count] : other_patients_) {
+    all.push_back(std::to_string(count) + " " + type + (count == 1 ? " record" : " records") +
+                  " about another patient " + (count == 1 ? "was" : "were") +
+                  " sent with this patient's data and ignored; the EHR may be mixing patients");
+  }
   for (const auto& [type, reason] : unreadable_) {
     if (!wasRead(type)) {
       all.push_back(reason);

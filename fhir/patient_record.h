@@ -17,6 +17,10 @@ namespace pumpcds::fhir {
 /// absence proves nothing.
 class PatientRecord {
 public:
+  /// Whose record this is (the hook's context.patientId). From then on a resource about another patient
+  /// (subject, patient or beneficiary naming someone else, or a Patient of another id) is never evidence:
+  /// add() drops it, counts it, and issues() says so.
+  void setPatient(std::string patient_id) { patient_id_ = std::move(patient_id); }
   /// Adds a resource; a second copy with the same type and id replaces nothing and is dropped.
   void add(Resource resource);
   /// A complete search for `type` was seen: absence of a resource of it now proves something.
@@ -47,10 +51,14 @@ public:
   [[nodiscard]] std::vector<std::string> unresolvedReferences() const;
 
 private:
+  [[nodiscard]] bool aboutAnotherPatient(const Resource& resource) const;
+
   std::map<std::string, std::vector<Resource>, std::less<>> by_type_;
   std::set<std::string, std::less<>> keys_;
   std::set<std::string, std::less<>> read_;
   std::map<std::string, std::string, std::less<>> unreadable_;
+  std::string patient_id_;
+  std::map<std::string, int, std::less<>> other_patients_; ///< resources dropped per type
   std::vector<std::string> issues_;
 };
 

@@ -24,6 +24,8 @@ struct Answer {
 struct Resource {
   std::string type;
   std::string id;
+  /// Whom it is about: the reference in subject, patient or (Coverage) beneficiary; "" when none is given.
+  std::string patient_reference;
 
   std::vector<Coding> codes; ///< what it is: Condition.code, Observation.code, medication, Device.type, ...
   std::vector<Coding> categories;

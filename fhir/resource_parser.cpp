@@ -294,6 +294,11 @@ std::optional<Resource> parseResource(const JsonValue& json) {
   resource.type = type;
   resource.id = stringAt(&json, "id");
   resource.status = stringAt(&json, "status");
+  for (const char* element : {"subject", "patient", "beneficiary"}) {
+    if (resource.patient_reference.empty()) {
+      resource.patient_reference = stringAt(member(json, element), "reference");
+    }
+  }
   resource.categories = codings(member(json, "category"));
   setAuthored(resource, json);
 

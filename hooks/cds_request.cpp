@@ -116,6 +116,7 @@ Result<CdsRequest> parseCdsRequest(std::string_view body) {
       request.selections.emplace_back(selection->GetString());
     }
   }
+  request.record.setPatient(request.patient_id);
   const JsonValue* prefetch = fhir::member(document, "prefetch");
   if (prefetch != nullptr && !prefetch->IsNull()) {
     if (!prefetch->IsObject()) {

@@ -99,6 +99,64 @@ TEST(Prefetch, ContainedPayorOrganizationIsRead) {
   EXPECT_TRUE(record.unresolvedReferences().empty());
 }
 
+PatientRecord readPrefetchFor(const std::string& patient_id, const char* json) {
+  rapidjson::Document document;
+  document.Parse(json);
+  EXPECT_FALSE(document.HasParseError());
+  PatientRecord record;
+  record.setPatient(patient_id);
+  for (const auto& entry : document.GetObject()) {
+    const std::string key = entry.name.GetString();
+    const PrefetchTemplate* found = nullptr;
+    for (const auto& prefetch : prefetchTemplates()) {
+      found = prefetch.key == key ? &prefetch : found;
+    }
+    readPrefetchEntry(key, entry.value, found != nullptr ? found->type : "", record);
+  }
+  return record;
+}
+
+TEST(Prefetch, AnotherPatientsDataIsNeverEvidence) {
+  const auto record = readPrefetchFor("nc-042", R"({
+    "patient":{"resourceType":"Patient","id":"nc-042"},
+    "observations":{"resourceType":"Bundle","type":"searchset","entry":[
+      {"resource":{"resourceType":"Observation","id":"mine","subject":{"reference":"Patient/nc-042"}}},
+      {"resource":{"resourceType":"Observation","id":"absolute","subject":{"reference":"https://ehr/fhir/Patient/nc-042/_history/3"}}},
+      {"resource":{"resourceType":"Observation","id":"unstated"}},
+      {"resource":{"resourceType":"Observation","id":"group","subject":{"reference":"Group/g1"}}},
+      {"resource":{"resourceType":"Observation","id":"theirs","subject":{"reference":"Patient/someone-else"}}},
+      {"resource":{"resourceType":"Observation","id":"theirs-too","subject":{"reference":"urn:uuid:someone-else"}}}]},
+    "coverage":{"resourceType":"Bundle","type":"searchset","entry":[
+      {"resource":{"resourceType":"Coverage","id":"dependent","beneficiary":{"reference":"Patient/nc-042"},
+                   "subscriber":{"reference":"Patient/parent"}}},
+      {"resource":{"resourceType":"Coverage","id":"parents","beneficiary":{"reference":"Patient/parent"}}}]}})");
+  std::vector<std::string> kept;
+  for (const auto& observation : record.ofType("Observation")) {
+    kept.push_back(observation.id);
+  }
+  EXPECT_EQ(kept, (std::vector<std::string>{"mine", "absolute", "unstated", "group"}));
+  ASSERT_EQ(record.ofType("Coverage").size(), 1u);
+  EXPECT_EQ(record.ofType("Coverage")[0].id, "dependent");
+  EXPECT_TRUE(record.wasRead("Observation"))
+      << "the search was complete; the other patient's rows are dropped";
+  const auto issues = record.issues();
+  ASSERT_EQ(issues.size(), 2u);
+  EXPECT_NE(issues[0].find("1 Coverage record about another patient was sent"), std::string::npos)
+      << issues[0];
+  EXPECT_NE(issues[1].find("2 Observation records about another patient were sent"), std::string::npos)
+      << issues[1];
+}
+
+TEST(Prefetch, APatientOfAnotherIdIsNotThisPatient) {
+  const auto record = readPrefetchFor("p1", R"({"patient":{"resourceType":"Patient","id":"p2"}})");
+  EXPECT_TRUE(record.ofType("Patient").empty());
+  EXPECT_FALSE(record.issues().empty());
+  const auto synthea =
+      readPrefetchFor("98671a34", R"({"conditions":{"resourceType":"Bundle","type":"searchset",
+    "entry":[{"resource":{"resourceType":"Condition","id":"c","subject":{"reference":"urn:uuid:98671a34"}}}]}})");
+  EXPECT_EQ(synthea.ofType("Condition").size(), 1u);
+}
+
 TEST(Prefetch, TemplatesExpandAndMinimalModeKeepsRoutingOnly) {
   EXPECT_EQ(expandQuery("Condition?patient={{context.patientId}}", "a b/1"), "Condition?patient=a%20b%2F1");
   const auto minimal = advertisedTemplates(PrefetchMode::Minimal);

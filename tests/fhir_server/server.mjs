@@ -18,6 +18,7 @@
 //   hang/TYPE        requests for TYPE are never answered
 //   token/VALUE      requests without "Authorization: Bearer VALUE" get 401
 //   ignore/PARAM     searches silently drop PARAM, and their self link shows it (as HAPI does)
+//   pretend/PARAM    searches drop PARAM but their self link still names it (a server that misreports)
 //   reject/PARAM     searches with PARAM answer 400 (as a strict server does)
 //   page/N           the largest page it gives (default --page-size, 20)
 // Test control, per tenant: POST .../fhir/$seed[?patient=ID] loads a Bundle (or an array of resources),
@@ -62,7 +63,7 @@ const patientElement = {
 
 function parseModifiers(segments) {
   const m = { tenant: 'default', fail: {}, garbage: new Set(), endless: new Set(), hang: new Set(),
-    ignore: new Set(), reject: new Set() };
+    ignore: new Set(), pretend: new Set(), reject: new Set() };
   let i = 0;
   for (; i < segments.length && segments[i] !== 'fhir'; ) {
     const name = segments[i];
@@ -144,14 +145,14 @@ async function seed(t, body, patient) {
 }
 
 async function search(t, m, type, url, res, scheme) {
-  const query = {};
-  const kept = [];
+  const kept = []; // what the search applies
+  const shown = []; // what its self link says it applied
   for (const [key, value] of url.searchParams) {
     const name = key.split(':')[0];
     if (m.reject.has(name)) return send(res, 400, outcome('not-supported', `search parameter '${key}' is not supported`), m.delay);
     if (m.ignore.has(name) || key === '_offset' || key === '_count' || key === '_total') continue;
-    query[key] = query[key] === undefined ? value : [].concat(query[key], value);
-    kept.push([key, value]);
+    shown.push([key, value]);
+    if (!m.pretend.has(name)) kept.push([key, value]);
   }
   // _count asks for a page size; page/N (else --page-size) is the most this server gives, as real ones cap it.
   const maximum = m.pageSize ?? options.pageSize;
@@ -166,7 +167,7 @@ async function search(t, m, type, url, res, scheme) {
   if (!bundle) return send(res, 400, result, m.delay);
   const base = `${scheme}://${url.host}${m.prefix}/${type}`;
   const page = (at) => {
-    const params = new URLSearchParams(kept);
+    const params = new URLSearchParams(shown);
     params.set('_count', String(pageSize));
     if (at > 0) params.set('_offset', String(at));
     return `${base}?${params}`;

@@ -515,6 +515,33 @@ TEST(Faults, PatientFilterIgnoredIsNotThisPatientsData) {
   expectConditionsUnread(conditionsFrom("/ignore/patient"), "ignored the 'patient' filter");
 }
 
+TEST(Faults, AServerThatMixesPatientsDoesNotMakeAnotherPatientsDataEvidence) {
+  // The server drops the patient filter and still names it in its self link, so its Condition search
+  // returns another patient's active sepsis too. It must not make this patient contraindicated.
+  const std::string request = completeTrialRequest();
+  seedOnce("mixed", request);
+  ASSERT_EQ(fhir_server->seed("mixed", R"([{"resourceType":"Patient","id":"p2"},
+    {"resourceType":"Condition","id":"sepsis-of-p2","subject":{"reference":"Patient/p2"},
+     "clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},
+     "code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10-cm","code":"A41.9"}]},"onsetDateTime":"2025-11-01"}])",
+                              "p2"),
+            2);
+  std::set<std::string> keep;
+  for (const auto& prefetch : fhir::prefetchTemplates()) {
+    if (prefetch.type != "Condition") {
+      keep.insert(prefetch.key);
+    }
+  }
+  auto outcome = serviceWith().handle(
+      "pumpcds-order-sign", pointedAt(request, fhir_server->base("/tenant/mixed/pretend/patient"), keep));
+  ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
+  const auto& order = outcome.value().determination.orders.at(0);
+  EXPECT_EQ(order.decision, policy::Decision::Complete) << summary(outcome.value().determination);
+  EXPECT_NE(issuesOf(outcome.value().determination).find("1 Condition record about another patient"),
+            std::string::npos)
+      << issuesOf(outcome.value().determination);
+}
+
 TEST(Faults, RejectedOptionalParameterIsRetriedWithoutIt) {
   const std::string request = completeTrialRequest();
   seedOnce("strict", request);
