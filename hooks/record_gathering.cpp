@@ -60,7 +60,8 @@ Status gatherRecord(CdsRequest& request, const std::vector<policy::PumpOrder>& o
   if (!routing.empty()) {
     add(stats, fhir::fetchTypes(*client, endpoint, request.patient_id, routing, deadline, request.record));
   }
-  request.record.resolveReferences();
+  // A payor named only by reference (its Organization not included) routes once it is read.
+  add(stats, fhir::fetchReferences(*client, endpoint, deadline, request.record));
   std::set<std::string> wanted;
   for (const auto& order : orders) {
     const auto routed = library.route(request.record, referenceDate(order, now));

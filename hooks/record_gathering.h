@@ -17,7 +17,8 @@ namespace pumpcds::hooks {
 fhir::Date referenceDate(const policy::PumpOrder& order, const std::optional<fhir::Date>& now);
 
 /// Completes `request.record` from `request.fhir_server` (when `client` is set and allows that server):
-/// Patient and Coverage first when routing lacks them, then every type the orders' medical and
+/// Patient and Coverage first when routing lacks them (and the payor Organization, when a Coverage names it
+/// only by reference), then every type the orders' medical and
 /// prior-authorization policies read that is neither read nor failed in prefetch, then the Medications
 /// and payor Organizations the record names, all before one deadline. What could not be read is marked
 /// on the record with the reason. Fails with FailedPrecondition (HTTP 412) only when the request has no

@@ -301,6 +301,28 @@ TEST(FromTheServerAlone, MedicationsByReferenceResolveWhetherIncludedOrFetched) 
   EXPECT_GE(fetched, 10) << "with _include ignored, each Medication is read by reference";
 }
 
+TEST(FromTheServerAlone, APayorNamedOnlyByReferenceIsReadBeforeRouting) {
+  // The Coverage names CareSource only as Organization/caresource, and the server ignores _include: the
+  // Organization must be read before routing, or no policy (and so none of its data) would be chosen.
+  const std::string request = completeTrialRequest();
+  seedOnce("payor", request);
+  ASSERT_EQ(fhir_server->seed("payor",
+                              R"([{"resourceType":"Organization","id":"caresource","name":"CareSource"},
+    {"resourceType":"Coverage","id":"coverage-1","status":"active","beneficiary":{"reference":"Patient/p1"},
+     "payor":[{"reference":"Organization/caresource"}]}])",
+                              "p1"),
+            2);
+  auto outcome = serviceWith().handle("pumpcds-order-sign",
+                                      pointedAt(request, fhir_server->base("/tenant/payor/ignore/_include")));
+  ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
+  const auto& order = outcome.value().determination.orders.at(0);
+  ASSERT_NE(order.policy, nullptr) << issuesOf(outcome.value().determination);
+  EXPECT_EQ(order.policy->id, "caresource-nc-mm-1369");
+  EXPECT_EQ(order.decision, policy::Decision::Complete) << issuesOf(outcome.value().determination);
+  const auto requests = fhir_server->requests("payor");
+  EXPECT_NE(std::find(requests.begin(), requests.end(), "/Organization/caresource"), requests.end());
+}
+
 TEST(FromTheServerAlone, SyntheaRecordIsPagedThroughAndMatchesFullPrefetch) {
   const std::string bundle =
       testing::readTestFile("synthea/Jacki_Feil_2dfcf7a9-5fb8-4f56-9cf3-a35a74c60438.json");
