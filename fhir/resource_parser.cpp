@@ -212,9 +212,13 @@ void readMedicationRequest(Resource& resource, const JsonValue& json) {
     const std::string unit =
         stringAt(supply, "code").empty() ? stringAt(supply, "unit") : stringAt(supply, "code");
     const double days_per_unit = unit == "wk" ? 7 : unit == "mo" ? 30 : unit == "h" ? 1.0 / 24 : 1;
-    const double fills = 1 + numberAt(dispense, "numberOfRepeatsAllowed").value_or(0);
-    resource.end =
-        *resource.start + static_cast<Seconds>(*supply_value * days_per_unit * fills * kSecondsPerDay);
+    const double fills = 1 + std::max(0.0, numberAt(dispense, "numberOfRepeatsAllowed").value_or(0));
+    // A supply is bounded to a century: past it the arithmetic would overflow, and no prescription runs
+    // longer.
+    constexpr double kLongestSupply = 100.0 * 366 * kSecondsPerDay;
+    const double supply_seconds =
+        std::min(*supply_value * days_per_unit * fills * kSecondsPerDay, kLongestSupply);
+    resource.end = *resource.start + static_cast<Seconds>(supply_seconds);
   }
   if (!setPeriod(resource, member(dispense, "validityPeriod"))) {
     for (const JsonValue* dosage : items(member(json, "dosageInstruction"))) {

@@ -225,5 +225,23 @@ TEST(ResourceParser, MedicationRequestSupplySetsItsPeriod) {
   EXPECT_EQ(formatDate(*request->end), "2025-04-01"); // 3 fills of 30 days from 2025-01-01
 }
 
+TEST(ResourceParser, AbsurdSupplyDurationsAreBoundedNotOverflowed) {
+  // Untrusted data (a FHIR server's, or a hostile prefetch): no arithmetic may overflow.
+  for (const char* json : {
+           R"({"resourceType":"MedicationRequest","id":"m","authoredOn":"2025-01-01",
+               "dispenseRequest":{"expectedSupplyDuration":{"value":106751991167300,"code":"d"}}})",
+           R"({"resourceType":"MedicationRequest","id":"m","authoredOn":"0001-01-01",
+               "dispenseRequest":{"numberOfRepeatsAllowed":1e300,"expectedSupplyDuration":{"value":1e300,"code":"a"}}})",
+       }) {
+    rapidjson::Document document;
+    document.Parse(json);
+    const auto request = parseResource(document);
+    ASSERT_TRUE(request);
+    ASSERT_TRUE(request->end);
+    EXPECT_GT(*request->end, *request->start);
+    EXPECT_LE(*request->end - *request->start, Seconds{101} * 366 * kSecondsPerDay);
+  }
+}
+
 } // namespace
 } // namespace pumpcds::fhir
