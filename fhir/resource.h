@@ -72,6 +72,7 @@ struct Resource {
   std::vector<std::string> identifiers; ///< "system|value"
   std::string name;                     ///< Organization.name
   std::vector<std::string> states;      ///< Patient.address.state
+  std::optional<Date> birth_date;       ///< Patient.birthDate (a year or year-month: its first day)
 
   [[nodiscard]] std::string reference() const { return type + "/" + id; }
 };

@@ -414,6 +414,9 @@ std::optional<Resource> parseResource(const JsonValue& json) {
       resource.identifiers.push_back(stringAt(identifier, "system") + "|" + stringAt(identifier, "value"));
     }
   } else if (type == "Patient") {
+    if (auto born = temporalAt(&json, "birthDate")) {
+      resource.birth_date = Date::fromDays(born->start / kSecondsPerDay);
+    }
     for (const JsonValue* address : items(member(json, "address"))) {
       const std::string state = stringAt(address, "state");
       if (!state.empty()) {

@@ -38,6 +38,7 @@ struct CaseRecord {
   std::string payor;
   std::string state;
   std::string coverage_type;
+  std::string birth_date;               ///< Patient.birthDate; "" leaves it out
   std::vector<const JsonValue*> orders; ///< {"code", "type"?, "id"?} or a bare code string
   std::vector<const JsonValue*> drugs;  ///< {"code", "route"?, "text"?, "dose"?, "dispense"?}
   std::vector<const JsonValue*> resources;
@@ -65,7 +66,8 @@ void apply(const JsonValue& from, CaseRecord& record) {
        {std::pair<const char*, std::string*>{"as_of", &record.as_of},
         std::pair<const char*, std::string*>{"payor", &record.payor},
         std::pair<const char*, std::string*>{"state", &record.state},
-        std::pair<const char*, std::string*>{"coverage_type", &record.coverage_type}}) {
+        std::pair<const char*, std::string*>{"coverage_type", &record.coverage_type},
+        std::pair<const char*, std::string*>{"birth_date", &record.birth_date}}) {
     if (const JsonValue* value = fhir::member(from, key); value != nullptr && value->IsString()) {
       *field = value->GetString();
     }
@@ -308,6 +310,10 @@ std::string buildRequest(const CaseRecord& record, const std::string& policy_id)
       out.String("Patient");
       out.Key("id");
       out.String("p1");
+      if (!record.birth_date.empty()) {
+        out.Key("birthDate");
+        out.String(record.birth_date);
+      }
       if (!record.state.empty()) {
         out.Key("address");
         out.StartArray();

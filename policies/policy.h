@@ -69,14 +69,15 @@ struct Rule {
   const ValueSet* negative_results = nullptr;        ///< NegativeDrugTest: result codes read as negative
   const ValueSet* positive_results = nullptr;        ///< NegativeDrugTest: result codes read as positive
   std::optional<int> within_months;                  ///< look-back window ending on the reference date
-  std::optional<int> min_months;       ///< TherapyDuration: months needed; Has: onset at least this long ago
-  std::optional<double> below;         ///< LatestValue: value < below holds
-  std::optional<double> at_least;      ///< LatestValue: value >= at_least holds
-  double min_percent = 50;             ///< PainReduction
-  int baseline_days = 30;              ///< PainReduction: how far before the trial a baseline may be
-  int followup_days = 3;               ///< PainReduction: how long after the trial scores count
-  int max_gap_days = 31;               ///< TherapyDuration: sessions closer than this join into one span
-  std::vector<OrderKind> order_kinds;  ///< OrderIs
+  std::optional<int> min_months;      ///< TherapyDuration: months needed; Has: onset at least this long ago
+  std::optional<double> below;        ///< LatestValue: value < below holds
+  std::optional<double> at_least;     ///< LatestValue: value >= at_least holds
+  std::optional<int> min_age_years;   ///< LatestValue: the bounds are for patients this old; younger: unknown
+  double min_percent = 50;            ///< PainReduction
+  int baseline_days = 30;             ///< PainReduction: how far before the trial a baseline may be
+  int followup_days = 3;              ///< PainReduction: how long after the trial scores count
+  int max_gap_days = 31;              ///< TherapyDuration: sessions closer than this join into one span
+  std::vector<OrderKind> order_kinds; ///< OrderIs
   const ValueSet* strengths = nullptr; ///< OpioidWeaning: product -> ingredient_code, strength_value/unit
   const ValueSet* factors = nullptr;   ///< OpioidWeaning: ingredient -> mme_factor_cdc2022
   std::string looks_for;               ///< plain words for notes ("a negative drug test")

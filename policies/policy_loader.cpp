@@ -55,10 +55,13 @@ public:
       }
     } else if (kind == "latest_value") {
       rule.kind = RuleKind::LatestValue;
-      if (in_.checkObject(&body, at, {"value_sets", "within_months", "below", "at_least", "looks_for"})) {
+      if (in_.checkObject(
+              &body, at,
+              {"value_sets", "within_months", "below", "at_least", "min_age_years", "looks_for"})) {
         rule.types = {"Observation"};
         rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, true);
         rule.within_months = in_.optionalInt(body, "within_months", at, 1, 1200);
+        rule.min_age_years = in_.optionalInt(body, "min_age_years", at, 1, 150);
         rule.below = in_.optionalNumber(body, "below", at);
         rule.at_least = in_.optionalNumber(body, "at_least", at);
         if (!rule.below && !rule.at_least) {

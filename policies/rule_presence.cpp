@@ -57,6 +57,18 @@ Outcome evaluateHas(const Rule& rule, const RuleContext& context) {
 }
 
 Outcome evaluateLatestValue(const Rule& rule, const RuleContext& context) {
+  if (rule.min_age_years) {
+    // A cut-off for adults (BMI < 18.5) says nothing about a child, whose BMI is judged for age and sex.
+    for (const auto& patient : context.record.ofType("Patient")) {
+      if (patient.birth_date && patient.birth_date->addMonths(12 * *rule.min_age_years) > context.as_of) {
+        return {Truth::Unknown,
+                {},
+                "the patient is under " + std::to_string(*rule.min_age_years) + " on " +
+                    context.as_of.toString() +
+                    " and the cut-off is for adults: a clinician's assessment for age is needed"};
+      }
+    }
+  }
   std::vector<const fhir::Resource*> candidates = findCoded(context, {"Observation"}, rule.value_sets);
   const fhir::Seconds start = rule.within_months ? windowStart(context.as_of, *rule.within_months)
                                                  : std::numeric_limits<fhir::Seconds>::min();
