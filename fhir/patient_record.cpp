@@ -91,6 +91,14 @@ std::string relativeReference(std::string_view reference, std::string_view type)
 } // namespace
 
 void PatientRecord::resolveReferences() {
+  // An onset given as an age dates from the patient's birth; without a birth date it stays undated.
+  const Resource* patient = ofType("Patient").empty() ? nullptr : &ofType("Patient").front();
+  for (auto& condition : by_type_["Condition"]) {
+    if (condition.onset_age_days && !condition.start && patient != nullptr && patient->birth_date) {
+      condition.start = patient->birth_date->startSeconds() +
+                        static_cast<Seconds>(*condition.onset_age_days * kSecondsPerDay);
+    }
+  }
   for (auto& [type, resources] : by_type_) {
     if (!isMedicationResource(type)) {
       continue;

@@ -44,7 +44,8 @@ public:
   [[nodiscard]] std::vector<std::string> issues() const;
 
   /// Gives medications named by reference (medicationReference to a Medication in the record, as a
-  /// search's _include or a fetch brings it) the Medication's code and text.
+  /// search's _include or a fetch brings it) the Medication's code and text, and dates a Condition whose
+  /// onset is an age (onsetAge) from the patient's birth date.
   void resolveReferences();
   /// References the rules need that the record cannot resolve: Medications of medication resources and
   /// payor Organizations of Coverages, as relative "Type/id" references, sorted, without duplicates.

@@ -45,6 +45,9 @@ struct Resource {
   /// written on, not shifted to UTC: an order signed at 23:30 in New York on the 20th is an order of the
   /// 20th.
   std::optional<Date> authored_date;
+  /// Condition.onsetAge in days, when the onset is given as an age: PatientRecord::resolveReferences()
+  /// turns it into `start` from the patient's birth date.
+  std::optional<double> onset_age_days;
 
   std::optional<double> value; ///< Observation valueQuantity/valueInteger
   std::string value_unit;

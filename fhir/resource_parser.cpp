@@ -312,8 +312,14 @@ std::optional<Resource> parseResource(const JsonValue& json) {
     resource.clinical_status = statusCode(member(json, "clinicalStatus"));
     resource.verification_status = statusCode(member(json, "verificationStatus"));
     setChoiceTime(resource, json, "onset");
+    const JsonValue* onset_age = member(json, "onsetAge");
+    if (auto age = numberAt(onset_age, "value"); age && *age >= 0 && !resource.start) {
+      const std::string unit = quantityUnit(onset_age);
+      const double days_per_unit = unit == "mo" ? 30.4375 : unit == "wk" ? 7 : unit == "d" ? 1 : 365.25;
+      resource.onset_age_days = std::min(*age * days_per_unit, 200.0 * 365.25);
+    }
     if (!resource.start) {
-      if (auto recorded = temporalAt(&json, "recordedDate")) {
+      if (auto recorded = temporalAt(&json, "recordedDate"); recorded && !resource.onset_age_days) {
         resource.start = recorded->start;
       }
     } else {

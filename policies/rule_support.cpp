@@ -8,7 +8,14 @@ bool counts(const fhir::Resource& resource, const fhir::Date& as_of) {
       status == "not-taken" || status == "revoked" || status == "planned" || status == "superseded") {
     return false;
   }
-  if (resource.verification_status == "refuted" || resource.verification_status == "entered-in-error") {
+  const std::string& verification = resource.verification_status;
+  if (verification == "refuted" || verification == "entered-in-error") {
+    return false;
+  }
+  // A diagnosis not yet confirmed (unconfirmed, and its kinds provisional and differential) is not on record
+  // as a fact. An allergy is different: an unconfirmed one still warns against the drug.
+  if (resource.type == "Condition" &&
+      (verification == "unconfirmed" || verification == "provisional" || verification == "differential")) {
     return false;
   }
   if (resource.start && *resource.start >= as_of.endSeconds()) {
