@@ -80,7 +80,9 @@ struct Rule {
   std::vector<OrderKind> order_kinds; ///< OrderIs
   const ValueSet* strengths = nullptr; ///< OpioidWeaning: product -> ingredient_code, strength_value/unit
   const ValueSet* factors = nullptr;   ///< OpioidWeaning: ingredient -> mme_factor_cdc2022
-  std::string looks_for;               ///< plain words for notes ("a negative drug test")
+  /// AllergyToOrderedDrug: drug and substance codes (RxNorm, HCPCS, SNOMED CT) -> `ingredient` name
+  const ValueSet* ingredients = nullptr;
+  std::string looks_for; ///< plain words for notes ("a negative drug test")
 };
 
 struct Criterion {

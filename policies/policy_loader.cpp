@@ -141,9 +141,10 @@ public:
       }
     } else if (kind == "allergy_to_ordered_drug") {
       rule.kind = RuleKind::AllergyToOrderedDrug;
-      if (in_.checkObject(&body, at, {"value_sets", "routes", "looks_for"})) {
+      if (in_.checkObject(&body, at, {"value_sets", "routes", "ingredients", "looks_for"})) {
         rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, true);
         rule.route_sets = in_.valueSets(body, "routes", at, sets_, false);
+        rule.ingredients = in_.valueSet(body, "ingredients", at, sets_);
         rule.looks_for = in_.requiredString(body, "looks_for", at);
       }
     } else if (kind == "order_is") {

@@ -1,5 +1,7 @@
 // Evidence rules about the drug ordered for the pump in the same request: `ordered_drug` (it is one of
 // the listed drugs, by the listed route) and `allergy_to_ordered_drug` (an active allergy to it).
+#include <set>
+
 #include "policies/rule_support.h"
 
 namespace pumpcds::policy {
@@ -17,6 +19,34 @@ bool sharesCode(const std::vector<fhir::Coding>& a, const std::vector<fhir::Codi
       if (fhir::codingKey(left) == fhir::codingKey(right)) {
         return true;
       }
+    }
+  }
+  return false;
+}
+
+// The ingredients `codes` name, through a map whose codes carry an `ingredient` property.
+std::set<std::string> ingredientsOf(const std::vector<fhir::Coding>& codes, const ValueSet* map) {
+  std::set<std::string> out;
+  for (const auto& code : codes) {
+    if (const CodeProperties* properties = map != nullptr ? map->properties(code) : nullptr) {
+      if (std::string ingredient = properties->string("ingredient"); !ingredient.empty()) {
+        out.insert(std::move(ingredient));
+      }
+    }
+  }
+  return out;
+}
+
+// An allergy to a drug's ingredient is an allergy to the drug, however each is coded (an allergy list in
+// SNOMED CT substances, an order in RxNorm).
+bool sameIngredient(const fhir::Resource& allergy, const fhir::Resource& order, const ValueSet* map) {
+  if (sharesCode(allergy.codes, order.codes)) {
+    return true;
+  }
+  const auto allergens = ingredientsOf(allergy.codes, map);
+  for (const auto& ingredient : ingredientsOf(order.codes, map)) {
+    if (allergens.count(ingredient) != 0) {
+      return true;
     }
   }
   return false;
@@ -64,7 +94,7 @@ Outcome evaluateAllergyToOrderedDrug(const Rule& rule, const RuleContext& contex
       continue;
     }
     for (const fhir::Resource* order : orders) {
-      if (sharesCode(allergy.codes, order->codes)) {
+      if (sameIngredient(allergy, *order, rule.ingredients)) {
         return {Truth::True,
                 {allergy.reference(), order->reference()},
                 "allergy " + label(allergy) + " to the ordered " + label(*order)};
