@@ -109,6 +109,10 @@ std::string renderCdsResponse(const policy::Determination& determination, UuidSo
   out.Key("cards");
   out.StartArray();
   for (const auto& order : determination.orders) {
+    if (order.patient_deceased) {
+      writeCard(out, order, {deceasedSummary(order), deceasedDetail(order), "warning"}, uuids);
+      continue;
+    }
     if (sourcePolicy(order) == nullptr) {
       writeCard(out, order, {noPolicySummary(order), noPolicyDetail(order), "info"}, uuids);
       continue;
@@ -127,8 +131,8 @@ std::string renderCdsResponse(const policy::Determination& determination, UuidSo
   bool actions = false;
   for (const auto& order : determination.orders) {
     const auto json = order_json.find(order.order.reference);
-    if (json == order_json.end()) {
-      continue;
+    if (json == order_json.end() || order.patient_deceased) {
+      continue; // no coverage assertion for a patient the record shows as deceased
     }
     const auto updated = orderWithCoverageInformation(order, json->second, uuids);
     if (!updated) {

@@ -251,6 +251,18 @@ std::string contraindicationDetail(const OrderDetermination& order) {
   return out;
 }
 
+std::string deceasedSummary(const OrderDetermination& order) {
+  return fitCharacters(
+      orderLabel(order) + ": the record shows this patient as deceased; nothing is requested", kSummaryLimit);
+}
+
+std::string deceasedDetail(const OrderDetermination& order) {
+  const std::string when = order.deceased_date ? " on " + order.deceased_date->toString() : "";
+  return "The patient's record says the patient died" + when +
+         ". No prior-authorization documentation is requested for this order. If the record is wrong, "
+         "correct it in the chart and sign again.";
+}
+
 std::string noPolicySummary(const OrderDetermination& order) {
   return fitCharacters(orderLabel(order) + ": plan not identified, coverage requirements unknown",
                        kSummaryLimit);

@@ -30,6 +30,10 @@ std::string contraindicationDetail(const policy::OrderDetermination& order);
 std::string feeSummary(const policy::OrderDetermination& order);
 std::string feeDetail(const policy::OrderDetermination& order);
 
+/// The one card for an order whose patient the record shows as deceased: no documentation is asked for.
+std::string deceasedSummary(const policy::OrderDetermination& order);
+std::string deceasedDetail(const policy::OrderDetermination& order);
+
 std::string noPolicySummary(const policy::OrderDetermination& order);
 std::string noPolicyDetail(const policy::OrderDetermination& order);
 

@@ -76,6 +76,8 @@ struct Resource {
   std::string name;                     ///< Organization.name
   std::vector<std::string> states;      ///< Patient.address.state
   std::optional<Date> birth_date;       ///< Patient.birthDate (a year or year-month: its first day)
+  bool deceased = false;                ///< Patient.deceasedBoolean true, or a deceasedDateTime
+  std::optional<Date> deceased_date;    ///< Patient.deceasedDateTime's date
 
   [[nodiscard]] std::string reference() const { return type + "/" + id; }
 };

@@ -423,6 +423,12 @@ std::optional<Resource> parseResource(const JsonValue& json) {
     if (auto born = temporalAt(&json, "birthDate")) {
       resource.birth_date = Date::fromDays(born->start / kSecondsPerDay);
     }
+    if (auto died = temporalAt(&json, "deceasedDateTime")) {
+      resource.deceased = true;
+      resource.deceased_date = Date::fromDays(died->start / kSecondsPerDay);
+    } else {
+      resource.deceased = boolAt(&json, "deceasedBoolean").value_or(false);
+    }
     for (const JsonValue* address : items(member(json, "address"))) {
       const std::string state = stringAt(address, "state");
       if (!state.empty()) {

@@ -70,6 +70,9 @@ struct OrderDetermination {
   std::vector<std::string> coverage_seen; ///< what coverage data was seen, for a no-policy answer
   std::string coverage;                   ///< the Coverage the policy was chosen for, e.g. "Coverage/1"
   std::vector<std::string> record_issues; ///< prefetch problems that explain `missing`s
+  /// The record says the patient died on or before the reference date: no documentation is asked for.
+  bool patient_deceased = false;
+  std::optional<fhir::Date> deceased_date;
 };
 
 struct Determination {

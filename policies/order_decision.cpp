@@ -101,6 +101,12 @@ OrderDetermination decideOrder(const PolicyLibrary& library, const PumpOrder& or
     result.prior_auth_reason =
         "the library has no prior-authorization rules for this coverage on " + input.as_of.toString();
   }
+  for (const auto& patient : input.record.ofType("Patient")) {
+    if (patient.deceased && (!patient.deceased_date || !(input.as_of < *patient.deceased_date))) {
+      result.patient_deceased = true;
+      result.deceased_date = patient.deceased_date;
+    }
+  }
   const Policy* priced = result.policy;
   if (priced != nullptr && priced->fees &&
       std::find(priced->fees->kinds.begin(), priced->fees->kinds.end(), order.kind) !=

@@ -117,6 +117,14 @@ void writeOrder(Writer& out, const OrderDetermination& order) {
     writeStrings(out, "coverageSeen", order.coverage_seen);
   }
   writeStrings(out, "recordIssues", order.record_issues);
+  if (order.patient_deceased) {
+    out.Key("patientDeceased");
+    out.Bool(true);
+    if (order.deceased_date) {
+      out.Key("deceasedDate");
+      out.String(order.deceased_date->toString());
+    }
+  }
   out.EndObject();
 }
 
