@@ -11,15 +11,17 @@
 #include <rapidjson/writer.h>
 
 #include "cards/uuid_source.h"
+#include "fhir/coding.h"
 #include "fhir/json_read.h"
 #include "fhir/prefetch_templates.h"
+#include "hooks/draft_order_writer.h"
 #include "hooks/hook_service.h"
 
 namespace pumpcds::hooks {
 namespace {
 
 using fhir::JsonValue;
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = JsonWriter;
 
 class SequentialUuids : public cards::UuidSource {
 public:
@@ -28,9 +30,6 @@ public:
 private:
   long count_ = 0;
 };
-
-constexpr const char* kCpt = "http://www.ama-assn.org/go/cpt";
-constexpr const char* kHcpcs = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets";
 
 /// A case's patient after the case's changes: plain values and the JSON of its resources.
 struct CaseRecord {
@@ -98,20 +97,6 @@ void apply(const JsonValue& from, CaseRecord& record) {
   stringSet(fhir::member(from, "unread"), record.unread);
 }
 
-void writeCoding(Writer& out, const std::string& system, const std::string& code) {
-  out.StartObject();
-  out.Key("coding");
-  out.StartArray();
-  out.StartObject();
-  out.Key("system");
-  out.String(system);
-  out.Key("code");
-  out.String(code);
-  out.EndObject();
-  out.EndArray();
-  out.EndObject();
-}
-
 void writeQuantity(Writer& out, const char* key, const JsonValue* quantity) {
   if (quantity == nullptr) {
     return;
@@ -135,66 +120,21 @@ void writeOrders(Writer& out, const CaseRecord& record) {
     std::string id = fhir::stringAt(order, "id");
     id = id.empty() ? "order-" + std::to_string(++index) : id;
     const bool hcpcs = !code.empty() && std::isalpha(static_cast<unsigned char>(code.front())) != 0;
-    out.StartObject();
-    out.Key("resource");
-    out.StartObject();
-    out.Key("resourceType");
-    out.String(type);
-    out.Key("id");
-    out.String(id);
-    out.Key("status");
-    out.String("draft");
-    out.Key("intent");
-    out.String("order");
-    out.Key(type == "DeviceRequest" ? "codeCodeableConcept" : "code");
-    writeCoding(out, hcpcs ? kHcpcs : kCpt, code);
-    out.Key("authoredOn");
-    out.String(record.as_of);
-    out.EndObject();
-    out.EndObject();
+    openDraftOrder(out, type, id, "", record.as_of);
+    writeCodeableConcept(out, type == "DeviceRequest" ? "codeCodeableConcept" : "code",
+                         hcpcs ? fhir::systems::kHcpcs : fhir::systems::kCpt, code);
+    closeDraftOrder(out);
   }
   index = 0;
   for (const JsonValue* drug : record.drugs) {
-    out.StartObject();
-    out.Key("resource");
-    out.StartObject();
-    out.Key("resourceType");
-    out.String("MedicationRequest");
-    out.Key("id");
-    out.String("drug-" + std::to_string(++index));
-    out.Key("status");
-    out.String("draft");
-    out.Key("intent");
-    out.String("order");
-    out.Key("medicationCodeableConcept");
-    out.StartObject();
-    const std::string code = fhir::stringAt(drug, "code");
-    if (!code.empty()) {
-      out.Key("coding");
-      out.StartArray();
-      out.StartObject();
-      out.Key("system");
-      out.String("http://www.nlm.nih.gov/research/umls/rxnorm");
-      out.Key("code");
-      out.String(code);
-      out.EndObject();
-      out.EndArray();
-    }
-    const std::string text = fhir::stringAt(drug, "text");
-    if (!text.empty()) {
-      out.Key("text");
-      out.String(text);
-    }
-    out.EndObject();
-    out.Key("authoredOn");
-    out.String(record.as_of);
+    openDraftOrder(out, "MedicationRequest", "drug-" + std::to_string(++index), "", record.as_of);
+    writeCodeableConcept(out, "medicationCodeableConcept", fhir::systems::kRxNorm,
+                         fhir::stringAt(drug, "code"), fhir::stringAt(drug, "text"));
     out.Key("dosageInstruction");
     out.StartArray();
     out.StartObject();
-    std::string route = fhir::stringAt(drug, "route");
-    route = route.empty() ? "72607000" : route;
-    out.Key("route");
-    writeCoding(out, "http://snomed.info/sct", route);
+    const std::string route = fhir::stringAt(drug, "route");
+    writeCodeableConcept(out, "route", fhir::systems::kSnomed, route.empty() ? kIntrathecalRoute : route);
     if (const JsonValue* dose = fhir::member(drug, "dose")) {
       out.Key("doseAndRate");
       out.StartArray();
