@@ -208,6 +208,10 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
     config.command = "help";
     return config;
   }
+  if (config.command == "--version" || config.command == "version") {
+    config.command = "version";
+    return config;
+  }
   if (config.command != "serve" && config.command != "evaluate" && config.command != "check" &&
       config.command != "policies") {
     return invalidArgument("unknown command '" + config.command +
@@ -217,7 +221,7 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
   std::vector<std::pair<const OptionSpec*, std::string>> flags;
   std::vector<std::string> positional;
   for (size_t i = 1; i < arguments.size(); ++i) {
-    const std::string& argument = arguments[i];
+    const std::string& argument = arguments[i] == "-h" ? std::string("--help") : arguments[i];
     if (argument.rfind("--", 0) != 0) {
       positional.push_back(argument);
       continue;
@@ -380,6 +384,7 @@ std::string usage(const std::string& command) {
          "  serve      run the CDS Hooks service\n"
          "  evaluate   evaluate hook request files\n"
          "  check      pre-check a patient straight from a FHIR server\n"
+         "  version    print the version (also --version)\n"
          "  policies   list and validate the policy library\n"
          "Run `pumpcds <command> --help` for its options.\n";
 }

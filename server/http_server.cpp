@@ -1,5 +1,7 @@
 #include "server/http_server.h"
 
+#include <sys/socket.h>
+
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -26,6 +28,14 @@ void sendError(httplib::Response& response, const Status& status) {
 
 HttpServer::HttpServer(const Config& config, const hooks::HookService& service)
     : config_(config), service_(service), server_(std::make_unique<httplib::Server>()) {
+  // cpp-httplib also sets SO_REUSEPORT by default, which lets a second server bind the same port and
+  // silently share its traffic; a port in use must be an error at start. SO_REUSEADDR alone still allows
+  // a quick restart.
+  server_->set_socket_options([](int socket) {
+    int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  server_->set_default_headers({{"X-Pumpcds-Version", PUMPCDS_VERSION}});
   installRoutes();
 }
 
@@ -99,7 +109,8 @@ void HttpServer::installRoutes() {
       });
 
   server.Get("/healthz", [this](const httplib::Request&, httplib::Response& response) {
-    response.set_content("{\"status\":\"ok\",\"libraryRevision\":\"" + service_.library().revision() + "\"}",
+    response.set_content(std::string("{\"status\":\"ok\",\"version\":\"") + PUMPCDS_VERSION +
+                             "\",\"libraryRevision\":\"" + service_.library().revision() + "\"}",
                          kJson);
   });
   server.Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {

@@ -23,6 +23,10 @@ int run(int argc, char** argv) {
     return 2;
   }
   const auto& settings = config.value();
+  if (settings.command == "version") {
+    std::cout << "pumpcds " << PUMPCDS_VERSION << "\n";
+    return 0;
+  }
   if (settings.command == "help" || settings.help) {
     std::cout << pumpcds::server::usage(settings.command == "help" ? std::string() : settings.command);
     return 0;

@@ -126,5 +126,18 @@ TEST(Cli, EvaluateABatchPrintsALinePerFileAndKeepsGoingPastABadOne) {
   EXPECT_NE(lines[1].find("\"policy\":\"noridian-a55239\""), std::string::npos);
 }
 
+TEST(Cli, VersionAndHelpOnEverySubcommand) {
+  const auto version = runPumpcds({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out, std::string("pumpcds ") + PUMPCDS_VERSION + "\n");
+  for (const char* command : {"serve", "evaluate", "check", "policies"}) {
+    for (const char* flag : {"-h", "--help"}) {
+      const auto help = runPumpcds({command, flag});
+      EXPECT_EQ(help.exit_code, 0) << command << " " << flag << ": " << help.err;
+      EXPECT_NE(help.out.find(std::string("usage: pumpcds ") + command), std::string::npos) << help.out;
+    }
+  }
+}
+
 } // namespace
 } // namespace pumpcds::testing

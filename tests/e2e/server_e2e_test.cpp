@@ -151,5 +151,25 @@ TEST_F(ServerTest, FeedbackIsAcceptedAndMetricsCount) {
   EXPECT_NE(metrics->body.find("pumpcds_hook_calls_total "), std::string::npos);
 }
 
+TEST_F(ServerTest, HealthAndEveryResponseNameTheVersion) {
+  auto health = client().Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_NE(health->body.find(std::string("\"version\":\"") + PUMPCDS_VERSION + "\""), std::string::npos)
+      << health->body;
+  EXPECT_EQ(health->get_header_value("X-Pumpcds-Version"), PUMPCDS_VERSION);
+  auto discovery = client().Get("/cds-services");
+  ASSERT_TRUE(discovery);
+  EXPECT_EQ(discovery->get_header_value("X-Pumpcds-Version"), PUMPCDS_VERSION);
+}
+
+TEST_F(ServerTest, APortInUseIsAnErrorAtStart) {
+  // A second server on the same port must not start and share the first one's traffic. (Were it to start,
+  // it would print where it listens; it is stopped when `second` goes.)
+  ServerProcess second({"--port", std::to_string(server_->port())});
+  EXPECT_EQ(second.port(), 0) << "a second server started on a port in use";
+  EXPECT_EQ(second.stop(), 1);
+  EXPECT_TRUE(server_->running());
+}
+
 } // namespace
 } // namespace pumpcds::testing
