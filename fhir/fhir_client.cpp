@@ -4,6 +4,7 @@
 #include <array>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include <curl/curl.h>
 
@@ -60,6 +61,13 @@ struct Transfer {
   std::array<char, CURL_ERROR_SIZE> error_detail{};
 };
 
+HttpAnswer timedOut() {
+  HttpAnswer answer;
+  answer.timed_out = true;
+  answer.error = "timed out";
+  return answer;
+}
+
 size_t collectBody(char* data, size_t size, size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const size_t bytes = size * count;
@@ -98,26 +106,38 @@ std::string describeCurlError(CURLcode code, const char* detail) {
   }
 }
 
+// The scheme, host and port of an absolute URL, lower-cased (the port defaulted from the scheme), or
+// nullopt when it is not one.
+struct UrlParts {
+  std::string scheme;
+  std::string host;
+  std::string port;
+};
+
+std::optional<UrlParts> urlParts(const std::string& url) {
+  CURLU* parsed = curl_url();
+  std::optional<UrlParts> parts;
+  char* scheme = nullptr;
+  char* host = nullptr;
+  char* port = nullptr;
+  if (curl_url_set(parsed, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+      curl_url_get(parsed, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+      curl_url_get(parsed, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+      curl_url_get(parsed, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+    parts = UrlParts{lowerCase(scheme), lowerCase(host), port};
+  }
+  curl_free(scheme);
+  curl_free(host);
+  curl_free(port);
+  curl_url_cleanup(parsed);
+  return parts;
+}
+
 } // namespace
 
 std::string urlOrigin(const std::string& url) {
-  CURLU* parsed = curl_url();
-  std::string origin;
-  if (curl_url_set(parsed, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
-    char* scheme = nullptr;
-    char* host = nullptr;
-    char* port = nullptr;
-    if (curl_url_get(parsed, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-        curl_url_get(parsed, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-        curl_url_get(parsed, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
-      origin = lowerCase(std::string(scheme) + "://" + host + ":" + port);
-    }
-    curl_free(scheme);
-    curl_free(host);
-    curl_free(port);
-  }
-  curl_url_cleanup(parsed);
-  return origin;
+  const auto parts = urlParts(url);
+  return parts ? parts->scheme + "://" + parts->host + ":" + parts->port : std::string();
 }
 
 FhirClient::FhirClient(FhirClientSettings settings)
@@ -139,22 +159,12 @@ FhirClient::~FhirClient() {
 }
 
 Status FhirClient::checkServer(const std::string& base_url) const {
-  CURLU* parsed = curl_url();
-  const bool valid = curl_url_set(parsed, CURLUPART_URL, base_url.c_str(), 0) == CURLUE_OK;
-  char* scheme = nullptr;
-  char* host = nullptr;
-  if (valid) {
-    curl_url_get(parsed, CURLUPART_SCHEME, &scheme, 0);
-    curl_url_get(parsed, CURLUPART_HOST, &host, 0);
-  }
-  const std::string scheme_text = scheme != nullptr ? lowerCase(scheme) : "";
-  std::string host_text = host != nullptr ? lowerCase(host) : "";
-  curl_free(scheme);
-  curl_free(host);
-  curl_url_cleanup(parsed);
-  if (!valid || host_text.empty()) {
+  const auto parts = urlParts(base_url);
+  if (!parts || parts->host.empty()) {
     return invalidArgument("fhirServer '" + base_url + "' is not an absolute URL");
   }
+  const std::string& scheme_text = parts->scheme;
+  std::string host_text = parts->host;
   if (scheme_text != "https" && scheme_text != "http") {
     return invalidArgument("fhirServer '" + base_url + "' is not an http(s) URL");
   }
@@ -257,11 +267,8 @@ void FhirClient::fetch(const std::vector<HttpGet>& gets, const std::string& bear
         }
       } else {
         for (const auto& next : more) {
-          HttpAnswer late;
-          late.timed_out = true;
-          late.error = "timed out";
           std::vector<HttpGet> ignored;
-          on_answer(next, std::move(late), ignored);
+          on_answer(next, timedOut(), ignored);
         }
       }
     }
@@ -271,11 +278,8 @@ void FhirClient::fetch(const std::vector<HttpGet>& gets, const std::string& bear
     if (std::chrono::steady_clock::now() >= deadline) {
       for (auto& [easy, transfer] : running) {
         finish(easy);
-        transfer->answer.timed_out = true;
-        transfer->answer.error = "timed out";
-        transfer->answer.body.clear();
         std::vector<HttpGet> ignored;
-        on_answer(transfer->get, std::move(transfer->answer), ignored);
+        on_answer(transfer->get, timedOut(), ignored);
       }
       running.clear();
       break;

@@ -1,6 +1,37 @@
 #include "fhir/patient_record.h"
 
+#include <optional>
+
 namespace pumpcds::fhir {
+namespace {
+
+// What a reference names: "Patient/1", "https://ehr/fhir/Patient/1" and "Patient/1/_history/2" give type
+// Patient and id 1; "urn:uuid:x" gives id x and no type. nullopt when it names nothing this way
+// (a contained "#x", a bare word).
+struct ReferenceParts {
+  std::string_view type;
+  std::string_view id;
+  bool urn_uuid = false;
+};
+
+std::optional<ReferenceParts> splitReference(std::string_view reference) {
+  if (const auto history = reference.find("/_history/"); history != std::string_view::npos) {
+    reference = reference.substr(0, history);
+  }
+  if (reference.rfind("urn:uuid:", 0) == 0) {
+    return ReferenceParts{{}, reference.substr(9), true};
+  }
+  const auto slash = reference.rfind('/');
+  if (slash == std::string_view::npos || slash == 0) {
+    return std::nullopt;
+  }
+  const std::string_view head = reference.substr(0, slash);
+  const auto type_start = head.rfind('/');
+  return ReferenceParts{type_start == std::string_view::npos ? head : head.substr(type_start + 1),
+                        reference.substr(slash + 1)};
+}
+
+} // namespace
 
 bool PatientRecord::aboutAnotherPatient(const Resource& resource) const {
   if (patient_id_.empty()) {
@@ -9,25 +40,16 @@ bool PatientRecord::aboutAnotherPatient(const Resource& resource) const {
   if (resource.type == "Patient") {
     return !resource.id.empty() && resource.id != patient_id_;
   }
-  std::string_view reference = resource.patient_reference;
-  if (reference.empty() || reference.front() == '#') {
-    return false; // no subject given, or a contained one: taken as the record's own, as prefetch implies
-  }
-  if (const auto history = reference.find("/_history/"); history != std::string_view::npos) {
-    reference = reference.substr(0, history);
-  }
-  if (reference.rfind("urn:uuid:", 0) == 0) {
-    return reference.substr(9) != patient_id_;
-  }
-  const auto slash = reference.rfind('/');
-  if (slash == std::string_view::npos) {
+  // No subject given, or a contained one: taken as the record's own, as prefetch implies.
+  const auto parts = splitReference(resource.patient_reference);
+  if (!parts) {
     return false;
   }
-  const std::string_view head = reference.substr(0, slash);
-  const std::string_view type =
-      head.substr(head.rfind('/') == std::string_view::npos ? 0 : head.rfind('/') + 1);
+  if (parts->urn_uuid) {
+    return parts->id != patient_id_;
+  }
   // A Group or Location subject is not about another patient; only a Patient of another id is.
-  return type == "Patient" && reference.substr(slash + 1) != patient_id_;
+  return parts->type == "Patient" && parts->id != patient_id_;
 }
 
 void PatientRecord::add(Resource resource) {
@@ -72,20 +94,13 @@ bool isMedicationResource(std::string_view type) {
          type == "MedicationDispense";
 }
 
-// "Type/id" of a reference a FHIR server can read, or "" (contained, urn:uuid, not Type/id-shaped).
+// "Type/id" of a reference of `type` a FHIR server can read, or "" (contained, urn:uuid, another type).
 std::string relativeReference(std::string_view reference, std::string_view type) {
-  if (const auto history = reference.find("/_history/"); history != std::string_view::npos) {
-    reference = reference.substr(0, history);
-  }
-  const auto at = reference.rfind(std::string(type) + "/");
-  if (at == std::string_view::npos || (at > 0 && reference[at - 1] != '/')) {
+  const auto parts = splitReference(reference);
+  if (!parts || parts->urn_uuid || parts->type != type || parts->id.empty()) {
     return {};
   }
-  const std::string_view id = reference.substr(at + type.size() + 1);
-  if (id.empty() || id.find('/') != std::string_view::npos) {
-    return {};
-  }
-  return std::string(reference.substr(at));
+  return std::string(type) + "/" + std::string(parts->id);
 }
 
 } // namespace
@@ -147,31 +162,22 @@ const std::vector<Resource>& PatientRecord::ofType(std::string_view type) const 
 }
 
 const Resource* PatientRecord::find(std::string_view reference) const {
-  // Keep the last two path segments: "http://x/fhir/Patient/1" and "Patient/1/_history/2" name Patient/1.
-  if (const auto history = reference.find("/_history/"); history != std::string_view::npos) {
-    reference = reference.substr(0, history);
+  const auto parts = splitReference(reference);
+  if (!parts) {
+    return nullptr;
   }
-  if (reference.rfind("urn:uuid:", 0) == 0) {
-    const std::string_view id = reference.substr(9);
+  if (parts->urn_uuid) {
     for (const auto& [type, resources] : by_type_) {
       for (const auto& resource : resources) {
-        if (resource.id == id) {
+        if (resource.id == parts->id) {
           return &resource;
         }
       }
     }
     return nullptr;
   }
-  const auto slash = reference.rfind('/');
-  if (slash == std::string_view::npos || slash == 0) {
-    return nullptr;
-  }
-  const std::string_view id = reference.substr(slash + 1);
-  const std::string_view head = reference.substr(0, slash);
-  const auto type_start = head.rfind('/');
-  const std::string_view type = type_start == std::string_view::npos ? head : head.substr(type_start + 1);
-  for (const auto& resource : ofType(type)) {
-    if (resource.id == id) {
+  for (const auto& resource : ofType(parts->type)) {
+    if (resource.id == parts->id) {
       return &resource;
     }
   }

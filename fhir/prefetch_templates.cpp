@@ -96,9 +96,7 @@ std::string resourceTypeOfQuery(std::string_view query) {
   return looksLikeType(previous) ? std::string(previous) : std::string();
 }
 
-namespace {
-
-std::string outcomeText(const JsonValue& outcome) {
+std::string operationOutcomeText(const JsonValue& outcome) {
   for (const JsonValue* issue : items(member(outcome, "issue"))) {
     std::string text = stringAt(issue, "diagnostics");
     if (text.empty()) {
@@ -110,6 +108,8 @@ std::string outcomeText(const JsonValue& outcome) {
   }
   return "no diagnostics given";
 }
+
+namespace {
 
 PrefetchState readBundle(std::string_view key, const JsonValue& bundle, const std::string& key_type,
                          PatientRecord& record) {
@@ -172,7 +172,7 @@ SearchPage readSearchPage(const JsonValue& bundle, std::vector<Resource>& resour
       continue;
     }
     if (resource->type == "OperationOutcome") {
-      problems.push_back(outcomeText(*resource_json));
+      problems.push_back(operationOutcomeText(*resource_json));
       continue;
     }
     // Resources pulled in by _include are evidence, but their search was not ours.
@@ -182,10 +182,6 @@ SearchPage readSearchPage(const JsonValue& bundle, std::vector<Resource>& resour
     resources.push_back(std::move(*resource));
   }
   return page;
-}
-
-std::string operationOutcomeText(const JsonValue& outcome) {
-  return outcomeText(outcome);
 }
 
 PrefetchState readPrefetchEntry(std::string_view key, const JsonValue& value, const std::string& key_type,
@@ -203,7 +199,7 @@ PrefetchState readPrefetchEntry(std::string_view key, const JsonValue& value, co
   const std::string type = stringAt(&value, "resourceType");
   if (type == "OperationOutcome") {
     const std::string reason = "the EHR could not send " + std::string(key_type.empty() ? key : key_type) +
-                               " records: " + outcomeText(value);
+                               " records: " + operationOutcomeText(value);
     if (key_type.empty()) {
       record.addIssue(reason);
     } else {

@@ -177,9 +177,11 @@ void readMedication(Resource& resource, const JsonValue& json) {
   resource.text = conceptText(member(json, "medicationCodeableConcept"));
   const JsonValue* reference = member(json, "medicationReference");
   const std::string target = stringAt(reference, "reference");
-  if (const JsonValue* medication = containedResource(json, target)) {
-    resource.codes = codings(member(*medication, "code"));
-    resource.text = conceptText(member(*medication, "code"));
+  if (const JsonValue* contained = containedResource(json, target)) {
+    if (auto medication = parseResource(*contained)) {
+      resource.codes = std::move(medication->codes);
+      resource.text = std::move(medication->text);
+    }
   } else if (!target.empty()) {
     resource.medication_reference = target;
   }
@@ -253,13 +255,13 @@ void readCoverage(Resource& resource, const JsonValue& json) {
   setPeriod(resource, member(json, "period"));
   for (const JsonValue* payor : items(member(json, "payor"))) {
     const std::string reference = stringAt(payor, "reference");
-    if (const JsonValue* organization = containedResource(json, reference)) {
-      const std::string name = stringAt(organization, "name");
-      if (!name.empty()) {
-        resource.payor_names.push_back(name);
-      }
-      for (const JsonValue* identifier : items(member(*organization, "identifier"))) {
-        resource.identifiers.push_back(stringAt(identifier, "system") + "|" + stringAt(identifier, "value"));
+    if (const JsonValue* contained = containedResource(json, reference)) {
+      if (auto organization = parseResource(*contained)) {
+        if (!organization->name.empty()) {
+          resource.payor_names.push_back(organization->name);
+        }
+        resource.identifiers.insert(resource.identifiers.end(), organization->identifiers.begin(),
+                                    organization->identifiers.end());
       }
     } else if (!reference.empty()) {
       resource.payor_references.push_back(reference);

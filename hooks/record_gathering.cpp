@@ -75,7 +75,6 @@ Status gatherRecord(CdsRequest& request, const std::vector<policy::PumpOrder>& o
   if (!needed.empty()) {
     add(stats, fhir::fetchTypes(*client, endpoint, request.patient_id, needed, deadline, request.record));
   }
-  request.record.resolveReferences();
   add(stats, fhir::fetchReferences(*client, endpoint, deadline, request.record));
   if (!request.has_prefetch && stats.unauthorized && stats.answered == 0) {
     return {StatusCode::FailedPrecondition,
