@@ -8,23 +8,15 @@
 
 #include <benchmark/benchmark.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "cards/uuid_source.h"
 #include "hooks/hook_service.h"
 #include "tests/support/fhir_test_server.h"
+#include "tests/support/json_text.h"
 
 namespace {
 
 using pumpcds::testing::FhirTestServer;
-
-std::string write(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> out(buffer);
-  value.Accept(out);
-  return {buffer.GetString(), buffer.GetSize()};
-}
 
 // The example request's resources loaded into the server once; the request keeps only `keep` prefetch keys.
 struct Fixture {
@@ -47,7 +39,7 @@ struct Fixture {
         resources.PushBack(rapidjson::Value(key.value, resources.GetAllocator()), resources.GetAllocator());
       }
     }
-    server.seed("bench", write(resources), request["context"]["patientId"].GetString());
+    server.seed("bench", pumpcds::testing::jsonText(resources), request["context"]["patientId"].GetString());
   }
 
   std::string hook(const std::string& modifiers, bool prefetch_routing) {
@@ -61,7 +53,7 @@ struct Fixture {
     const std::string base = server.base("/tenant/bench" + modifiers);
     copy.RemoveMember("fhirServer");
     copy.AddMember("fhirServer", rapidjson::Value(base.c_str(), copy.GetAllocator()), copy.GetAllocator());
-    return write(copy);
+    return pumpcds::testing::jsonText(copy);
   }
 };
 

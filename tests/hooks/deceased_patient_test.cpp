@@ -2,12 +2,11 @@
 // assertion; a death recorded after the order's date changes nothing.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "hooks/hook_service.h"
 #include "policies/report_json.h"
 #include "tests/support/fixed_uuids.h"
+#include "tests/support/json_text.h"
 #include "tests/support/test_data.h"
 
 namespace pumpcds::hooks {
@@ -20,10 +19,7 @@ std::string requestWithDeath(const char* died) {
   auto& patient = request["prefetch"]["patient"];
   patient.AddMember("deceasedDateTime", rapidjson::Value(died, request.GetAllocator()),
                     request.GetAllocator());
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> out(buffer);
-  request.Accept(out);
-  return buffer.GetString();
+  return testing::jsonText(request);
 }
 
 TEST(DeceasedPatient, OneCardSaysSoAndNothingIsRequested) {

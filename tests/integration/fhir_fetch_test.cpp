@@ -15,8 +15,6 @@
 #include <httplib.h>
 #include <netinet/in.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -27,6 +25,7 @@
 #include "tests/e2e/server_process.h"
 #include "tests/support/fhir_test_server.h"
 #include "tests/support/fixed_uuids.h"
+#include "tests/support/json_text.h"
 #include "tests/support/synthea_request.h"
 #include "tests/support/test_data.h"
 
@@ -114,13 +113,6 @@ std::string issuesOf(const policy::Determination& determination) {
   return out;
 }
 
-std::string write(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> out(buffer);
-  value.Accept(out);
-  return {buffer.GetString(), buffer.GetSize()};
-}
-
 // A full-prefetch request taken apart: its resources (to load into the server) and the types it leaves
 // unread (absent keys, or keys holding an error), which the server must then fail too.
 struct SplitRequest {
@@ -155,7 +147,7 @@ SplitRequest splitPrefetch(const std::string& request_json) {
       }
     }
   }
-  split.resources_json = write(resources);
+  split.resources_json = testing::jsonText(resources);
   return split;
 }
 
@@ -183,7 +175,7 @@ std::string pointedAt(const std::string& request_json, const std::string& base,
     authorization.AddMember("token_type", "Bearer", allocator);
     request.AddMember("fhirAuthorization", authorization, allocator);
   }
-  return write(request);
+  return testing::jsonText(request);
 }
 
 // "/fail/Observation/500" for each unread type, so that the server cannot read what prefetch did not.
@@ -279,7 +271,7 @@ TEST(FromTheServerAlone, MedicationsByReferenceResolveWhetherIncludedOrFetched) 
       referenced.PushBack(copy, allocator);
     }
     const std::string tenant = "medref-" + std::to_string(++checked);
-    ASSERT_GT(fhir_server->seed(tenant, write(referenced), split.patient_id), 0);
+    ASSERT_GT(fhir_server->seed(tenant, testing::jsonText(referenced), split.patient_id), 0);
     auto expected = prefetch_only.handle("pumpcds-order-sign", request.request_json);
     ASSERT_TRUE(expected.isOk());
     for (const std::string modifiers : {"", "/ignore/_include"}) {
@@ -338,7 +330,7 @@ TEST(FromTheServerAlone, SyntheaRecordIsPagedThroughAndMatchesFullPrefetch) {
       coverage.PushBack(rapidjson::Value(resource, coverage.GetAllocator()), coverage.GetAllocator());
     }
   }
-  ASSERT_EQ(fhir_server->seed("synthea", write(coverage), split.patient_id), 1);
+  ASSERT_EQ(fhir_server->seed("synthea", testing::jsonText(coverage), split.patient_id), 1);
   const HookService prefetch_only(library(), std::make_unique<testing::CountingUuidSource>());
   auto expected = prefetch_only.handle("pumpcds-order-sign", request);
   ASSERT_TRUE(expected.isOk());
@@ -375,7 +367,7 @@ TEST(Prefetch, NullKeyIsNotQueriedAbsentKeyIsAndPagedKeyIsCompleted) {
   observations.RemoveMember("link");
   observations.AddMember("link", link, allocator);
   document.AddMember("prefetch", prefetch, allocator);
-  auto outcome = serviceWith().handle("pumpcds-order-sign", write(document));
+  auto outcome = serviceWith().handle("pumpcds-order-sign", testing::jsonText(document));
   ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
   EXPECT_EQ(outcome.value().determination.orders.at(0).decision, policy::Decision::Complete)
       << issuesOf(outcome.value().determination);
