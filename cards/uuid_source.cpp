@@ -33,3 +33,12 @@ std::string RandomUuidSource::next() {
 }
 
 } // namespace pumpcds::cards
+
+namespace pumpcds::cards {
+
+std::string SequentialUuidSource::next() {
+  const std::string digits = std::to_string(count_.fetch_add(1, std::memory_order_relaxed) + 1);
+  return "00000000-0000-4000-8000-" + std::string(digits.size() < 12 ? 12 - digits.size() : 0, '0') + digits;
+}
+
+} // namespace pumpcds::cards

@@ -19,7 +19,9 @@ enum class StatusCode {
   Internal,           // a bug: an invariant of ours was broken
 };
 
-class Status {
+/// [[nodiscard]]: a Status (or Result) that is dropped is a compile error; PUMPCDS_RETURN_IF_ERROR passes
+/// one up.
+class [[nodiscard]] Status {
 public:
   Status() = default;
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
@@ -62,4 +64,30 @@ private:
   std::variant<T, Status> state_;
 };
 
+inline const Status& statusOf(const Status& status) {
+  return status;
+}
+template <typename T> Status statusOf(const Result<T>& result) {
+  return result.status();
+}
+
 } // namespace pumpcds
+
+// Returns the failure of a Status- or Result-valued expression from the enclosing function.
+#define PUMPCDS_RETURN_IF_ERROR(expr)                                                                     \
+  do {                                                                                                    \
+    if (::pumpcds::Status pumpcds_status_ = ::pumpcds::statusOf(expr); !pumpcds_status_.isOk()) {         \
+      return pumpcds_status_;                                                                             \
+    }                                                                                                     \
+  } while (false)
+
+#define PUMPCDS_CONCAT_INNER(a, b) a##b
+#define PUMPCDS_CONCAT(a, b) PUMPCDS_CONCAT_INNER(a, b)
+// `lhs = value of expr`, or returns its failure: PUMPCDS_ASSIGN_OR_RETURN(auto port, parsePort(text));
+#define PUMPCDS_ASSIGN_OR_RETURN(lhs, expr) PUMPCDS_ASSIGN_OR_RETURN_IMPL(PUMPCDS_CONCAT(pumpcds_result_, __LINE__), lhs, expr)
+#define PUMPCDS_ASSIGN_OR_RETURN_IMPL(result, lhs, expr)                                                   \
+  auto result = (expr);                                                                                   \
+  if (!result.isOk()) {                                                                                   \
+    return result.status();                                                                               \
+  }                                                                                                       \
+  lhs = std::move(result).value()

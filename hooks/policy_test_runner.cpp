@@ -23,14 +23,6 @@ namespace {
 using fhir::JsonValue;
 using Writer = JsonWriter;
 
-class SequentialUuids : public cards::UuidSource {
-public:
-  std::string next() override { return "00000000-0000-4000-8000-" + std::to_string(100000000000 + ++count_); }
-
-private:
-  long count_ = 0;
-};
-
 /// A case's patient after the case's changes: plain values and the JSON of its resources.
 struct CaseRecord {
   std::string as_of = "2025-11-20";
@@ -462,7 +454,7 @@ void forEachCase(const policy::PolicyLibrary& library, const std::vector<policy:
 std::vector<PolicyCaseResult> runPolicyTests(const policy::PolicyLibrary::Ptr& library,
                                              const std::vector<policy::LibraryFile>& test_files) {
   std::vector<PolicyCaseResult> results;
-  const HookService service(library, std::make_unique<SequentialUuids>());
+  const HookService service(library, std::make_unique<cards::SequentialUuidSource>());
   const auto on_error = [&](PolicyCaseResult&& result) { results.push_back(std::move(result)); };
   const auto on_case = [&](PolicyCaseResult&& result, const CaseRecord& record, const std::string& policy_id,
                            const JsonValue& expect) {

@@ -57,6 +57,28 @@ Result<long> parseNumber(const std::string& text, const std::string& where, long
   return value;
 }
 
+// The FHIR fetch's integer limits: key, field, accepted range.
+struct BoundedInt {
+  std::string_view key;
+  int Config::*field;
+  long min;
+  long max;
+};
+constexpr BoundedInt kBoundedInts[] = {
+    {"fhir_deadline_ms", &Config::fhir_deadline_ms, 50, 60000},
+    {"fhir_max_pages", &Config::fhir_max_pages, 1, 1000},
+    {"fhir_max_resources", &Config::fhir_max_resources, 1, 1000000},
+};
+
+const BoundedInt* findBoundedInt(std::string_view key) {
+  for (const auto& option : kBoundedInts) {
+    if (option.key == key) {
+      return &option;
+    }
+  }
+  return nullptr;
+}
+
 // Applies one option value (from any source) to the config.
 Status apply(Config& config, const std::string& key, const std::string& value, const std::string& where) {
   if (key == "host") {
@@ -65,11 +87,8 @@ Status apply(Config& config, const std::string& key, const std::string& value, c
     }
     config.host = value;
   } else if (key == "port") {
-    auto port = parseNumber(value, where, 0, 65535);
-    if (!port.isOk()) {
-      return port.status();
-    }
-    config.port = static_cast<int>(port.value());
+    PUMPCDS_ASSIGN_OR_RETURN(const long port, parseNumber(value, where, 0, 65535));
+    config.port = static_cast<int>(port);
   } else if (key == "policies") {
     config.policies = value;
   } else if (key == "now") {
@@ -78,29 +97,16 @@ Status apply(Config& config, const std::string& key, const std::string& value, c
       return invalidArgument(where + ": expected a date YYYY-MM-DD, got '" + value + "'");
     }
   } else if (key == "threads") {
-    auto threads = parseNumber(value, where, 1, 256);
-    if (!threads.isOk()) {
-      return threads.status();
-    }
-    config.threads = static_cast<int>(threads.value());
+    PUMPCDS_ASSIGN_OR_RETURN(const long threads, parseNumber(value, where, 1, 256));
+    config.threads = static_cast<int>(threads);
   } else if (key == "max_body_bytes") {
-    auto bytes = parseNumber(value, where, 1024, 1L << 30);
-    if (!bytes.isOk()) {
-      return bytes.status();
-    }
-    config.max_body_bytes = static_cast<size_t>(bytes.value());
+    PUMPCDS_ASSIGN_OR_RETURN(const long bytes, parseNumber(value, where, 1024, 1L << 30));
+    config.max_body_bytes = static_cast<size_t>(bytes);
   } else if (key == "allowed_origin") {
     config.allowed_origin = value;
-  } else if (key == "fhir_deadline_ms" || key == "fhir_max_pages" || key == "fhir_max_resources") {
-    const long max = key == "fhir_deadline_ms" ? 60000 : key == "fhir_max_pages" ? 1000 : 1000000;
-    auto number = parseNumber(value, where, key == "fhir_deadline_ms" ? 50 : 1, max);
-    if (!number.isOk()) {
-      return number.status();
-    }
-    int& target = key == "fhir_deadline_ms" ? config.fhir_deadline_ms
-                  : key == "fhir_max_pages" ? config.fhir_max_pages
-                                            : config.fhir_max_resources;
-    target = static_cast<int>(number.value());
+  } else if (const BoundedInt* option = findBoundedInt(key)) {
+    PUMPCDS_ASSIGN_OR_RETURN(const long number, parseNumber(value, where, option->min, option->max));
+    config.*(option->field) = static_cast<int>(number);
   } else if (key == "fhir_ca_file") {
     config.fhir_ca_file = value;
   } else if (key == "allow_insecure_fhir") {

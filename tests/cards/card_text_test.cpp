@@ -4,7 +4,7 @@
 #include <rapidjson/document.h>
 
 #include "hooks/hook_service.h"
-#include "tests/support/fixed_uuids.h"
+#include "cards/uuid_source.h"
 #include "tests/support/request_builder.h"
 
 namespace pumpcds::cards {
@@ -53,7 +53,7 @@ protected:
   std::string respond(const testing::RequestBuilder& request) {
     auto library = policy::PolicyLibrary::loadBundled();
     EXPECT_TRUE(library.isOk());
-    const hooks::HookService service(library.value(), std::make_unique<testing::CountingUuidSource>());
+    const hooks::HookService service(library.value(), std::make_unique<cards::SequentialUuidSource>());
     auto outcome = service.handle("pumpcds-order-sign", request.json());
     EXPECT_TRUE(outcome.isOk());
     return outcome.isOk() ? outcome.value().response_json : std::string();
@@ -105,7 +105,7 @@ class PriorAuthCardsTest : public ::testing::Test {
 protected:
   static rapidjson::Document respond(const testing::RequestBuilder& request) {
     auto library = policy::PolicyLibrary::loadBundled();
-    const hooks::HookService service(library.value(), std::make_unique<testing::CountingUuidSource>());
+    const hooks::HookService service(library.value(), std::make_unique<cards::SequentialUuidSource>());
     auto outcome = service.handle("pumpcds-order-sign", request.json());
     rapidjson::Document response;
     response.Parse(outcome.isOk() ? outcome.value().response_json.c_str() : "{}");

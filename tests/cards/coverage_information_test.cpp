@@ -6,7 +6,7 @@
 
 #include "cards/coverage_information.h"
 #include "hooks/hook_service.h"
-#include "tests/support/fixed_uuids.h"
+#include "cards/uuid_source.h"
 #include "tests/support/request_builder.h"
 
 namespace pumpcds::cards {
@@ -15,7 +15,7 @@ namespace {
 // The coverage-information parts of the first system action ("url" -> its value as text), or empty.
 std::map<std::string, std::string> coverageInformation(const testing::RequestBuilder& request) {
   auto library = policy::PolicyLibrary::loadBundled();
-  const hooks::HookService service(library.value(), std::make_unique<testing::CountingUuidSource>());
+  const hooks::HookService service(library.value(), std::make_unique<cards::SequentialUuidSource>());
   auto outcome = service.handle("pumpcds-order-sign", request.json());
   EXPECT_TRUE(outcome.isOk());
   rapidjson::Document response;
@@ -91,7 +91,7 @@ TEST(CoverageInformation, ExistingExtensionsOfTheOrderAreKept) {
   policy::Policy policy;
   order.policy = &policy;
   order.decision = policy::Decision::Complete;
-  testing::CountingUuidSource uuids;
+  cards::SequentialUuidSource uuids;
   const auto updated = orderWithCoverageInformation(
       order,
       R"({"resourceType":"ServiceRequest","id":"s","extension":[{"url":"http://example.org/x","valueString":"y"}]})",

@@ -5,7 +5,7 @@
 
 #include "hooks/hook_service.h"
 #include "policies/report_json.h"
-#include "tests/support/fixed_uuids.h"
+#include "cards/uuid_source.h"
 #include "tests/support/json_text.h"
 #include "tests/support/test_data.h"
 
@@ -24,7 +24,7 @@ std::string requestWithDeath(const char* died) {
 
 TEST(DeceasedPatient, OneCardSaysSoAndNothingIsRequested) {
   auto library = policy::PolicyLibrary::loadBundled();
-  const HookService service(library.value(), std::make_unique<testing::CountingUuidSource>());
+  const HookService service(library.value(), std::make_unique<cards::SequentialUuidSource>());
   auto outcome = service.handle("pumpcds-order-sign", requestWithDeath("2025-09-03"));
   ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
   rapidjson::Document response;
@@ -43,7 +43,7 @@ TEST(DeceasedPatient, OneCardSaysSoAndNothingIsRequested) {
 
 TEST(DeceasedPatient, ADeathAfterTheOrderDateChangesNothing) {
   auto library = policy::PolicyLibrary::loadBundled();
-  const HookService service(library.value(), std::make_unique<testing::CountingUuidSource>());
+  const HookService service(library.value(), std::make_unique<cards::SequentialUuidSource>());
   auto later = service.handle("pumpcds-order-sign", requestWithDeath("2026-02-01"));
   auto alive = service.handle("pumpcds-order-sign",
                               testing::readTestFile("requests/permanent-nonmalignant-gaps.json"));

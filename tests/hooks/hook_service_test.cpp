@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "tests/support/fixed_uuids.h"
+#include "cards/uuid_source.h"
 #include "tests/support/request_builder.h"
 #include "tests/support/test_data.h"
 
@@ -18,7 +18,7 @@ protected:
     auto library = policy::PolicyLibrary::loadBundled();
     EXPECT_TRUE(library.isOk());
     service_ =
-        std::make_unique<HookService>(library.value(), std::make_unique<testing::CountingUuidSource>());
+        std::make_unique<HookService>(library.value(), std::make_unique<cards::SequentialUuidSource>());
   }
 
   static rapidjson::Document parse(const std::string& json) {
@@ -135,7 +135,7 @@ TEST_F(HookServiceTest, ReferenceDateIsPinnedNowElseAuthoredOn) {
   ASSERT_TRUE(authored.isOk());
   EXPECT_EQ(authored.value().determination.orders[0].as_of.toString(), "2025-11-20");
   auto library = policy::PolicyLibrary::loadBundled();
-  const HookService pinned(library.value(), std::make_unique<testing::CountingUuidSource>(),
+  const HookService pinned(library.value(), std::make_unique<cards::SequentialUuidSource>(),
                            fhir::Date::parse("2026-01-02"));
   auto outcome = pinned.handle("pumpcds-order-sign", request.json());
   ASSERT_TRUE(outcome.isOk());

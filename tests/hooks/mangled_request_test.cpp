@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "hooks/hook_service.h"
-#include "tests/support/fixed_uuids.h"
+#include "cards/uuid_source.h"
 #include "tests/support/test_data.h"
 
 namespace pumpcds::hooks {
@@ -43,7 +43,7 @@ void mangle(const HookService& service, const std::string& body) {
 TEST(MangledRequests, TruncatedAndRetypedBodiesAreAnsweredWithoutCrashing) {
   auto library = policy::PolicyLibrary::loadBundled();
   ASSERT_TRUE(library.isOk());
-  const HookService service(library.value(), std::make_unique<testing::CountingUuidSource>());
+  const HookService service(library.value(), std::make_unique<cards::SequentialUuidSource>());
   for (const char* request : {"requests/permanent-nonmalignant-gaps.json", "requests/medicare-refill.json"}) {
     SCOPED_TRACE(request);
     mangle(service, testing::readTestFile(request));

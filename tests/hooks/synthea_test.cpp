@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "hooks/hook_service.h"
-#include "tests/support/fixed_uuids.h"
+#include "cards/uuid_source.h"
 #include "tests/support/synthea_request.h"
 #include "tests/support/test_data.h"
 
@@ -16,7 +16,7 @@ TEST(Synthea, GeneratedRecordIsReadAndJudgedOnWhatItHolds) {
       testing::readTestFile("synthea/Jacki_Feil_2dfcf7a9-5fb8-4f56-9cf3-a35a74c60438.json");
   ASSERT_FALSE(bundle.empty());
   auto library = policy::PolicyLibrary::loadBundled();
-  const HookService service(library.value(), std::make_unique<testing::CountingUuidSource>());
+  const HookService service(library.value(), std::make_unique<cards::SequentialUuidSource>());
   auto outcome = service.handle("pumpcds-order-sign", testing::syntheaRequest(bundle, "Ambetter Health"));
   ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
   ASSERT_EQ(outcome.value().determination.orders.size(), 1u);

@@ -24,7 +24,7 @@
 #include "hooks/policy_test_runner.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/fhir_test_server.h"
-#include "tests/support/fixed_uuids.h"
+#include "cards/uuid_source.h"
 #include "tests/support/json_text.h"
 #include "tests/support/synthea_request.h"
 #include "tests/support/test_data.h"
@@ -73,7 +73,7 @@ fhir::FhirClientSettings loopbackSettings() {
 }
 
 HookService serviceWith(fhir::FhirClientSettings settings = loopbackSettings()) {
-  return {library(), std::make_unique<testing::CountingUuidSource>(), std::nullopt,
+  return {library(), std::make_unique<cards::SequentialUuidSource>(), std::nullopt,
           std::make_shared<const fhir::FhirClient>(std::move(settings))};
 }
 
@@ -213,7 +213,7 @@ void seedOnce(const std::string& tenant, const std::string& request_json) {
 TEST(FromTheServerAlone, EveryPolicyCaseGivesTheSameDeterminationAsFullPrefetch) {
   const auto cases = caseRequests();
   ASSERT_GT(cases.size(), 100u);
-  const HookService prefetch_only(library(), std::make_unique<testing::CountingUuidSource>());
+  const HookService prefetch_only(library(), std::make_unique<cards::SequentialUuidSource>());
   const HookService reading = serviceWith();
   for (size_t i = 0; i < cases.size(); ++i) {
     const auto& request = cases[i];
@@ -237,7 +237,7 @@ TEST(FromTheServerAlone, MedicationsByReferenceResolveWhetherIncludedOrFetched) 
   // The same patients with each medication moved into a Medication resource the prescription references,
   // as Epic sends them: with the server's _include, and with a server that ignores _include (then
   // pumpcds reads each Medication itself).
-  const HookService prefetch_only(library(), std::make_unique<testing::CountingUuidSource>());
+  const HookService prefetch_only(library(), std::make_unique<cards::SequentialUuidSource>());
   const HookService reading = serviceWith();
   int checked = 0;
   int fetched = 0;
@@ -331,7 +331,7 @@ TEST(FromTheServerAlone, SyntheaRecordIsPagedThroughAndMatchesFullPrefetch) {
     }
   }
   ASSERT_EQ(fhir_server->seed("synthea", testing::jsonText(coverage), split.patient_id), 1);
-  const HookService prefetch_only(library(), std::make_unique<testing::CountingUuidSource>());
+  const HookService prefetch_only(library(), std::make_unique<cards::SequentialUuidSource>());
   auto expected = prefetch_only.handle("pumpcds-order-sign", request);
   ASSERT_TRUE(expected.isOk());
   auto read = serviceWith().handle("pumpcds-order-sign",

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "hooks/hook_service.h"
-#include "tests/support/fixed_uuids.h"
+#include "cards/uuid_source.h"
 #include "tests/support/request_builder.h"
 
 namespace pumpcds {
@@ -138,7 +138,7 @@ protected:
   static void TearDownTestSuite() { library_.reset(); }
 
   policy::OrderDetermination evaluate(const RequestBuilder& request) {
-    hooks::HookService service(library_, std::make_unique<testing::CountingUuidSource>());
+    hooks::HookService service(library_, std::make_unique<cards::SequentialUuidSource>());
     auto outcome = service.handle("pumpcds-order-sign", request.json());
     EXPECT_TRUE(outcome.isOk()) << outcome.status().message();
     if (!outcome.isOk() || outcome.value().determination.orders.size() != 1) {
@@ -444,7 +444,7 @@ TEST_F(Mm1369Test, RemovalIsHeldToSectionsOneAndSevenOnly) {
 TEST_F(Mm1369Test, PolicyNotInForceBeforeItsEffectiveDate) {
   RequestBuilder request = build(paths()[2], {});
   request.pumpOrder("62326", "2025-05-31", "pump-2");
-  hooks::HookService service(library_, std::make_unique<testing::CountingUuidSource>());
+  hooks::HookService service(library_, std::make_unique<cards::SequentialUuidSource>());
   auto outcome = service.handle("pumpcds-order-sign", request.json());
   ASSERT_TRUE(outcome.isOk());
   ASSERT_EQ(outcome.value().determination.orders.size(), 2u);
