@@ -16,6 +16,7 @@
 #include "fhir/prefetch_templates.h"
 #include "hooks/draft_order_writer.h"
 #include "hooks/hook_service.h"
+#include "policies/file_reader.h"
 
 namespace pumpcds::hooks {
 namespace {
@@ -286,9 +287,81 @@ std::string statusText(const JsonValue* value) {
   return value != nullptr && value->IsString() ? value->GetString() : std::string("(not a string)");
 }
 
+// The keys a patient may set; a case may set them too, plus its own.
+#define PUMPCDS_PATIENT_KEYS                                                                               \
+  "as_of", "payor", "state", "coverage_type", "birth_date", "order", "orders", "drugs", "resources",       \
+      "attest", "none", "unread"
+
+// The case format is strict: an unknown key anywhere is an error, so a typo ("decison") cannot make a
+// case pass by asserting nothing. Checks the shape only; what the keys say is checked as the case runs.
+void checkCaseFormat(const JsonValue& document, policy::FileReader& in) {
+  if (!in.checkObject(&document, "", {"policy", "description", "patients", "cases"})) {
+    return;
+  }
+  const auto checkOrdersAndDrugs = [&](const JsonValue& object, const std::string& at) {
+    for (const char* key : {"order", "orders"}) {
+      const JsonValue* value = fhir::member(object, key);
+      const bool list = std::string_view(key) == "orders";
+      std::vector<const JsonValue*> orders = list ? fhir::items(value) : std::vector<const JsonValue*>{value};
+      for (size_t i = 0; value != nullptr && i < orders.size(); ++i) {
+        const std::string where = at + "/" + key + (list ? "/" + std::to_string(i) : "");
+        if (!orders[i]->IsString()) {
+          in.checkObject(orders[i], where, {"code", "type", "id"});
+        }
+      }
+    }
+    const auto drugs = fhir::items(fhir::member(object, "drugs"));
+    for (size_t i = 0; i < drugs.size(); ++i) {
+      in.checkObject(drugs[i], at + "/drugs/" + std::to_string(i), {"code", "text", "route", "dose", "dispense"});
+    }
+  };
+  const JsonValue* patients = fhir::member(document, "patients");
+  if (patients != nullptr && !patients->IsObject()) {
+    in.fail("/patients", "expected an object of named patients");
+  } else if (patients != nullptr) {
+    for (const auto& patient : patients->GetObject()) {
+      const std::string at = "/patients/" + std::string(patient.name.GetString());
+      if (in.checkObject(&patient.value, at, {PUMPCDS_PATIENT_KEYS})) {
+        checkOrdersAndDrugs(patient.value, at);
+      }
+    }
+  }
+  const auto cases = fhir::items(fhir::member(document, "cases"));
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const std::string at = "/cases/" + std::to_string(i);
+    if (!in.checkObject(cases[i], at,
+                        {PUMPCDS_PATIENT_KEYS, "note", "patient", "add", "remove", "unattest", "expect"})) {
+      continue;
+    }
+    checkOrdersAndDrugs(*cases[i], at);
+    const JsonValue* expect = fhir::member(*cases[i], "expect");
+    std::vector<const JsonValue*> expects =
+        expect != nullptr && expect->IsArray() ? fhir::items(expect) : std::vector<const JsonValue*>{expect};
+    for (size_t e = 0; e < expects.size(); ++e) {
+      const std::string where = at + "/expect" + (expect != nullptr && expect->IsArray() ? "/" + std::to_string(e) : "");
+      if (expects[e] == nullptr) {
+        in.fail(where, "missing: a case says at least the decision it expects");
+        continue;
+      }
+      if (!in.checkObject(expects[e], where,
+                          {"policy", "kind", "origin", "decision", "priorAuth", "criteria", "others", "open",
+                           "ids", "fees"})) {
+        continue;
+      }
+      if (fhir::member(*expects[e], "decision") == nullptr) {
+        in.fail(where + "/decision", "missing: every case asserts the decision");
+      }
+      if (const JsonValue* fees = fhir::member(*expects[e], "fees")) {
+        in.checkObject(fees, where + "/fees", {"total"});
+      }
+    }
+  }
+}
+#undef PUMPCDS_PATIENT_KEYS
+
 // Compares one determination with the case's expectations; appends what differs.
-void check(const JsonValue& expect, const policy::OrderDetermination& order, const std::string& policy_id,
-           std::vector<std::string>& failures) {
+void check(const JsonValue& expect, const policy::OrderDetermination& order, const policy::PolicyLibrary& library,
+           const std::string& policy_id, std::vector<std::string>& failures) {
   const auto expectEqual = [&](const char* what, const std::string& want, const std::string& got) {
     if (want != got) {
       failures.push_back(std::string(what) + ": expected " + want + ", got " + got);
@@ -313,6 +386,13 @@ void check(const JsonValue& expect, const policy::OrderDetermination& order, con
   const auto fullId = [&](const std::string& label) {
     return label.find('/') == std::string::npos ? policy_id + "/" + label : label;
   };
+  // A label the case names must be a criterion of some policy: a typo is an error, not a pass.
+  const auto known = [&](const std::string& id) {
+    const auto slash = id.find('/');
+    const policy::Policy* owner = library.find(id.substr(0, slash));
+    return owner != nullptr && std::any_of(owner->criteria.begin(), owner->criteria.end(),
+                                           [&](const policy::Criterion& c) { return c.id == id; });
+  };
   std::map<std::string, std::string> got;
   std::map<std::string, std::string> notes;
   for (const auto& result : order.criteria) {
@@ -323,15 +403,41 @@ void check(const JsonValue& expect, const policy::OrderDetermination& order, con
   if (const JsonValue* criteria = fhir::member(expect, "criteria");
       criteria != nullptr && criteria->IsObject()) {
     for (const auto& item : criteria->GetObject()) {
-      want[fullId(item.name.GetString())] = statusText(&item.value);
+      const std::string id = fullId(item.name.GetString());
+      if (!known(id)) {
+        failures.push_back("criteria: '" + std::string(item.name.GetString()) + "' is not a criterion of " +
+                           id.substr(0, id.find('/')));
+      }
+      want[id] = statusText(&item.value);
     }
   }
-  if (const JsonValue* others = fhir::member(expect, "others"); others != nullptr && others->IsString()) {
-    for (const auto& [id, status] : got) {
-      if (id.rfind(policy_id + "/", 0) == 0 && want.count(id) == 0) {
-        want[id] = others->GetString();
-      }
+  std::set<std::string> open;
+  for (const JsonValue* label : fhir::items(fhir::member(expect, "open"))) {
+    const std::string id = fullId(statusText(label));
+    if (!known(id)) {
+      failures.push_back("open: '" + statusText(label) + "' is not a criterion of " + id.substr(0, id.find('/')));
     }
+    open.insert(id);
+  }
+  const JsonValue* others = fhir::member(expect, "others");
+  std::vector<std::string> unasserted;
+  for (const auto& [id, status] : got) {
+    if (want.count(id) != 0 || open.count(id) != 0) {
+      continue;
+    }
+    if (others != nullptr && others->IsString() && id.rfind(policy_id + "/", 0) == 0) {
+      want[id] = others->GetString();
+    } else {
+      unasserted.push_back(id + " (" + status + ")");
+    }
+  }
+  if (!unasserted.empty()) {
+    std::string list;
+    for (const auto& item : unasserted) {
+      list += (list.empty() ? "" : ", ") + item;
+    }
+    failures.push_back("the case does not say the status of every criterion reported (give it in criteria "
+                       "or others, or list it in open): " + list);
   }
   for (const auto& [id, status] : want) {
     const auto found = got.find(id);
@@ -370,6 +476,29 @@ void check(const JsonValue& expect, const policy::OrderDetermination& order, con
                total && std::abs(*total - order.fee_estimate->total) > 0.005) {
       failures.push_back("fees.total: expected " + std::to_string(*total) + ", got " +
                          std::to_string(order.fee_estimate->total));
+    }
+  }
+}
+
+// Every pump order of the case is checked: one `expect` for all of them, or a list with one per order.
+void checkOrders(const JsonValue& expect, const std::vector<policy::OrderDetermination>& orders,
+                 size_t orders_sent, const policy::PolicyLibrary& library, const std::string& policy_id,
+                 std::vector<std::string>& failures) {
+  if (orders.size() != orders_sent) {
+    failures.push_back(std::to_string(orders_sent) + " order(s) sent, " + std::to_string(orders.size()) +
+                       " recognised as pump orders");
+  }
+  if (expect.IsArray() && expect.Size() != orders.size()) {
+    failures.push_back("expect lists " + std::to_string(expect.Size()) + " orders, the case has " +
+                       std::to_string(orders.size()));
+    return;
+  }
+  for (size_t i = 0; i < orders.size(); ++i) {
+    std::vector<std::string> order_failures;
+    check(expect.IsArray() ? expect[static_cast<rapidjson::SizeType>(i)] : expect, orders[i], library, policy_id,
+          order_failures);
+    for (auto& failure : order_failures) {
+      failures.push_back(orders.size() > 1 ? orders[i].order.reference + ": " + failure : std::move(failure));
     }
   }
 }
@@ -418,6 +547,13 @@ void forEachCase(const policy::PolicyLibrary& library, const std::vector<policy:
       fileError("/cases: expected a non-empty list of cases");
       continue;
     }
+    std::vector<std::string> format_errors;
+    policy::FileReader reader(file.path, format_errors);
+    checkCaseFormat(document, reader);
+    if (!format_errors.empty()) {
+      on_error(PolicyCaseResult{file.path, 0, "(file)", PolicyCaseResult::Outcome::Error, format_errors});
+      continue;
+    }
     for (rapidjson::SizeType i = 0; i < cases->Size(); ++i) {
       const JsonValue& test_case = (*cases)[i];
       PolicyCaseResult result{
@@ -437,10 +573,10 @@ void forEachCase(const policy::PolicyLibrary& library, const std::vector<policy:
       }
       apply(test_case, record);
       const JsonValue* expect = fhir::member(test_case, "expect");
-      if (record.orders.empty() || expect == nullptr || !expect->IsObject()) {
+      if (record.orders.empty() || expect == nullptr || !(expect->IsObject() || expect->IsArray())) {
         result.outcome = PolicyCaseResult::Outcome::Error;
         result.failures.push_back("/cases/" + std::to_string(i) +
-                                  ": a case needs an order and an expect object");
+                                  ": a case needs an order and an expect object (or one per order)");
         on_error(std::move(result));
         continue;
       }
@@ -466,7 +602,8 @@ std::vector<PolicyCaseResult> runPolicyTests(const policy::PolicyLibrary::Ptr& l
       result.outcome = PolicyCaseResult::Outcome::Fail;
       result.failures.emplace_back("the order was not recognised as a pump order");
     } else {
-      check(expect, outcome.value().determination.orders.front(), policy_id, result.failures);
+      checkOrders(expect, outcome.value().determination.orders, record.orders.size(), *library, policy_id,
+                  result.failures);
       result.outcome =
           result.failures.empty() ? PolicyCaseResult::Outcome::Pass : PolicyCaseResult::Outcome::Fail;
     }
