@@ -51,7 +51,7 @@ OrderDetermination evaluateOrder(const Policy& policy, const PumpOrder& order, c
       continue;
     }
     const RuleContext context{input.record, input.draft_orders, input.as_of, criterion.id, &order};
-    Outcome outcome = evaluateRule(criterion.rule, context);
+    Outcome outcome = criterion.rule->evaluate(context);
     CriterionResult criterion_result;
     criterion_result.criterion = &criterion;
     criterion_result.status = statusOf(outcome.truth, criterion.role);

@@ -45,6 +45,20 @@ public:
   std::optional<fhir::Date> optionalDate(const fhir::JsonValue& object, std::string_view key,
                                          const std::string& pointer);
 
+  /// An array of words, each parsed by `parse` (e.g. parseOrderKind); unknown words are reported.
+  template <typename Enum, typename Parser>
+  void enumList(const fhir::JsonValue& object, std::string_view key, const std::string& pointer, Parser parse,
+                std::vector<Enum>& out) {
+    const auto words = stringList(object, key, pointer, false);
+    for (size_t i = 0; i < words.size(); ++i) {
+      if (auto parsed = parse(words[i])) {
+        out.push_back(*parsed);
+      } else {
+        fail(pointer + "/" + std::string(key) + "/" + std::to_string(i), "unknown value '" + words[i] + "'");
+      }
+    }
+  }
+
 private:
   std::string file_;
   std::vector<std::string>& errors_;

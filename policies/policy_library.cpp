@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <rapidjson/document.h>
 
+#include "policies/named_rules.h"
 #include "policies/policy_loader.h"
 
 namespace pumpcds::policy {
@@ -66,11 +67,18 @@ Result<PolicyLibrary::Ptr> PolicyLibrary::load(const std::vector<LibraryFile>& i
     }
   }
   library->value_sets_.resolveIncludes(errors);
+  const auto isRulesFile = [](const std::string& path) { return path.rfind("rules/", 0) == 0; };
+  NamedRules named_rules(library->value_sets_, errors);
+  for (const auto& [file, document] : parsed) {
+    if (isRulesFile(file->path) && !endsWith(file->path, "_test.json")) {
+      named_rules.addFile(file->path, document);
+    }
+  }
   bool have_orders = false;
   bool have_routing = false;
   for (const auto& [file, document] : parsed) {
     const std::string& path = file->path;
-    if (isValueSetFile(path) || endsWith(path, "_test.json")) {
+    if (isValueSetFile(path) || isRulesFile(path) || endsWith(path, "_test.json")) {
       continue;
     }
     if (path == "orders.json") {
@@ -79,7 +87,7 @@ Result<PolicyLibrary::Ptr> PolicyLibrary::load(const std::vector<LibraryFile>& i
     } else if (path == "routing.json") {
       library->routing_.load(path, document, errors);
       have_routing = true;
-    } else if (auto policy = loadPolicy(path, document, library->value_sets_, errors)) {
+    } else if (auto policy = loadPolicy(path, document, library->value_sets_, &named_rules, errors)) {
       if (library->find(policy->id) != nullptr) {
         errors.push_back(path + ": /id: policy id '" + policy->id + "' is already used by another file");
       } else {
@@ -87,6 +95,7 @@ Result<PolicyLibrary::Ptr> PolicyLibrary::load(const std::vector<LibraryFile>& i
       }
     }
   }
+  named_rules.resolveAll(); // a named rule no policy uses yet is still checked
   if (!have_orders) {
     errors.emplace_back("orders.json: missing from the library: it says which order codes are pump orders");
   }

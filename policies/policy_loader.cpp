@@ -6,6 +6,7 @@
 #include <set>
 
 #include "policies/file_reader.h"
+#include "policies/named_rules.h"
 
 namespace pumpcds::policy {
 
@@ -15,167 +16,8 @@ namespace {
 
 class PolicyReader {
 public:
-  PolicyReader(FileReader& reader, const ValueSetLibrary& value_sets) : in_(reader), sets_(value_sets) {}
-
-  Rule readRule(const JsonValue* json, const std::string& pointer) {
-    Rule rule;
-    rule.pointer = pointer;
-    if (json == nullptr || !json->IsObject() || json->MemberCount() != 1) {
-      in_.fail(pointer,
-               "a rule is an object with exactly one key: all, any, first_known, not, has, latest_value, "
-               "negative_drug_test, therapy_duration, pain_reduction, documented, ordered_drug, "
-               "allergy_to_ordered_drug");
-      return rule;
-    }
-    const auto& only = *json->MemberBegin();
-    const std::string kind(only.name.GetString(), only.name.GetStringLength());
-    const std::string at = pointer + "/" + kind;
-    const JsonValue& body = only.value;
-    if (kind == "all" || kind == "any" || kind == "first_known") {
-      rule.kind = kind == "all" ? RuleKind::All : kind == "any" ? RuleKind::Any : RuleKind::FirstKnown;
-      if (!body.IsArray() || body.Empty()) {
-        in_.fail(at, "expected a non-empty list of rules");
-        return rule;
-      }
-      for (rapidjson::SizeType i = 0; i < body.Size(); ++i) {
-        rule.children.push_back(readRule(&body[i], at + "/" + std::to_string(i)));
-      }
-    } else if (kind == "not") {
-      rule.kind = RuleKind::Not;
-      rule.children.push_back(readRule(&body, at));
-    } else if (kind == "has") {
-      rule.kind = RuleKind::Has;
-      if (in_.checkObject(&body, at,
-                          {"types", "value_sets", "within_months", "onset_at_least_months", "looks_for"})) {
-        rule.types = in_.stringList(body, "types", at, true);
-        rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, true);
-        rule.within_months = in_.optionalInt(body, "within_months", at, 1, 1200);
-        rule.min_months = in_.optionalInt(body, "onset_at_least_months", at, 1, 1200);
-        rule.looks_for = in_.requiredString(body, "looks_for", at);
-      }
-    } else if (kind == "latest_value") {
-      rule.kind = RuleKind::LatestValue;
-      if (in_.checkObject(
-              &body, at,
-              {"value_sets", "within_months", "below", "at_least", "min_age_years", "looks_for"})) {
-        rule.types = {"Observation"};
-        rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, true);
-        rule.within_months = in_.optionalInt(body, "within_months", at, 1, 1200);
-        rule.min_age_years = in_.optionalInt(body, "min_age_years", at, 1, 150);
-        rule.below = in_.optionalNumber(body, "below", at);
-        rule.at_least = in_.optionalNumber(body, "at_least", at);
-        if (!rule.below && !rule.at_least) {
-          in_.fail(at, "give \"below\" or \"at_least\"");
-        }
-        rule.looks_for = in_.requiredString(body, "looks_for", at);
-      }
-    } else if (kind == "negative_drug_test") {
-      rule.kind = RuleKind::NegativeDrugTest;
-      if (in_.checkObject(&body, at,
-                          {"value_sets", "within_months", "negative_results", "positive_results",
-                           "expected_when_prescribed", "looks_for"})) {
-        rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, true);
-        rule.negative_results = in_.valueSet(body, "negative_results", at, sets_);
-        rule.positive_results = in_.valueSet(body, "positive_results", at, sets_);
-        rule.within_months = in_.optionalInt(body, "within_months", at, 1, 1200);
-        const JsonValue* expected = fhir::member(body, "expected_when_prescribed");
-        rapidjson::SizeType index = 0;
-        for (const JsonValue* pair : fhir::items(expected)) {
-          const std::string pair_at = at + "/expected_when_prescribed/" + std::to_string(index++);
-          if (in_.checkObject(pair, pair_at, {"tests", "medications"})) {
-            rule.expected_positives.push_back({in_.valueSet(*pair, "tests", pair_at, sets_),
-                                               in_.valueSet(*pair, "medications", pair_at, sets_)});
-          }
-        }
-        rule.looks_for = in_.requiredString(body, "looks_for", at);
-      }
-    } else if (kind == "therapy_duration") {
-      rule.kind = RuleKind::TherapyDuration;
-      if (in_.checkObject(
-              &body, at,
-              {"types", "value_sets", "min_months", "within_months", "max_gap_days", "looks_for"})) {
-        rule.types = in_.stringList(body, "types", at, true);
-        rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, true);
-        rule.min_months = in_.optionalInt(body, "min_months", at, 1, 120);
-        rule.within_months = in_.optionalInt(body, "within_months", at, 1, 1200);
-        rule.max_gap_days = in_.optionalInt(body, "max_gap_days", at, 1, 365).value_or(rule.max_gap_days);
-        if (!rule.min_months) {
-          in_.fail(at + "/min_months", "missing, expected the months of therapy required");
-        }
-        rule.looks_for = in_.requiredString(body, "looks_for", at);
-      }
-    } else if (kind == "pain_reduction") {
-      rule.kind = RuleKind::PainReduction;
-      if (in_.checkObject(&body, at,
-                          {"trial_value_sets", "score_value_sets", "min_percent", "baseline_days",
-                           "followup_days", "looks_for"})) {
-        rule.value_sets = in_.valueSets(body, "trial_value_sets", at, sets_, true);
-        rule.score_sets = in_.valueSets(body, "score_value_sets", at, sets_, true);
-        rule.min_percent = in_.optionalNumber(body, "min_percent", at).value_or(rule.min_percent);
-        rule.baseline_days = in_.optionalInt(body, "baseline_days", at, 0, 365).value_or(rule.baseline_days);
-        rule.followup_days = in_.optionalInt(body, "followup_days", at, 0, 365).value_or(rule.followup_days);
-        rule.looks_for = in_.requiredString(body, "looks_for", at);
-      }
-    } else if (kind == "documented") {
-      rule.kind = RuleKind::Documented;
-      if (in_.checkObject(&body, at, {"document_types", "looks_for"})) {
-        rule.document_sets = in_.valueSets(body, "document_types", at, sets_, false);
-        rule.looks_for = in_.requiredString(body, "looks_for", at);
-      }
-    } else if (kind == "ordered_drug") {
-      rule.kind = RuleKind::OrderedDrug;
-      if (in_.checkObject(&body, at, {"value_sets", "routes", "candidates", "looks_for"})) {
-        rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, false);
-        rule.route_sets = in_.valueSets(body, "routes", at, sets_, false);
-        if (const JsonValue* candidates = fhir::member(body, "candidates")) {
-          const std::string where = at + "/candidates";
-          if (in_.checkObject(candidates, where, {"value_sets", "routes"})) {
-            rule.candidate_drug_sets = in_.valueSets(*candidates, "value_sets", where, sets_, false);
-            rule.candidate_route_sets = in_.valueSets(*candidates, "routes", where, sets_, false);
-          }
-        }
-        if (rule.value_sets.empty() && rule.route_sets.empty()) {
-          in_.fail(at, "give value_sets (the drugs required) or routes (the routes required)");
-        }
-        rule.looks_for = in_.requiredString(body, "looks_for", at);
-      }
-    } else if (kind == "allergy_to_ordered_drug") {
-      rule.kind = RuleKind::AllergyToOrderedDrug;
-      if (in_.checkObject(&body, at, {"value_sets", "routes", "ingredients", "looks_for"})) {
-        rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, true);
-        rule.route_sets = in_.valueSets(body, "routes", at, sets_, false);
-        rule.ingredients = in_.valueSet(body, "ingredients", at, sets_);
-        rule.looks_for = in_.requiredString(body, "looks_for", at);
-      }
-    } else if (kind == "order_is") {
-      rule.kind = RuleKind::OrderIs;
-      if (in_.checkObject(&body, at, {"kinds", "types", "value_sets", "looks_for"})) {
-        readEnums(body, "kinds", at, parseOrderKind, rule.order_kinds);
-        rule.types = in_.stringList(body, "types", at, false);
-        rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, false);
-        if (rule.order_kinds.empty() && rule.types.empty() && rule.value_sets.empty()) {
-          in_.fail(at, "give kinds, types or value_sets");
-        }
-        rule.looks_for = in_.requiredString(body, "looks_for", at);
-      }
-    } else if (kind == "opioid_weaning") {
-      rule.kind = RuleKind::OpioidWeaning;
-      if (in_.checkObject(
-              &body, at,
-              {"value_sets", "strengths", "factors", "within_months", "min_percent", "looks_for"})) {
-        rule.types = {"MedicationRequest", "MedicationStatement"};
-        rule.value_sets = in_.valueSets(body, "value_sets", at, sets_, true);
-        rule.strengths = in_.valueSet(body, "strengths", at, sets_);
-        rule.factors = in_.valueSet(body, "factors", at, sets_);
-        rule.within_months = in_.optionalInt(body, "within_months", at, 1, 120);
-        rule.min_percent = in_.optionalNumber(body, "min_percent", at).value_or(rule.min_percent);
-        rule.looks_for = in_.requiredString(body, "looks_for", at);
-      }
-    } else {
-      in_.fail(at, "unknown rule kind '" + kind + "'");
-    }
-    return rule;
-  }
+  PolicyReader(FileReader& reader, const ValueSetLibrary& value_sets, NamedRules* named_rules)
+      : in_(reader), rules_(reader, value_sets, named_rules) {}
 
   Criterion readCriterion(const JsonValue& json, const std::string& pointer, const std::string& policy_id,
                           const std::string& citation) {
@@ -201,37 +43,24 @@ public:
     if (const JsonValue* applies = fhir::member(json, "applies")) {
       const std::string at = pointer + "/applies";
       if (in_.checkObject(applies, at, {"kinds", "origins"})) {
-        readEnums(*applies, "kinds", at, parseOrderKind, criterion.kinds);
-        readEnums(*applies, "origins", at, parseOrigin, criterion.origins);
+        in_.enumList(*applies, "kinds", at, parseOrderKind, criterion.kinds);
+        in_.enumList(*applies, "origins", at, parseOrigin, criterion.origins);
       }
     }
-    criterion.rule = readRule(fhir::member(json, "rule"), pointer + "/rule");
+    criterion.rule = rules_.read(fhir::member(json, "rule"), pointer + "/rule");
     return criterion;
-  }
-
-  template <typename Enum, typename Parser>
-  void readEnums(const JsonValue& object, std::string_view key, const std::string& pointer, Parser parse,
-                 std::vector<Enum>& out) {
-    const auto words = in_.stringList(object, key, pointer, false);
-    for (size_t i = 0; i < words.size(); ++i) {
-      if (auto parsed = parse(words[i])) {
-        out.push_back(*parsed);
-      } else {
-        in_.fail(pointer + "/" + std::string(key) + "/" + std::to_string(i),
-                 "unknown value '" + words[i] + "'");
-      }
-    }
   }
 
 private:
   FileReader& in_;
-  const ValueSetLibrary& sets_;
+  RuleReader rules_;
 };
 
 } // namespace
 
 std::optional<Policy> loadPolicy(const std::string& file, const JsonValue& root,
-                                 const ValueSetLibrary& value_sets, std::vector<std::string>& errors) {
+                                 const ValueSetLibrary& value_sets, NamedRules* named_rules,
+                                 std::vector<std::string>& errors) {
   FileReader in(file, errors);
   const size_t errors_before = errors.size();
   if (!in.checkObject(&root, "",
@@ -239,7 +68,7 @@ std::optional<Policy> loadPolicy(const std::string& file, const JsonValue& root,
                        "description", "kinds", "origin", "criteria", "prior_auth", "fees"})) {
     return std::nullopt;
   }
-  PolicyReader reader(in, value_sets);
+  PolicyReader reader(in, value_sets, named_rules);
   Policy policy;
   policy.file = file;
   policy.id = in.requiredString(root, "id", "");
@@ -260,7 +89,7 @@ std::optional<Policy> loadPolicy(const std::string& file, const JsonValue& root,
       in.fail("/effective/end", "ends before it starts");
     }
   }
-  reader.readEnums(root, "kinds", "", parseOrderKind, policy.kinds);
+  in.enumList(root, "kinds", "", parseOrderKind, policy.kinds);
   if (policy.kinds.empty()) {
     in.fail("/kinds", "expected at least one order kind the policy decides");
   }
@@ -315,7 +144,7 @@ std::optional<Policy> loadPolicy(const std::string& file, const JsonValue& root,
       FeeSchedule schedule;
       schedule.drugs = in.valueSet(*fees, "value_set", "/fees", value_sets);
       schedule.compounding_fee = in.optionalNumber(*fees, "compounding_fee", "/fees").value_or(0);
-      reader.readEnums(*fees, "kinds", "/fees", parseOrderKind, schedule.kinds);
+      in.enumList(*fees, "kinds", "/fees", parseOrderKind, schedule.kinds);
       schedule.drug_sets = in.valueSets(*fees, "drug_value_sets", "/fees", value_sets, true);
       schedule.route_sets = in.valueSets(*fees, "routes", "/fees", value_sets, false);
       policy.fees = std::move(schedule);
@@ -329,7 +158,7 @@ std::optional<Policy> loadPolicy(const std::string& file, const JsonValue& root,
     read_types.insert("Condition");
   }
   for (const auto& criterion : policy.criteria) {
-    collectReadTypes(criterion.rule, read_types);
+    criterion.rule->addReadTypes(read_types);
   }
   policy.read_types.assign(read_types.begin(), read_types.end());
   return policy;

@@ -12,8 +12,12 @@
 
 namespace pumpcds::policy {
 
-/// Returns the policy, or nullopt with the reasons appended to `errors`.
+class NamedRules;
+
+/// Returns the policy, or nullopt with the reasons appended to `errors`. `{"use": name}` rules resolve in
+/// `named_rules` (nullptr: none are available).
 std::optional<Policy> loadPolicy(const std::string& file, const fhir::JsonValue& root,
-                                 const ValueSetLibrary& value_sets, std::vector<std::string>& errors);
+                                 const ValueSetLibrary& value_sets, NamedRules* named_rules,
+                                 std::vector<std::string>& errors);
 
 } // namespace pumpcds::policy

@@ -5,11 +5,29 @@
 #include <map>
 
 #include "policies/mme.h"
-#include "policies/rule_support.h"
+#include "policies/rule_kinds.h"
 
 namespace pumpcds::policy {
+namespace {
 
-Outcome evaluateOpioidWeaning(const Rule& rule, const RuleContext& context) {
+class OpioidWeaningRule final : public Rule {
+public:
+  std::vector<const ValueSet*> value_sets;
+  const ValueSet* strengths = nullptr; ///< product -> ingredient_code, strength_value/unit
+  const ValueSet* factors = nullptr;   ///< ingredient -> mme_factor_cdc2022
+  std::optional<int> within_months;
+  double min_percent = 50;
+  std::string looks_for;
+
+  Outcome evaluate(const RuleContext& context) const override;
+  void addReadTypes(std::set<std::string>& out) const override { out.insert(types.begin(), types.end()); }
+
+  const std::vector<std::string> types = {"MedicationRequest", "MedicationStatement"};
+};
+
+
+Outcome OpioidWeaningRule::evaluate(const RuleContext& context) const {
+  const OpioidWeaningRule& rule = *this;
   const fhir::Seconds window_start = windowStart(context.as_of, rule.within_months.value_or(12));
   const fhir::Seconds window_end = context.as_of.endSeconds();
   std::map<fhir::Seconds, double> change; // MME/day starting (+) or ending (-) at each instant
@@ -69,5 +87,25 @@ Outcome evaluateOpioidWeaning(const Rule& rule, const RuleContext& context) {
   outcome.truth = percent + 1e-9 >= rule.min_percent ? Truth::True : Truth::False;
   return outcome;
 }
+
+RulePtr readOpioidWeaning(RuleReader& reader, const fhir::JsonValue& body, const std::string& at) {
+  FileReader& in = reader.file();
+  if (!in.checkObject(&body, at,
+                      {"value_sets", "strengths", "factors", "within_months", "min_percent", "looks_for"})) {
+    return nullptr;
+  }
+  auto rule = std::make_shared<OpioidWeaningRule>();
+  rule->value_sets = reader.valueSets(body, "value_sets", at, true);
+  rule->strengths = reader.valueSet(body, "strengths", at);
+  rule->factors = reader.valueSet(body, "factors", at);
+  rule->within_months = in.optionalInt(body, "within_months", at, 1, 120);
+  rule->min_percent = in.optionalNumber(body, "min_percent", at).value_or(rule->min_percent);
+  rule->looks_for = reader.looksFor(body, at);
+  return rule->strengths != nullptr && rule->factors != nullptr ? rule : nullptr;
+}
+
+} // namespace
+
+const RuleKind kOpioidWeaningKind{"opioid_weaning", readOpioidWeaning};
 
 } // namespace pumpcds::policy

@@ -2,7 +2,7 @@
 // the listed drugs, by the listed route) and `allergy_to_ordered_drug` (an active allergy to it).
 #include <set>
 
-#include "policies/rule_support.h"
+#include "policies/rule_kinds.h"
 
 namespace pumpcds::policy {
 namespace {
@@ -52,9 +52,32 @@ bool sameIngredient(const fhir::Resource& allergy, const fhir::Resource& order, 
   return false;
 }
 
-} // namespace
+class OrderedDrugRule final : public Rule {
+public:
+  std::vector<const ValueSet*> value_sets;           ///< the drugs required
+  std::vector<const ValueSet*> route_sets;           ///< the routes required
+  std::vector<const ValueSet*> candidate_drug_sets;  ///< which orders are the pump drug
+  std::vector<const ValueSet*> candidate_route_sets; ///< (default: value_sets and route_sets)
+  std::string looks_for;
 
-Outcome evaluateOrderedDrug(const Rule& rule, const RuleContext& context) {
+  Outcome evaluate(const RuleContext& context) const override;
+  void addReadTypes(std::set<std::string>& /*out*/) const override {} // the request's own drug orders
+};
+
+class AllergyToOrderedDrugRule final : public Rule {
+public:
+  std::vector<const ValueSet*> value_sets; ///< which draft orders are the pump drug (with route_sets)
+  std::vector<const ValueSet*> route_sets;
+  /// Drug and substance codes (RxNorm, HCPCS, SNOMED CT) -> `ingredient` name
+  const ValueSet* ingredients = nullptr;
+  std::string looks_for;
+
+  Outcome evaluate(const RuleContext& context) const override;
+  void addReadTypes(std::set<std::string>& out) const override { out.insert("AllergyIntolerance"); }
+};
+
+Outcome OrderedDrugRule::evaluate(const RuleContext& context) const {
+  const OrderedDrugRule& rule = *this;
   const bool own_candidates = !rule.candidate_drug_sets.empty() || !rule.candidate_route_sets.empty();
   const auto orders = own_candidates
                           ? pumpDrugOrders(context, rule.candidate_drug_sets, rule.candidate_route_sets)
@@ -82,7 +105,8 @@ Outcome evaluateOrderedDrug(const Rule& rule, const RuleContext& context) {
   return outcome;
 }
 
-Outcome evaluateAllergyToOrderedDrug(const Rule& rule, const RuleContext& context) {
+Outcome AllergyToOrderedDrugRule::evaluate(const RuleContext& context) const {
+  const AllergyToOrderedDrugRule& rule = *this;
   const auto orders = pumpDrugOrders(context, rule.value_sets, rule.route_sets);
   if (orders.empty()) {
     return {Truth::Unknown,
@@ -103,5 +127,44 @@ Outcome evaluateAllergyToOrderedDrug(const Rule& rule, const RuleContext& contex
   }
   return notFound(context.record, {"AllergyIntolerance"}, rule.looks_for);
 }
+
+RulePtr readOrderedDrug(RuleReader& reader, const fhir::JsonValue& body, const std::string& at) {
+  FileReader& in = reader.file();
+  if (!in.checkObject(&body, at, {"value_sets", "routes", "candidates", "looks_for"})) {
+    return nullptr;
+  }
+  auto rule = std::make_shared<OrderedDrugRule>();
+  rule->value_sets = reader.valueSets(body, "value_sets", at, false);
+  rule->route_sets = reader.valueSets(body, "routes", at, false);
+  if (const fhir::JsonValue* candidates = fhir::member(body, "candidates")) {
+    const std::string where = at + "/candidates";
+    if (in.checkObject(candidates, where, {"value_sets", "routes"})) {
+      rule->candidate_drug_sets = reader.valueSets(*candidates, "value_sets", where, false);
+      rule->candidate_route_sets = reader.valueSets(*candidates, "routes", where, false);
+    }
+  }
+  if (rule->value_sets.empty() && rule->route_sets.empty()) {
+    in.fail(at, "give value_sets (the drugs required) or routes (the routes required)");
+  }
+  rule->looks_for = reader.looksFor(body, at);
+  return rule;
+}
+
+RulePtr readAllergyToOrderedDrug(RuleReader& reader, const fhir::JsonValue& body, const std::string& at) {
+  if (!reader.file().checkObject(&body, at, {"value_sets", "routes", "ingredients", "looks_for"})) {
+    return nullptr;
+  }
+  auto rule = std::make_shared<AllergyToOrderedDrugRule>();
+  rule->value_sets = reader.valueSets(body, "value_sets", at, true);
+  rule->route_sets = reader.valueSets(body, "routes", at, false);
+  rule->ingredients = reader.valueSet(body, "ingredients", at);
+  rule->looks_for = reader.looksFor(body, at);
+  return rule;
+}
+
+} // namespace
+
+const RuleKind kOrderedDrugKind{"ordered_drug", readOrderedDrug};
+const RuleKind kAllergyToOrderedDrugKind{"allergy_to_ordered_drug", readAllergyToOrderedDrug};
 
 } // namespace pumpcds::policy

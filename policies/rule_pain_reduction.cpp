@@ -3,12 +3,29 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "policies/rule_support.h"
+#include "policies/rule_kinds.h"
 
 namespace pumpcds::policy {
+namespace {
 
-Outcome evaluatePainReduction(const Rule& rule, const RuleContext& context) {
-  const auto trials = findCoded(context, {"Procedure"}, rule.value_sets);
+class PainReductionRule final : public Rule {
+public:
+  std::vector<const ValueSet*> trial_sets;
+  std::vector<const ValueSet*> score_sets;
+  double min_percent = 50;
+  int baseline_days = 30; ///< how far before the trial a baseline may be
+  int followup_days = 3;  ///< how long after the trial scores count
+  std::string looks_for;
+
+  Outcome evaluate(const RuleContext& context) const override;
+  // The trial procedure and the pain scores around it.
+  void addReadTypes(std::set<std::string>& out) const override { out.insert({"Procedure", "Observation"}); }
+};
+
+
+Outcome PainReductionRule::evaluate(const RuleContext& context) const {
+  const PainReductionRule& rule = *this;
+  const auto trials = findCoded(context, {"Procedure"}, rule.trial_sets);
   const fhir::Resource* trial = nullptr;
   for (const fhir::Resource* candidate : trials) {
     if (candidate->start && (trial == nullptr || *candidate->start > *trial->start)) {
@@ -58,5 +75,26 @@ Outcome evaluatePainReduction(const Rule& rule, const RuleContext& context) {
           {trial->reference(), baseline->reference(), best->reference()},
           summary};
 }
+
+RulePtr readPainReduction(RuleReader& reader, const fhir::JsonValue& body, const std::string& at) {
+  FileReader& in = reader.file();
+  if (!in.checkObject(&body, at,
+                      {"trial_value_sets", "score_value_sets", "min_percent", "baseline_days", "followup_days",
+                       "looks_for"})) {
+    return nullptr;
+  }
+  auto rule = std::make_shared<PainReductionRule>();
+  rule->trial_sets = reader.valueSets(body, "trial_value_sets", at, true);
+  rule->score_sets = reader.valueSets(body, "score_value_sets", at, true);
+  rule->min_percent = in.optionalNumber(body, "min_percent", at).value_or(rule->min_percent);
+  rule->baseline_days = in.optionalInt(body, "baseline_days", at, 0, 365).value_or(rule->baseline_days);
+  rule->followup_days = in.optionalInt(body, "followup_days", at, 0, 365).value_or(rule->followup_days);
+  rule->looks_for = reader.looksFor(body, at);
+  return rule;
+}
+
+} // namespace
+
+const RuleKind kPainReductionKind{"pain_reduction", readPainReduction};
 
 } // namespace pumpcds::policy

@@ -1,7 +1,7 @@
 // Evidence rules about what is on record: `has` (a coded resource) and `latest_value` (an observation).
 #include <algorithm>
 
-#include "policies/rule_support.h"
+#include "policies/rule_kinds.h"
 
 namespace pumpcds::policy {
 namespace {
@@ -14,9 +14,33 @@ std::string found(const fhir::Resource& resource) {
   return resource.text.empty() ? fhir::describe(resource.codes) : resource.text;
 }
 
-} // namespace
+class HasRule final : public Rule {
+public:
+  std::vector<std::string> types;
+  std::vector<const ValueSet*> value_sets;
+  std::optional<int> within_months; ///< overlapping this look-back window
+  std::optional<int> min_months;    ///< onset at least this long ago
+  std::string looks_for;
 
-Outcome evaluateHas(const Rule& rule, const RuleContext& context) {
+  Outcome evaluate(const RuleContext& context) const override;
+  void addReadTypes(std::set<std::string>& out) const override { out.insert(types.begin(), types.end()); }
+};
+
+class LatestValueRule final : public Rule {
+public:
+  std::vector<const ValueSet*> value_sets;
+  std::optional<int> within_months;
+  std::optional<double> below;      ///< value < below holds
+  std::optional<double> at_least;   ///< value >= at_least holds
+  std::optional<int> min_age_years; ///< the bounds are for patients this old; younger: unknown
+  std::string looks_for;
+
+  Outcome evaluate(const RuleContext& context) const override;
+  void addReadTypes(std::set<std::string>& out) const override { out.insert("Observation"); }
+};
+
+Outcome HasRule::evaluate(const RuleContext& context) const {
+  const HasRule& rule = *this;
   std::vector<const fhir::Resource*> candidates = findCoded(context, rule.types, rule.value_sets);
   if (rule.within_months) {
     const fhir::Seconds start = windowStart(context.as_of, *rule.within_months);
@@ -56,7 +80,8 @@ Outcome evaluateHas(const Rule& rule, const RuleContext& context) {
   return notFound(context.record, rule.types, rule.looks_for);
 }
 
-Outcome evaluateLatestValue(const Rule& rule, const RuleContext& context) {
+Outcome LatestValueRule::evaluate(const RuleContext& context) const {
+  const LatestValueRule& rule = *this;
   if (rule.min_age_years) {
     // A cut-off for adults (BMI < 18.5) says nothing about a child, whose BMI is judged for age and sex.
     for (const auto& patient : context.record.ofType("Patient")) {
@@ -94,5 +119,43 @@ Outcome evaluateLatestValue(const Rule& rule, const RuleContext& context) {
           "latest " + found(*latest) + " is " + number +
               (latest->value_unit.empty() ? "" : " " + latest->value_unit) + " (" + dateOf(*latest) + ")"};
 }
+
+RulePtr readHas(RuleReader& reader, const fhir::JsonValue& body, const std::string& at) {
+  FileReader& in = reader.file();
+  if (!in.checkObject(&body, at, {"types", "value_sets", "within_months", "onset_at_least_months", "looks_for"})) {
+    return nullptr;
+  }
+  auto rule = std::make_shared<HasRule>();
+  rule->types = in.stringList(body, "types", at, true);
+  rule->value_sets = reader.valueSets(body, "value_sets", at, true);
+  rule->within_months = in.optionalInt(body, "within_months", at, 1, 1200);
+  rule->min_months = in.optionalInt(body, "onset_at_least_months", at, 1, 1200);
+  rule->looks_for = reader.looksFor(body, at);
+  return rule;
+}
+
+RulePtr readLatestValue(RuleReader& reader, const fhir::JsonValue& body, const std::string& at) {
+  FileReader& in = reader.file();
+  if (!in.checkObject(&body, at,
+                      {"value_sets", "within_months", "below", "at_least", "min_age_years", "looks_for"})) {
+    return nullptr;
+  }
+  auto rule = std::make_shared<LatestValueRule>();
+  rule->value_sets = reader.valueSets(body, "value_sets", at, true);
+  rule->within_months = in.optionalInt(body, "within_months", at, 1, 1200);
+  rule->min_age_years = in.optionalInt(body, "min_age_years", at, 1, 150);
+  rule->below = in.optionalNumber(body, "below", at);
+  rule->at_least = in.optionalNumber(body, "at_least", at);
+  if (!rule->below && !rule->at_least) {
+    in.fail(at, "give \"below\" or \"at_least\"");
+  }
+  rule->looks_for = reader.looksFor(body, at);
+  return rule;
+}
+
+} // namespace
+
+const RuleKind kHasKind{"has", readHas};
+const RuleKind kLatestValueKind{"latest_value", readLatestValue};
 
 } // namespace pumpcds::policy

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "policies/rule_support.h"
+#include "policies/rule_kinds.h"
 
 namespace pumpcds::policy {
 namespace {
@@ -16,9 +16,21 @@ struct Span {
   fhir::Seconds end;
 };
 
-} // namespace
+class TherapyDurationRule final : public Rule {
+public:
+  std::vector<std::string> types;
+  std::vector<const ValueSet*> value_sets;
+  int min_months = 0;
+  std::optional<int> within_months;
+  int max_gap_days = 31; ///< sessions closer than this join into one span
+  std::string looks_for;
 
-Outcome evaluateTherapyDuration(const Rule& rule, const RuleContext& context) {
+  Outcome evaluate(const RuleContext& context) const override;
+  void addReadTypes(std::set<std::string>& out) const override { out.insert(types.begin(), types.end()); }
+};
+
+Outcome TherapyDurationRule::evaluate(const RuleContext& context) const {
+  const TherapyDurationRule& rule = *this;
   const fhir::Seconds window_start = windowStart(context.as_of, rule.within_months.value_or(12));
   const fhir::Seconds window_end = context.as_of.endSeconds();
   std::vector<Span> spans;
@@ -58,7 +70,7 @@ Outcome evaluateTherapyDuration(const Rule& rule, const RuleContext& context) {
   std::snprintf(summary, sizeof summary, "%.1f months (%d days) from %s to %s in %zu record(s)", months,
                 static_cast<int>(std::lround(days)), fhir::formatDate(merged.front().start).c_str(),
                 fhir::formatDate(merged.back().end - 1).c_str(), outcome.evidence.size());
-  if (days + 0.5 >= static_cast<double>(*rule.min_months * kDaysPerMonth)) {
+  if (days + 0.5 >= static_cast<double>(rule.min_months * kDaysPerMonth)) {
     outcome.truth = Truth::True;
     outcome.note = rule.looks_for + ": " + summary;
     return outcome;
@@ -66,8 +78,33 @@ Outcome evaluateTherapyDuration(const Rule& rule, const RuleContext& context) {
   // Too little therapy on record is not proof of too little therapy: documentation is missing.
   outcome.truth = Truth::Absent;
   outcome.note = "only " + std::string(summary) + " of " + rule.looks_for + "; " +
-                 std::to_string(*rule.min_months) + " months are needed";
+                 std::to_string(rule.min_months) + " months are needed";
   return outcome;
 }
+
+RulePtr readTherapyDuration(RuleReader& reader, const fhir::JsonValue& body, const std::string& at) {
+  FileReader& in = reader.file();
+  if (!in.checkObject(&body, at,
+                      {"types", "value_sets", "min_months", "within_months", "max_gap_days", "looks_for"})) {
+    return nullptr;
+  }
+  auto rule = std::make_shared<TherapyDurationRule>();
+  rule->types = in.stringList(body, "types", at, true);
+  rule->value_sets = reader.valueSets(body, "value_sets", at, true);
+  const auto min_months = in.optionalInt(body, "min_months", at, 1, 120);
+  rule->within_months = in.optionalInt(body, "within_months", at, 1, 1200);
+  rule->max_gap_days = in.optionalInt(body, "max_gap_days", at, 1, 365).value_or(rule->max_gap_days);
+  rule->looks_for = reader.looksFor(body, at);
+  if (!min_months) {
+    in.fail(at + "/min_months", "missing, expected the months of therapy required");
+    return nullptr;
+  }
+  rule->min_months = *min_months;
+  return rule;
+}
+
+} // namespace
+
+const RuleKind kTherapyDurationKind{"therapy_duration", readTherapyDuration};
 
 } // namespace pumpcds::policy

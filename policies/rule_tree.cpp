@@ -1,5 +1,5 @@
-// The all / any / not combinators and the dispatch to evidence rules.
-#include "policies/rules.h"
+// The combinators `all`, `any`, `first_known` and `not`: trees of other rules under four-valued logic.
+#include "policies/rule_kinds.h"
 
 namespace pumpcds::policy {
 namespace {
@@ -44,15 +44,6 @@ void append(std::string& notes, const std::string& note) {
   notes += note;
 }
 
-std::vector<Outcome> evaluateChildren(const Rule& rule, const RuleContext& context) {
-  std::vector<Outcome> outcomes;
-  outcomes.reserve(rule.children.size());
-  for (const auto& child : rule.children) {
-    outcomes.push_back(evaluateRule(child, context));
-  }
-  return outcomes;
-}
-
 Outcome combine(std::vector<Outcome> outcomes, int (*rank)(Truth)) {
   Truth decided = rank == allRank ? Truth::True : Truth::False;
   for (const auto& outcome : outcomes) {
@@ -72,26 +63,53 @@ Outcome combine(std::vector<Outcome> outcomes, int (*rank)(Truth)) {
   return combined;
 }
 
-} // namespace
+enum class Combinator { All, Any, FirstKnown };
 
-Outcome evaluateRule(const Rule& rule, const RuleContext& context) {
-  switch (rule.kind) {
-  case RuleKind::All:
-    return combine(evaluateChildren(rule, context), allRank);
-  case RuleKind::Any:
-    return combine(evaluateChildren(rule, context), anyRank);
-  case RuleKind::FirstKnown: {
-    // Coded data that shows the answer either way wins over what only an attestation could add.
-    std::vector<Outcome> outcomes = evaluateChildren(rule, context);
-    for (auto& outcome : outcomes) {
-      if (outcome.truth == Truth::True || outcome.truth == Truth::False) {
-        return std::move(outcome);
-      }
+class TreeRule final : public Rule {
+public:
+  TreeRule(Combinator combinator, std::vector<RulePtr> children)
+      : combinator_(combinator), children_(std::move(children)) {}
+
+  Outcome evaluate(const RuleContext& context) const override {
+    std::vector<Outcome> outcomes;
+    outcomes.reserve(children_.size());
+    for (const auto& child : children_) {
+      outcomes.push_back(child->evaluate(context));
     }
-    return combine(std::move(outcomes), anyRank);
+    switch (combinator_) {
+    case Combinator::All:
+      return combine(std::move(outcomes), allRank);
+    case Combinator::Any:
+      return combine(std::move(outcomes), anyRank);
+    case Combinator::FirstKnown:
+      // Coded data that shows the answer either way wins over what only an attestation could add.
+      for (auto& outcome : outcomes) {
+        if (outcome.truth == Truth::True || outcome.truth == Truth::False) {
+          return std::move(outcome);
+        }
+      }
+      return combine(std::move(outcomes), anyRank);
+    }
+    return {Truth::Unknown, {}, "unsupported combinator"};
   }
-  case RuleKind::Not: {
-    Outcome inner = evaluateRule(rule.children.front(), context);
+
+  void addReadTypes(std::set<std::string>& types) const override {
+    for (const auto& child : children_) {
+      child->addReadTypes(types);
+    }
+  }
+
+private:
+  Combinator combinator_;
+  std::vector<RulePtr> children_;
+};
+
+class NotRule final : public Rule {
+public:
+  explicit NotRule(RulePtr child) : child_(std::move(child)) {}
+
+  Outcome evaluate(const RuleContext& context) const override {
+    Outcome inner = child_->evaluate(context);
     switch (inner.truth) {
     case Truth::True:
       inner.truth = Truth::False;
@@ -105,64 +123,38 @@ Outcome evaluateRule(const Rule& rule, const RuleContext& context) {
     }
     return inner;
   }
-  case RuleKind::Has:
-    return evaluateHas(rule, context);
-  case RuleKind::LatestValue:
-    return evaluateLatestValue(rule, context);
-  case RuleKind::NegativeDrugTest:
-    return evaluateNegativeDrugTest(rule, context);
-  case RuleKind::TherapyDuration:
-    return evaluateTherapyDuration(rule, context);
-  case RuleKind::PainReduction:
-    return evaluatePainReduction(rule, context);
-  case RuleKind::Documented:
-    return evaluateDocumented(rule, context);
-  case RuleKind::OrderedDrug:
-    return evaluateOrderedDrug(rule, context);
-  case RuleKind::AllergyToOrderedDrug:
-    return evaluateAllergyToOrderedDrug(rule, context);
-  case RuleKind::OrderIs:
-    return evaluateOrderIs(rule, context);
-  case RuleKind::OpioidWeaning:
-    return evaluateOpioidWeaning(rule, context);
+
+  void addReadTypes(std::set<std::string>& types) const override { child_->addReadTypes(types); }
+
+private:
+  RulePtr child_;
+};
+
+template <Combinator kCombinator>
+RulePtr readTree(RuleReader& reader, const fhir::JsonValue& body, const std::string& pointer) {
+  if (!body.IsArray() || body.Empty()) {
+    reader.file().fail(pointer, "expected a non-empty list of rules");
+    return nullptr;
   }
-  return {Truth::Unknown, {}, "unsupported rule"};
+  std::vector<RulePtr> children;
+  bool complete = true;
+  for (rapidjson::SizeType i = 0; i < body.Size(); ++i) {
+    children.push_back(reader.read(&body[i], pointer + "/" + std::to_string(i)));
+    complete = complete && children.back() != nullptr;
+  }
+  return complete ? std::make_shared<TreeRule>(kCombinator, std::move(children)) : nullptr;
 }
 
-void collectReadTypes(const Rule& rule, std::set<std::string>& types) {
-  switch (rule.kind) {
-  case RuleKind::All:
-  case RuleKind::Any:
-  case RuleKind::Not:
-  case RuleKind::FirstKnown:
-    break;
-  case RuleKind::Has:
-  case RuleKind::TherapyDuration:
-  case RuleKind::OpioidWeaning:
-    types.insert(rule.types.begin(), rule.types.end());
-    break;
-  case RuleKind::LatestValue:
-    types.insert("Observation");
-    break;
-  case RuleKind::NegativeDrugTest: // the test, and what is prescribed (an expected positive)
-    types.insert({"Observation", "MedicationRequest", "MedicationStatement"});
-    break;
-  case RuleKind::PainReduction: // the trial procedure and the pain scores around it
-    types.insert({"Procedure", "Observation"});
-    break;
-  case RuleKind::Documented:
-    types.insert({"QuestionnaireResponse", "DocumentReference"});
-    break;
-  case RuleKind::AllergyToOrderedDrug:
-    types.insert("AllergyIntolerance");
-    break;
-  case RuleKind::OrderedDrug:
-  case RuleKind::OrderIs:
-    break; // the request's own draft orders
-  }
-  for (const auto& child : rule.children) {
-    collectReadTypes(child, types);
-  }
+RulePtr readNot(RuleReader& reader, const fhir::JsonValue& body, const std::string& pointer) {
+  RulePtr child = reader.read(&body, pointer);
+  return child ? std::make_shared<NotRule>(std::move(child)) : nullptr;
 }
+
+} // namespace
+
+const RuleKind kAllKind{"all", readTree<Combinator::All>};
+const RuleKind kAnyKind{"any", readTree<Combinator::Any>};
+const RuleKind kFirstKnownKind{"first_known", readTree<Combinator::FirstKnown>};
+const RuleKind kNotKind{"not", readNot};
 
 } // namespace pumpcds::policy

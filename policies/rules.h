@@ -1,12 +1,20 @@
-// Evaluation of rule trees over a PatientRecord. Internal to policies/: callers use evaluator.h.
+// Rules: the nodes of a criterion's rule tree, and the registry of rule kinds that reads them from a
+// policy file. Each kind is declared once, in its own rule_*.cpp: its name, its parameters (read and
+// validated from JSON), the resource types it reads and its evaluation. Internal to policies/: callers
+// use evaluator.h.
 #pragma once
 
+#include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fhir/date.h"
+#include "fhir/json_read.h"
 #include "fhir/patient_record.h"
+#include "fhir/result.h"
+#include "policies/file_reader.h"
 #include "policies/policy.h"
 
 namespace pumpcds::policy {
@@ -32,22 +40,70 @@ struct RuleContext {
   const PumpOrder* order = nullptr; ///< the order being decided
 };
 
-Outcome evaluateRule(const Rule& rule, const RuleContext& context);
+/// A rule read from a policy file. Immutable once read, and shared: a named rule is one object however
+/// many criteria use it.
+class Rule {
+public:
+  virtual ~Rule() = default;
+  Rule(const Rule&) = delete;
+  Rule& operator=(const Rule&) = delete;
 
-/// Adds the FHIR resource types `rule` (and its children) read from the patient's record. Draft orders
-/// of the request are not counted: they come with the hook, never from the FHIR server.
-void collectReadTypes(const Rule& rule, std::set<std::string>& types);
+  [[nodiscard]] virtual Outcome evaluate(const RuleContext& context) const = 0;
+  /// Adds the FHIR resource types this rule (and its children) read from the patient's record. Draft
+  /// orders of the request are not counted: they come with the hook, never from the FHIR server.
+  virtual void addReadTypes(std::set<std::string>& types) const = 0;
 
-// Leaves, one evidence rule each (rule_*.cpp).
-Outcome evaluateHas(const Rule& rule, const RuleContext& context);
-Outcome evaluateLatestValue(const Rule& rule, const RuleContext& context);
-Outcome evaluateNegativeDrugTest(const Rule& rule, const RuleContext& context);
-Outcome evaluateTherapyDuration(const Rule& rule, const RuleContext& context);
-Outcome evaluatePainReduction(const Rule& rule, const RuleContext& context);
-Outcome evaluateDocumented(const Rule& rule, const RuleContext& context);
-Outcome evaluateOrderedDrug(const Rule& rule, const RuleContext& context);
-Outcome evaluateAllergyToOrderedDrug(const Rule& rule, const RuleContext& context);
-Outcome evaluateOrderIs(const Rule& rule, const RuleContext& context);
-Outcome evaluateOpioidWeaning(const Rule& rule, const RuleContext& context);
+protected:
+  Rule() = default;
+};
+
+class RuleReader;
+
+/// One kind of rule: `{"<name>": <body>}` in a policy file.
+struct RuleKind {
+  std::string_view name;
+  /// `read` reports every problem of `body` through the reader (naming file, pointer and reason) and
+  /// returns nullptr when the rule cannot be built.
+  RulePtr (*read)(RuleReader& reader, const fhir::JsonValue& body, const std::string& pointer);
+};
+
+/// Every rule kind, in the order the README lists them (rule_kinds.cpp).
+const std::vector<const RuleKind*>& ruleKinds();
+const RuleKind* findRuleKind(std::string_view name);
+
+class NamedRules;
+
+/// Reads rules for one file: dispatches each `{"<kind>": body}` to its kind, and gives kinds the file's
+/// error reporting, the value sets and the library's named rules.
+class RuleReader {
+public:
+  RuleReader(FileReader& file, const ValueSetLibrary& value_sets, NamedRules* named_rules)
+      : file_(file), value_sets_(value_sets), named_rules_(named_rules) {}
+
+  /// The rule at `pointer`; nullptr (with the problem reported) when it is not a valid rule.
+  RulePtr read(const fhir::JsonValue* json, const std::string& pointer);
+
+  [[nodiscard]] FileReader& file() { return file_; }
+  [[nodiscard]] NamedRules* namedRules() { return named_rules_; }
+  std::vector<const ValueSet*> valueSets(const fhir::JsonValue& body, std::string_view key,
+                                         const std::string& pointer, bool required) {
+    return file_.valueSets(body, key, pointer, value_sets_, required);
+  }
+  const ValueSet* valueSet(const fhir::JsonValue& body, std::string_view key, const std::string& pointer) {
+    return file_.valueSet(body, key, pointer, value_sets_);
+  }
+  /// Every leaf says, in plain words, what it looks for ("a negative drug test"): notes quote it.
+  std::string looksFor(const fhir::JsonValue& body, const std::string& pointer) {
+    return file_.requiredString(body, "looks_for", pointer);
+  }
+
+private:
+  FileReader& file_;
+  const ValueSetLibrary& value_sets_;
+  NamedRules* named_rules_;
+};
+
+/// Reads one rule from JSON text against `value_sets`: for tests and tools. Errors name "<rule>".
+Result<RulePtr> readRuleText(std::string_view json, const ValueSetLibrary& value_sets);
 
 } // namespace pumpcds::policy

@@ -4,6 +4,8 @@
 #include "policies/rules.h"
 #include "policies/value_set.h"
 
+#include <rapidjson/document.h>
+
 namespace pumpcds::policy {
 namespace {
 
@@ -32,48 +34,56 @@ fhir::Resource resource(const std::string& type, const std::string& id, const st
   return out;
 }
 
+// The test's value sets, read the way the library reads them.
+constexpr const char* kTestValueSets = R"({
+  "infection": {"description": "d", "source": "s", "codes": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "A41.9"}]},
+  "therapy": {"description": "d", "source": "s", "codes": [{"system": "http://www.ama-assn.org/go/cpt", "code": "97110"}]},
+  "trial": {"description": "d", "source": "s", "codes": [{"system": "http://www.ama-assn.org/go/cpt", "code": "62324"}]},
+  "pain": {"description": "d", "source": "s", "codes": [{"system": "http://loinc.org", "code": "72514-3"}]},
+  "bmi": {"description": "d", "source": "s", "codes": [{"system": "http://loinc.org", "code": "39156-5"}]}
+})";
+
 class RulesTest : public ::testing::Test {
 protected:
   RulesTest() {
-    infection_.addCode({kIcd, "A41.9", ""});
-    therapy_.addCode({kCptSystem, "97110", ""});
-    trial_.addCode({kCptSystem, "62324", ""});
-    pain_.addCode({kLoincSystem, "72514-3", ""});
+    rapidjson::Document document;
+    document.Parse(kTestValueSets);
+    std::vector<std::string> errors;
+    sets_.loadFile("test-sets.json", document, errors);
+    sets_.resolveIncludes(errors);
+    EXPECT_TRUE(errors.empty()) << errors.front();
   }
 
-  Outcome run(const Rule& rule) {
+  // A rule from its JSON, as a policy file would give it.
+  RulePtr rule(const std::string& json) {
+    auto read = readRuleText(json, sets_);
+    EXPECT_TRUE(read.isOk()) << read.status().message();
+    return read.isOk() ? read.value() : nullptr;
+  }
+
+  Outcome run(const std::string& json) {
+    const RulePtr parsed = rule(json);
     const RuleContext context{record_, draft_orders_, *fhir::Date::parse("2025-11-20"), "policy/X"};
-    return evaluateRule(rule, context);
+    return parsed ? parsed->evaluate(context) : Outcome{};
   }
 
-  Rule hasInfection() {
-    Rule rule;
-    rule.kind = RuleKind::Has;
-    rule.types = {"Condition"};
-    rule.value_sets = {&infection_};
-    rule.looks_for = "an infection";
-    return rule;
-  }
+  static std::string negate(const std::string& child) { return R"({"not": )" + child + "}"; }
 
-  static Rule negate(Rule child) {
-    Rule rule;
-    rule.kind = RuleKind::Not;
-    rule.children.push_back(std::move(child));
-    return rule;
-  }
+  static constexpr const char* kHasInfection =
+      R"({"has": {"types": ["Condition"], "value_sets": ["infection"], "looks_for": "an infection"}})";
 
+  ValueSetLibrary sets_;
   fhir::PatientRecord record_;
   std::vector<fhir::Resource> draft_orders_;
-  ValueSet infection_, therapy_, trial_, pain_;
 };
 
 TEST_F(RulesTest, AbsenceProvesNoXOnlyWhereTheDataWasRead) {
-  EXPECT_EQ(run(negate(hasInfection())).truth, Truth::Unknown) << "conditions not read";
+  EXPECT_EQ(run(negate(kHasInfection)).truth, Truth::Unknown) << "conditions not read";
   record_.markRead("Condition");
-  EXPECT_EQ(run(hasInfection()).truth, Truth::Absent);
-  EXPECT_EQ(run(negate(hasInfection())).truth, Truth::True);
+  EXPECT_EQ(run(kHasInfection).truth, Truth::Absent);
+  EXPECT_EQ(run(negate(kHasInfection)).truth, Truth::True);
   record_.add(resource("Condition", "c1", kIcd, "A41.9", "2025-10-01"));
-  const Outcome found = run(negate(hasInfection()));
+  const Outcome found = run(negate(kHasInfection));
   EXPECT_EQ(found.truth, Truth::False);
   EXPECT_EQ(found.evidence, std::vector<std::string>{"Condition/c1"});
 }
@@ -89,54 +99,50 @@ TEST_F(RulesTest, InactiveRefutedAndFutureConditionsDoNotCount) {
   record_.add(resolved);
   record_.add(refuted);
   record_.add(future);
-  EXPECT_EQ(run(hasInfection()).truth, Truth::Absent);
+  EXPECT_EQ(run(kHasInfection).truth, Truth::Absent);
 }
 
 TEST_F(RulesTest, AllAndAnyFollowFourValuedPrecedence) {
   record_.markRead("Condition");
   record_.add(resource("Condition", "c1", kIcd, "A41.9", "2025-10-01"));
-  Rule found = hasInfection();  // True
-  Rule unread = hasInfection(); // Unknown: Devices not read
-  unread.types = {"Device"};
-  Rule absent = hasInfection(); // Absent: no such code
-  absent.value_sets = {&therapy_};
-  Rule all;
-  all.kind = RuleKind::All;
-  all.children = {found, absent};
-  EXPECT_EQ(run(all).truth, Truth::Absent);
-  all.children = {found, unread, absent};
-  EXPECT_EQ(run(all).truth, Truth::Unknown);
-  all.children = {found, negate(found), unread};
-  EXPECT_EQ(run(all).truth, Truth::False);
-  Rule any;
-  any.kind = RuleKind::Any;
-  any.children = {absent, unread};
-  EXPECT_EQ(run(any).truth, Truth::Unknown);
-  any.children = {absent, negate(found)};
-  EXPECT_EQ(run(any).truth, Truth::Absent);
-  any.children = {unread, found};
-  EXPECT_EQ(run(any).truth, Truth::True);
+  const std::string found = kHasInfection; // True
+  const std::string unread =                // Unknown: Devices not read
+      R"({"has": {"types": ["Device"], "value_sets": ["infection"], "looks_for": "a device"}})";
+  const std::string absent = // Absent: no such code
+      R"({"has": {"types": ["Condition"], "value_sets": ["therapy"], "looks_for": "therapy"}})";
+  const auto all = [](const std::vector<std::string>& children) {
+    std::string list;
+    for (const auto& child : children) {
+      list += (list.empty() ? "" : ",") + child;
+    }
+    return R"({"all": [)" + list + "]}";
+  };
+  const auto any = [&](const std::vector<std::string>& children) {
+    std::string tree = all(children);
+    return tree.replace(2, 3, "any");
+  };
+  EXPECT_EQ(run(all({found, absent})).truth, Truth::Absent);
+  EXPECT_EQ(run(all({found, unread, absent})).truth, Truth::Unknown);
+  EXPECT_EQ(run(all({found, negate(found), unread})).truth, Truth::False);
+  EXPECT_EQ(run(any({absent, unread})).truth, Truth::Unknown);
+  EXPECT_EQ(run(any({absent, negate(found)})).truth, Truth::Absent);
+  EXPECT_EQ(run(any({unread, found})).truth, Truth::True);
 }
 
 TEST_F(RulesTest, HasWithOnsetNeedsTheConditionToBeOldEnough) {
   record_.markRead("Condition");
   record_.add(resource("Condition", "c1", kIcd, "A41.9", "2025-06-01"));
-  Rule rule = hasInfection();
-  rule.min_months = 6;
+  const std::string rule = R"({"has": {"types": ["Condition"], "value_sets": ["infection"],
+                                         "onset_at_least_months": 6, "looks_for": "an infection"}})";
   EXPECT_EQ(run(rule).truth, Truth::Absent) << "onset 2025-06-01 is under 6 months before 2025-11-20";
   record_.add(resource("Condition", "c2", kIcd, "A41.9", "2025-05-19"));
   EXPECT_EQ(run(rule).truth, Truth::True);
 }
 
-Rule therapyRule(const ValueSet* set, int min_months) {
-  Rule rule;
-  rule.kind = RuleKind::TherapyDuration;
-  rule.types = {"Procedure"};
-  rule.value_sets = {set};
-  rule.min_months = min_months;
-  rule.within_months = 12;
-  rule.looks_for = "therapy";
-  return rule;
+std::string therapyRule(int min_months) {
+  return R"({"therapy_duration": {"types": ["Procedure"], "value_sets": ["therapy"], "within_months": 12,
+                                  "looks_for": "therapy", "min_months": )" +
+         std::to_string(min_months) + "}}";
 }
 
 TEST_F(RulesTest, TherapyDurationMergesSessionsAndPeriodsWithoutDoubleCounting) {
@@ -149,14 +155,14 @@ TEST_F(RulesTest, TherapyDurationMergesSessionsAndPeriodsWithoutDoubleCounting) 
     visit.end = session.endSeconds();
     record_.add(visit);
   }
-  EXPECT_EQ(run(therapyRule(&therapy_, 6)).truth, Truth::Absent);
-  EXPECT_EQ(run(therapyRule(&therapy_, 2)).truth, Truth::True) << "85 days";
+  EXPECT_EQ(run(therapyRule(6)).truth, Truth::Absent);
+  EXPECT_EQ(run(therapyRule(2)).truth, Truth::True) << "85 days";
   // A period overlapping those sessions adds only the days they did not cover.
   auto course = resource("Procedure", "course", kCptSystem, "97110", nullptr);
   course.start = day("2025-02-01");
   course.end = day("2025-07-10");
   record_.add(course);
-  const Outcome outcome = run(therapyRule(&therapy_, 6));
+  const Outcome outcome = run(therapyRule(6));
   EXPECT_EQ(outcome.truth, Truth::True) << outcome.note;
   EXPECT_NE(outcome.note.find("2025-01-06 to 2025-07-09"), std::string::npos) << outcome.note;
 }
@@ -167,22 +173,16 @@ TEST_F(RulesTest, TherapyOutsideTheWindowDoesNotCount) {
   old_course.start = day("2023-01-01");
   old_course.end = day("2024-06-01");
   record_.add(old_course);
-  EXPECT_EQ(run(therapyRule(&therapy_, 6)).truth, Truth::Absent);
+  EXPECT_EQ(run(therapyRule(6)).truth, Truth::Absent);
 }
 
-Rule painRule(const ValueSet* trial, const ValueSet* pain) {
-  Rule rule;
-  rule.kind = RuleKind::PainReduction;
-  rule.value_sets = {trial};
-  rule.score_sets = {pain};
-  rule.looks_for = "pain reduction";
-  return rule;
-}
+constexpr const char* kPainRule = R"({"pain_reduction": {"trial_value_sets": ["trial"], "score_value_sets": ["pain"],
+                                                        "looks_for": "pain reduction"}})";
 
 TEST_F(RulesTest, PainReductionComparesBaselineWithBestScoreAfterTheTrial) {
   record_.markRead("Procedure");
   record_.add(resource("Procedure", "trial", kCptSystem, "62324", "2025-10-01"));
-  EXPECT_EQ(run(painRule(&trial_, &pain_)).truth, Truth::Unknown) << "no scores";
+  EXPECT_EQ(run(kPainRule).truth, Truth::Unknown) << "no scores";
   auto score = [&](const char* id, const char* date, double value) {
     auto observation = resource("Observation", id, kLoincSystem, "72514-3", date);
     observation.value = value;
@@ -191,20 +191,18 @@ TEST_F(RulesTest, PainReductionComparesBaselineWithBestScoreAfterTheTrial) {
   score("old", "2025-06-01", 2); // too early to be the baseline
   score("before", "2025-09-29", 8);
   score("during", "2025-10-01", 5);
-  EXPECT_EQ(run(painRule(&trial_, &pain_)).truth, Truth::False) << "37.5% < 50%";
+  EXPECT_EQ(run(kPainRule).truth, Truth::False) << "37.5% < 50%";
   score("after", "2025-10-03", 4);
-  const Outcome outcome = run(painRule(&trial_, &pain_));
+  const Outcome outcome = run(kPainRule);
   EXPECT_EQ(outcome.truth, Truth::True) << outcome.note;
   EXPECT_EQ(outcome.evidence,
             (std::vector<std::string>{"Procedure/trial", "Observation/before", "Observation/after"}));
   score("late", "2025-10-20", 0); // beyond the follow-up days: not part of the trial
-  EXPECT_NE(run(painRule(&trial_, &pain_)).note.find("50% reduction"), std::string::npos);
+  EXPECT_NE(run(kPainRule).note.find("50% reduction"), std::string::npos);
 }
 
 TEST_F(RulesTest, DocumentedIsMetOnlyByAnAttestationOrATypedDocument) {
-  Rule rule;
-  rule.kind = RuleKind::Documented;
-  rule.looks_for = "life expectancy";
+  const std::string rule = R"({"documented": {"looks_for": "life expectancy"}})";
   EXPECT_EQ(run(rule).truth, Truth::Unknown);
   fhir::Resource response;
   response.type = "QuestionnaireResponse";
@@ -222,14 +220,8 @@ TEST_F(RulesTest, DocumentedIsMetOnlyByAnAttestationOrATypedDocument) {
 }
 
 TEST_F(RulesTest, LatestValueUsesOnlyTheNewestMeasurement) {
-  ValueSet bmi;
-  bmi.addCode({kLoincSystem, "39156-5", ""});
-  Rule rule;
-  rule.kind = RuleKind::LatestValue;
-  rule.value_sets = {&bmi};
-  rule.within_months = 12;
-  rule.below = 18.5;
-  rule.looks_for = "a BMI";
+  const std::string rule = R"({"latest_value": {"value_sets": ["bmi"], "within_months": 12, "below": 18.5,
+                                                  "looks_for": "a BMI"}})";
   record_.markRead("Observation");
   EXPECT_EQ(run(rule).truth, Truth::Unknown) << "no BMI: body size cannot be judged";
   auto measure = [&](const char* id, const char* date, double value) {
