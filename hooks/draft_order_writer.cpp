@@ -1,18 +1,23 @@
 #include "hooks/draft_order_writer.h"
 
+#include <cctype>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "fhir/coding.h"
+
 namespace pumpcds::hooks {
 namespace {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void writeString(JsonWriter& out, std::string_view text) {
   out.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
-} // namespace
-
-void openDraftOrder(JsonWriter& out, std::string_view type, const std::string& id,
-                    const std::string& patient_id, const std::string& authored) {
-  out.StartObject();
-  out.Key("resource");
+void openDraft(JsonWriter& out, std::string_view type, const std::string& id, const std::string& patient_id,
+               const std::string& authored) {
   out.StartObject();
   out.Key("resourceType");
   writeString(out, type);
@@ -29,17 +34,15 @@ void openDraftOrder(JsonWriter& out, std::string_view type, const std::string& i
     out.String("Patient/" + patient_id);
     out.EndObject();
   }
-  out.Key("authoredOn");
-  out.String(authored);
+  if (!authored.empty()) {
+    out.Key("authoredOn");
+    out.String(authored);
+  }
 }
 
-void closeDraftOrder(JsonWriter& out) {
-  out.EndObject();
-  out.EndObject();
-}
-
+// "key": {"coding": [{"system", "code"}]} (no coding when code is empty), with "text" when given.
 void writeCodeableConcept(JsonWriter& out, std::string_view key, std::string_view system,
-                          std::string_view code, std::string_view text) {
+                          std::string_view code, std::string_view text = {}) {
   out.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
   out.StartObject();
   if (!code.empty()) {
@@ -58,6 +61,54 @@ void writeCodeableConcept(JsonWriter& out, std::string_view key, std::string_vie
     writeString(out, text);
   }
   out.EndObject();
+}
+
+void writeRaw(JsonWriter& out, const char* key, const std::string& json) {
+  out.Key(key);
+  out.RawValue(json.c_str(), json.size(), rapidjson::kObjectType);
+}
+
+} // namespace
+
+std::string draftPumpOrderJson(const DraftPumpOrder& order) {
+  const bool hcpcs = !order.code.empty() && std::isalpha(static_cast<unsigned char>(order.code.front())) != 0;
+  const std::string type = !order.type.empty() ? order.type : hcpcs ? "DeviceRequest" : "ServiceRequest";
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  openDraft(out, type, order.id, order.patient_id, order.authored);
+  writeCodeableConcept(out, type == "DeviceRequest" ? "codeCodeableConcept" : "code",
+                       hcpcs ? fhir::systems::kHcpcs : fhir::systems::kCpt, order.code);
+  out.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+std::string draftDrugOrderJson(const DraftDrugOrder& drug) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter out(buffer);
+  openDraft(out, "MedicationRequest", drug.id, drug.patient_id, drug.authored);
+  writeCodeableConcept(out, "medicationCodeableConcept", fhir::systems::kRxNorm, drug.code, drug.text);
+  out.Key("dosageInstruction");
+  out.StartArray();
+  out.StartObject();
+  writeCodeableConcept(out, "route", fhir::systems::kSnomed, drug.route.empty() ? kIntrathecalRoute : drug.route);
+  if (!drug.dose_json.empty()) {
+    out.Key("doseAndRate");
+    out.StartArray();
+    out.StartObject();
+    writeRaw(out, "doseQuantity", drug.dose_json);
+    out.EndObject();
+    out.EndArray();
+  }
+  out.EndObject();
+  out.EndArray();
+  if (!drug.dispense_json.empty()) {
+    out.Key("dispenseRequest");
+    out.StartObject();
+    writeRaw(out, "quantity", drug.dispense_json);
+    out.EndObject();
+  }
+  out.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
 }
 
 } // namespace pumpcds::hooks

@@ -15,6 +15,7 @@
 #include "fhir/json_read.h"
 #include "fhir/prefetch_templates.h"
 #include "hooks/draft_order_writer.h"
+#include "hooks/hook_request_writer.h"
 #include "hooks/hook_service.h"
 #include "policies/file_reader.h"
 
@@ -22,7 +23,6 @@ namespace pumpcds::hooks {
 namespace {
 
 using fhir::JsonValue;
-using Writer = JsonWriter;
 
 /// A case's patient after the case's changes: plain values and the JSON of its resources.
 struct CaseRecord {
@@ -90,197 +90,80 @@ void apply(const JsonValue& from, CaseRecord& record) {
   stringSet(fhir::member(from, "unread"), record.unread);
 }
 
-void writeQuantity(Writer& out, const char* key, const JsonValue* quantity) {
-  if (quantity == nullptr) {
-    return;
+std::string jsonText(const JsonValue* value) {
+  if (value == nullptr) {
+    return {};
   }
-  out.Key(key);
-  quantity->Accept(out);
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> out(buffer);
+  value->Accept(out);
+  return {buffer.GetString(), buffer.GetSize()};
 }
 
-void writeOrders(Writer& out, const CaseRecord& record) {
-  out.Key("draftOrders");
-  out.StartObject();
-  out.Key("resourceType");
-  out.String("Bundle");
-  out.Key("entry");
-  out.StartArray();
+// The hook request for a case: patient "p1", its record in prefetch (absent keys are the types the case
+// leaves unread), attestations as QuestionnaireResponse items with linkId "<prefix>/<label>".
+std::string buildRequest(const CaseRecord& record, const std::string& link_prefix) {
+  HookRequestParts parts;
+  parts.hook_instance = "policy-test";
+  parts.birth_date = record.birth_date;
+  parts.state = record.state;
   int index = 0;
   for (const JsonValue* order : record.orders) {
-    const std::string code = order->IsString() ? order->GetString() : fhir::stringAt(order, "code");
-    std::string type = fhir::stringAt(order, "type");
-    type = type.empty() ? "ServiceRequest" : type;
     std::string id = fhir::stringAt(order, "id");
-    id = id.empty() ? "order-" + std::to_string(++index) : id;
-    const bool hcpcs = !code.empty() && std::isalpha(static_cast<unsigned char>(code.front())) != 0;
-    openDraftOrder(out, type, id, "", record.as_of);
-    writeCodeableConcept(out, type == "DeviceRequest" ? "codeCodeableConcept" : "code",
-                         hcpcs ? fhir::systems::kHcpcs : fhir::systems::kCpt, code);
-    closeDraftOrder(out);
+    ++index;
+    parts.draft_orders.push_back(draftPumpOrderJson(
+        {order->IsString() ? order->GetString() : fhir::stringAt(order, "code"), fhir::stringAt(order, "type"),
+         id.empty() ? "order-" + std::to_string(index) : id, "", record.as_of}));
   }
   index = 0;
   for (const JsonValue* drug : record.drugs) {
-    openDraftOrder(out, "MedicationRequest", "drug-" + std::to_string(++index), "", record.as_of);
-    writeCodeableConcept(out, "medicationCodeableConcept", fhir::systems::kRxNorm,
-                         fhir::stringAt(drug, "code"), fhir::stringAt(drug, "text"));
-    out.Key("dosageInstruction");
+    DraftDrugOrder draft;
+    draft.code = fhir::stringAt(drug, "code");
+    draft.text = fhir::stringAt(drug, "text");
+    draft.route = fhir::stringAt(drug, "route");
+    draft.dose_json = jsonText(fhir::member(*drug, "dose"));
+    draft.dispense_json = jsonText(fhir::member(*drug, "dispense"));
+    draft.id = "drug-" + std::to_string(++index);
+    draft.authored = record.as_of;
+    parts.draft_orders.push_back(draftDrugOrderJson(draft));
+  }
+  for (const JsonValue* resource : record.resources) {
+    parts.resources[fhir::stringAt(resource, "resourceType")].push_back(jsonText(resource));
+  }
+  if (!record.payor.empty()) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> out(buffer);
+    out.StartObject();
+    out.Key("resourceType");
+    out.String("Coverage");
+    out.Key("id");
+    out.String("coverage-1");
+    out.Key("status");
+    out.String("active");
+    out.Key("payor");
     out.StartArray();
     out.StartObject();
-    const std::string route = fhir::stringAt(drug, "route");
-    writeCodeableConcept(out, "route", fhir::systems::kSnomed, route.empty() ? kIntrathecalRoute : route);
-    if (const JsonValue* dose = fhir::member(drug, "dose")) {
-      out.Key("doseAndRate");
-      out.StartArray();
-      out.StartObject();
-      writeQuantity(out, "doseQuantity", dose);
-      out.EndObject();
-      out.EndArray();
-    }
+    out.Key("display");
+    out.String(record.payor);
     out.EndObject();
     out.EndArray();
-    if (const JsonValue* dispense = fhir::member(drug, "dispense")) {
-      out.Key("dispenseRequest");
+    if (!record.coverage_type.empty()) {
+      out.Key("type");
       out.StartObject();
-      writeQuantity(out, "quantity", dispense);
+      out.Key("text");
+      out.String(record.coverage_type);
       out.EndObject();
     }
     out.EndObject();
-    out.EndObject();
+    parts.resources["Coverage"].push_back({buffer.GetString(), buffer.GetSize()});
   }
-  out.EndArray();
-  out.EndObject();
-}
-
-// A searchset Bundle of `resources`, plus resources the case builds itself (as JSON text).
-void writeSearchset(Writer& out, const std::string& type, const std::vector<const JsonValue*>& resources,
-                    const std::vector<std::string>& built = {}) {
-  out.StartObject();
-  out.Key("resourceType");
-  out.String("Bundle");
-  out.Key("type");
-  out.String("searchset");
-  out.Key("link");
-  out.StartArray();
-  out.StartObject();
-  out.Key("relation");
-  out.String("self");
-  out.Key("url");
-  out.String(type + "?patient=p1");
-  out.EndObject();
-  out.EndArray();
-  out.Key("entry");
-  out.StartArray();
-  for (const JsonValue* resource : resources) {
-    out.StartObject();
-    out.Key("resource");
-    resource->Accept(out);
-    out.EndObject();
-  }
-  for (const auto& resource : built) {
-    out.StartObject();
-    out.Key("resource");
-    out.RawValue(resource.c_str(), resource.size(), rapidjson::kObjectType);
-    out.EndObject();
-  }
-  out.EndArray();
-  out.EndObject();
-}
-
-std::string quoted(const std::string& text) {
-  rapidjson::StringBuffer buffer;
-  Writer out(buffer);
-  out.String(text);
-  return buffer.GetString();
-}
-
-std::string coverageJson(const CaseRecord& record) {
-  std::string json =
-      R"({"resourceType":"Coverage","id":"coverage-1","status":"active","payor":[{"display":)" +
-      quoted(record.payor) + "}]";
-  if (!record.coverage_type.empty()) {
-    json += R"(,"type":{"text":)" + quoted(record.coverage_type) + "}";
-  }
-  return json + "}";
-}
-
-// One QuestionnaireResponse answering yes to every attested criterion.
-std::string attestationsJson(const CaseRecord& record, const std::string& policy_id) {
-  std::string items;
   for (const auto& label : record.attested) {
-    const std::string link_id = label.find('/') == std::string::npos ? policy_id + "/" + label : label;
-    items += (items.empty() ? "" : ",") + std::string(R"({"linkId":)") + quoted(link_id) +
-             R"(,"answer":[{"valueBoolean":true}]})";
+    parts.attestations.emplace_back(label.find('/') == std::string::npos ? link_prefix + "/" + label : label,
+                                    true);
   }
-  return R"({"resourceType":"QuestionnaireResponse","id":"attestations","status":"completed","item":[)" +
-         items + "]}";
-}
-
-std::string buildRequest(const CaseRecord& record, const std::string& policy_id) {
-  rapidjson::StringBuffer buffer;
-  Writer out(buffer);
-  out.StartObject();
-  out.Key("hook");
-  out.String("order-sign");
-  out.Key("hookInstance");
-  out.String("policy-test");
-  out.Key("context");
-  out.StartObject();
-  out.Key("patientId");
-  out.String("p1");
-  writeOrders(out, record);
-  out.EndObject();
-  out.Key("prefetch");
-  out.StartObject();
-  for (const auto& prefetch : fhir::prefetchTemplates()) {
-    const std::string& type = prefetch.type;
-    if (record.unread.count(type) != 0) {
-      continue;
-    }
-    out.Key(prefetch.key.c_str());
-    if (type == "Patient") {
-      out.StartObject();
-      out.Key("resourceType");
-      out.String("Patient");
-      out.Key("id");
-      out.String("p1");
-      if (!record.birth_date.empty()) {
-        out.Key("birthDate");
-        out.String(record.birth_date);
-      }
-      if (!record.state.empty()) {
-        out.Key("address");
-        out.StartArray();
-        out.StartObject();
-        out.Key("state");
-        out.String(record.state);
-        out.EndObject();
-        out.EndArray();
-      }
-      out.EndObject();
-      continue;
-    }
-    std::vector<const JsonValue*> of_type;
-    for (const JsonValue* resource : record.resources) {
-      if (fhir::stringAt(resource, "resourceType") == type) {
-        of_type.push_back(resource);
-      }
-    }
-    std::vector<std::string> built;
-    if (type == "Coverage" && !record.payor.empty()) {
-      built.push_back(coverageJson(record));
-    }
-    if (type == "QuestionnaireResponse" && !record.attested.empty()) {
-      built.push_back(attestationsJson(record, policy_id));
-    }
-    if (record.none.count(type) != 0 && of_type.empty() && built.empty()) {
-      out.Null();
-      continue;
-    }
-    writeSearchset(out, type, of_type, built);
-  }
-  out.EndObject();
-  out.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  parts.none = record.none;
+  parts.unread = record.unread;
+  return writeHookRequest(parts);
 }
 
 std::string statusText(const JsonValue* value) {

@@ -198,7 +198,7 @@ bool permanent(const Path& path) {
   return path.permanent;
 }
 
-void addCondition(PatientSpec& spec, const char* system, const char* code) {
+void addCondition(PatientSpec& spec, std::string_view system, const char* code) {
   spec.extra.emplace_back([=](RequestBuilder& request) { request.condition(system, code, "2025-09-01"); });
 }
 

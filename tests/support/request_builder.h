@@ -1,5 +1,6 @@
-// Builds CDS Hooks order-sign requests with a patient record in prefetch, for tests. Each resource is
-// plain FHIR R4 JSON, so tests exercise the same parsing path as a real EHR request.
+// Builds CDS Hooks order-sign requests with a patient record in prefetch, for tests: FHIR R4 resources
+// written here, the request itself by hooks/hook_request_writer (the one the policy case runner uses),
+// so tests exercise the same parsing path as a real EHR request.
 #pragma once
 
 #include <map>
@@ -7,13 +8,17 @@
 #include <string>
 #include <vector>
 
+#include "fhir/coding.h"
+#include "hooks/hook_request_writer.h"
+
 namespace pumpcds::testing {
 
-inline constexpr const char* kCpt = "http://www.ama-assn.org/go/cpt";
-inline constexpr const char* kIcd10 = "http://hl7.org/fhir/sid/icd-10-cm";
-inline constexpr const char* kSnomed = "http://snomed.info/sct";
-inline constexpr const char* kLoinc = "http://loinc.org";
-inline constexpr const char* kRxNorm = "http://www.nlm.nih.gov/research/umls/rxnorm";
+// Code systems: fhir::systems is their one home.
+using fhir::systems::kCpt;
+using fhir::systems::kLoinc;
+using fhir::systems::kRxNorm;
+using fhir::systems::kSnomed;
+inline constexpr std::string_view kIcd10 = fhir::systems::kIcd10Cm;
 
 class RequestBuilder {
 public:
@@ -30,16 +35,16 @@ public:
 
   /// Adds a resource of `type` (with an id assigned) as raw JSON members, e.g. "\"code\":{...}".
   std::string add(const std::string& type, const std::string& members);
-  RequestBuilder& condition(const std::string& system, const std::string& code, const std::string& onset,
+  RequestBuilder& condition(std::string_view system, const std::string& code, const std::string& onset,
                             const std::string& clinical_status = "active");
   /// Observation with a numeric value.
   RequestBuilder& observationValue(const std::string& loinc, const std::string& date, double value);
   /// Observation with an interpretation code (v3 ObservationInterpretation), e.g. NEG or POS.
   RequestBuilder& observationResult(const std::string& loinc, const std::string& date,
                                     const std::string& interpretation);
-  RequestBuilder& procedure(const std::string& system, const std::string& code, const std::string& date);
+  RequestBuilder& procedure(std::string_view system, const std::string& code, const std::string& date);
   /// Weekly sessions of a procedure from `first` for `weeks` weeks.
-  RequestBuilder& weeklyProcedures(const std::string& system, const std::string& code,
+  RequestBuilder& weeklyProcedures(std::string_view system, const std::string& code,
                                    const std::string& first, int weeks);
   RequestBuilder& medicationRequest(const std::string& rxnorm, const std::string& authored);
   RequestBuilder& medicationStatement(const std::string& rxnorm, const std::string& start,
@@ -58,13 +63,7 @@ public:
   [[nodiscard]] std::string json() const;
 
 private:
-  std::string hook_ = "order-sign";
-  std::vector<std::string> draft_orders_;
-  std::map<std::string, std::vector<std::string>> resources_; // type -> resource JSON
-  std::vector<std::string> attestations_;
-  std::set<std::string> unread_;
-  std::set<std::string> none_;
-  std::string patient_state_ = "NC";
+  hooks::HookRequestParts parts_;
   std::string payor_ = "CareSource";
   int next_id_ = 1;
 };

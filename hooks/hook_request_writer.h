@@ -1,0 +1,38 @@
+// One writer for the hook requests pumpcds assembles itself: each policy case, and every test that
+// needs a request. What goes in is plain FHIR JSON; what comes out is what an EHR sends (draftOrders in
+// context, one prefetch key per discovery template), so cases and tests take the real parsing path.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pumpcds::hooks {
+
+struct HookRequestParts {
+  std::string hook = "order-sign";
+  std::string hook_instance = "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea";
+  std::string fhir_server; ///< "" leaves fhirServer out
+  /// fhirAuthorization.access_token (a bearer token for fhir_server); "" leaves fhirAuthorization out
+  std::string access_token;
+  std::string user_id;     ///< "" leaves userId out
+  std::string patient_id = "p1";
+  /// The Patient resource; when empty, one is written with patient_id, birth_date and state.
+  std::string patient_json;
+  std::string birth_date; ///< "" leaves Patient.birthDate out
+  std::string state;      ///< "" leaves Patient.address out
+  std::vector<std::string> draft_orders;                     ///< JSON of each draft resource
+  std::map<std::string, std::vector<std::string>> resources; ///< prefetch type -> resource JSON
+  /// QuestionnaireResponse items (linkId, answer), written as one completed response.
+  std::vector<std::pair<std::string, bool>> attestations;
+  std::set<std::string> none;   ///< types sent as null (no such data) unless resources of them are given
+  std::set<std::string> unread; ///< types left out of prefetch (not read)
+  std::string self_link_base;   ///< searchsets' self links: <base><Type>?patient=<id>
+  bool prefetch = true;         ///< false: no prefetch at all (everything is read from fhir_server)
+};
+
+std::string writeHookRequest(const HookRequestParts& parts);
+
+} // namespace pumpcds::hooks
