@@ -18,6 +18,8 @@
 #include "hooks/hook_request_writer.h"
 #include "hooks/hook_service.h"
 #include "policies/file_reader.h"
+#include "policies/rules.h"
+#include "hooks/cds_request.h"
 
 namespace pumpcds::hooks {
 namespace {
@@ -177,8 +179,9 @@ std::string statusText(const JsonValue* value) {
 
 // The case format is strict: an unknown key anywhere is an error, so a typo ("decison") cannot make a
 // case pass by asserting nothing. Checks the shape only; what the keys say is checked as the case runs.
-void checkCaseFormat(const JsonValue& document, policy::FileReader& in) {
-  if (!in.checkObject(&document, "", {"policy", "description", "patients", "cases"})) {
+void checkCaseFormat(const JsonValue& document, policy::FileReader& in, bool rule_cases) {
+  if (!(rule_cases ? in.checkObject(&document, "", {"description", "patients", "cases"})
+                   : in.checkObject(&document, "", {"policy", "description", "patients", "cases"}))) {
     return;
   }
   const auto checkOrdersAndDrugs = [&](const JsonValue& object, const std::string& at) {
@@ -212,6 +215,24 @@ void checkCaseFormat(const JsonValue& document, policy::FileReader& in) {
   const auto cases = fhir::items(fhir::member(document, "cases"));
   for (size_t i = 0; i < cases.size(); ++i) {
     const std::string at = "/cases/" + std::to_string(i);
+    if (rule_cases) {
+      if (!in.checkObject(cases[i], at,
+                          {PUMPCDS_PATIENT_KEYS, "note", "patient", "add", "remove", "unattest", "rule", "expect"})) {
+        continue;
+      }
+      in.requiredString(*cases[i], "rule", at);
+      checkOrdersAndDrugs(*cases[i], at);
+      const JsonValue* expect = fhir::member(*cases[i], "expect");
+      if (expect == nullptr) {
+        in.fail(at + "/expect", "missing: a case says the truth it expects");
+      } else if (in.checkObject(expect, at + "/expect", {"truth", "evidence"})) {
+        const std::string truth = in.requiredString(*expect, "truth", at + "/expect");
+        if (!truth.empty() && truth != "true" && truth != "false" && truth != "absent" && truth != "unknown") {
+          in.fail(at + "/expect/truth", "'" + truth + "': expected true, false, absent or unknown");
+        }
+      }
+      continue;
+    }
     if (!in.checkObject(cases[i], at,
                         {PUMPCDS_PATIENT_KEYS, "note", "patient", "add", "remove", "unattest", "expect"})) {
       continue;
@@ -404,7 +425,12 @@ std::vector<policy::LibraryFile> policyTestFiles(const std::vector<policy::Libra
 
 namespace {
 
-// Walks every case of every file: `on_case(result, record, policy_id, expect)` for each case that can run,
+bool isRuleCaseFile(const std::string& path) {
+  return path.rfind("rules/", 0) == 0;
+}
+
+// Walks every case of every file: `on_case(result, record, policy_id, test_case)` for each case that can
+// run (policy_id is empty for a named rule's case),
 // `on_error(result)` (result.outcome Error, with the reason) for a file or case that cannot.
 template <typename OnCase, typename OnError>
 void forEachCase(const policy::PolicyLibrary& library, const std::vector<policy::LibraryFile>& test_files,
@@ -419,8 +445,10 @@ void forEachCase(const policy::PolicyLibrary& library, const std::vector<policy:
       fileError(fhir::describeParseError(document, file.text));
       continue;
     }
-    const std::string policy_id = fhir::stringAt(&document, "policy");
-    if (library.find(policy_id) == nullptr) {
+    // Cases of named rules (rules/*_test.json) judge one rule, not a policy's decision.
+    const bool rule_cases = isRuleCaseFile(file.path);
+    const std::string policy_id = rule_cases ? std::string() : fhir::stringAt(&document, "policy");
+    if (!rule_cases && library.find(policy_id) == nullptr) {
       fileError("/policy: unknown policy '" + policy_id + "'");
       continue;
     }
@@ -432,7 +460,7 @@ void forEachCase(const policy::PolicyLibrary& library, const std::vector<policy:
     }
     std::vector<std::string> format_errors;
     policy::FileReader reader(file.path, format_errors);
-    checkCaseFormat(document, reader);
+    checkCaseFormat(document, reader, rule_cases);
     if (!format_errors.empty()) {
       on_error(PolicyCaseResult{file.path, 0, "(file)", PolicyCaseResult::Outcome::Error, format_errors});
       continue;
@@ -456,16 +484,78 @@ void forEachCase(const policy::PolicyLibrary& library, const std::vector<policy:
       }
       apply(test_case, record);
       const JsonValue* expect = fhir::member(test_case, "expect");
-      if (record.orders.empty() || expect == nullptr || !(expect->IsObject() || expect->IsArray())) {
+      if ((!rule_cases && record.orders.empty()) || expect == nullptr ||
+          !(expect->IsObject() || expect->IsArray())) {
         result.outcome = PolicyCaseResult::Outcome::Error;
         result.failures.push_back("/cases/" + std::to_string(i) +
                                   ": a case needs an order and an expect object (or one per order)");
         on_error(std::move(result));
         continue;
       }
-      on_case(std::move(result), record, policy_id, *expect);
+      on_case(std::move(result), record, policy_id, test_case);
     }
   }
+}
+
+} // namespace
+
+namespace {
+
+std::string_view truthName(policy::Truth truth) {
+  switch (truth) {
+  case policy::Truth::True:
+    return "true";
+  case policy::Truth::False:
+    return "false";
+  case policy::Truth::Absent:
+    return "absent";
+  case policy::Truth::Unknown:
+    return "unknown";
+  }
+  return "unknown";
+}
+
+// A named rule's case: the rule evaluated on the case's record, its truth (and evidence) compared.
+void runRuleCase(const policy::PolicyLibrary& library, const CaseRecord& record, const JsonValue& test_case,
+                 PolicyCaseResult& result) {
+  const std::string name = fhir::stringAt(&test_case, "rule");
+  const policy::Rule* rule = library.namedRule(name);
+  if (rule == nullptr) {
+    result.outcome = PolicyCaseResult::Outcome::Error;
+    result.failures.push_back("/cases/" + std::to_string(result.index) + "/rule: unknown named rule '" + name + "'");
+    return;
+  }
+  auto request = parseCdsRequest(buildRequest(record, "rules"));
+  const auto as_of = fhir::Date::parse(record.as_of);
+  if (!request.isOk() || !as_of) {
+    result.outcome = PolicyCaseResult::Outcome::Error;
+    result.failures.push_back(!request.isOk() ? request.status().message() : "as_of: not a date YYYY-MM-DD");
+    return;
+  }
+  const policy::RuleContext context{request.value().record, request.value().draft_orders, *as_of, "rules/" + name,
+                                    nullptr};
+  const policy::Outcome outcome = rule->evaluate(context);
+  const JsonValue& expect = *fhir::member(test_case, "expect");
+  const std::string want = fhir::stringAt(&expect, "truth");
+  if (want != truthName(outcome.truth)) {
+    result.failures.push_back("truth: expected " + want + ", got " + std::string(truthName(outcome.truth)) + " (" +
+                              outcome.note + ")");
+  }
+  if (const JsonValue* evidence = fhir::member(expect, "evidence")) {
+    std::set<std::string> wanted;
+    for (const JsonValue* item : fhir::items(evidence)) {
+      wanted.insert(statusText(item));
+    }
+    const std::set<std::string> got(outcome.evidence.begin(), outcome.evidence.end());
+    if (wanted != got) {
+      std::string list;
+      for (const auto& reference : got) {
+        list += (list.empty() ? "" : ", ") + reference;
+      }
+      result.failures.push_back("evidence: got [" + list + "]");
+    }
+  }
+  result.outcome = result.failures.empty() ? PolicyCaseResult::Outcome::Pass : PolicyCaseResult::Outcome::Fail;
 }
 
 } // namespace
@@ -474,9 +564,17 @@ std::vector<PolicyCaseResult> runPolicyTests(const policy::PolicyLibrary::Ptr& l
                                              const std::vector<policy::LibraryFile>& test_files) {
   std::vector<PolicyCaseResult> results;
   const HookService service(library, std::make_unique<cards::SequentialUuidSource>());
+  std::set<std::string> rules_with_cases;
   const auto on_error = [&](PolicyCaseResult&& result) { results.push_back(std::move(result)); };
   const auto on_case = [&](PolicyCaseResult&& result, const CaseRecord& record, const std::string& policy_id,
-                           const JsonValue& expect) {
+                           const JsonValue& test_case) {
+    if (policy_id.empty()) {
+      rules_with_cases.insert(fhir::stringAt(&test_case, "rule"));
+      runRuleCase(*library, record, test_case, result);
+      results.push_back(std::move(result));
+      return;
+    }
+    const JsonValue& expect = *fhir::member(test_case, "expect");
     auto outcome = service.handle("pumpcds-order-sign", buildRequest(record, policy_id));
     if (!outcome.isOk()) {
       result.outcome = PolicyCaseResult::Outcome::Error;
@@ -493,6 +591,14 @@ std::vector<PolicyCaseResult> runPolicyTests(const policy::PolicyLibrary::Ptr& l
     results.push_back(std::move(result));
   };
   forEachCase(*library, test_files, on_case, on_error);
+  // A named rule is shared by several policies: it is tested on its own, not only through them.
+  for (const auto& [name, file] : library->namedRuleFiles()) {
+    if (rules_with_cases.count(name) == 0) {
+      results.push_back({file, 0, "(named rule)", PolicyCaseResult::Outcome::Error,
+                         {"/rules/" + name + ": named rule '" + name +
+                          "' has no case in rules/*_test.json: add at least one that shows it true and one false"}});
+    }
+  }
   return results;
 }
 
@@ -502,7 +608,10 @@ std::vector<PolicyCaseRequest> policyCaseRequests(const policy::PolicyLibrary& l
   forEachCase(
       library, test_files,
       [&](PolicyCaseResult&& result, const CaseRecord& record, const std::string& policy_id,
-          const JsonValue& /*expect*/) {
+          const JsonValue& /*test_case*/) {
+        if (policy_id.empty()) {
+          return; // a named rule's case has no order to decide
+        }
         requests.push_back({result.file, result.index, result.note, buildRequest(record, policy_id)});
       },
       [](PolicyCaseResult&& /*error*/) {});

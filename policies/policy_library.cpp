@@ -96,6 +96,10 @@ Result<PolicyLibrary::Ptr> PolicyLibrary::load(const std::vector<LibraryFile>& i
     }
   }
   named_rules.resolveAll(); // a named rule no policy uses yet is still checked
+  for (const auto& [name, definition] : named_rules.definitions()) {
+    library->named_rules_.emplace(name, definition.parsed);
+    library->named_rule_files_.emplace(name, definition.file);
+  }
   if (!have_orders) {
     errors.emplace_back("orders.json: missing from the library: it says which order codes are pump orders");
   }
@@ -157,6 +161,11 @@ Result<std::vector<LibraryFile>> readLibraryDirectory(const std::string& directo
 
 Result<PolicyLibrary::Ptr> PolicyLibrary::loadBundled() {
   return load(bundledLibraryFiles());
+}
+
+const Rule* PolicyLibrary::namedRule(std::string_view name) const {
+  const auto found = named_rules_.find(name);
+  return found != named_rules_.end() ? found->second.get() : nullptr;
 }
 
 const Policy* PolicyLibrary::find(std::string_view id) const {

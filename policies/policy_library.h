@@ -2,6 +2,7 @@
 // immutable set, from the files bundled into the executable or from a directory.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +43,12 @@ public:
   [[nodiscard]] const ValueSetLibrary& valueSets() const { return value_sets_; }
   [[nodiscard]] const OrderCatalog& orders() const { return orders_; }
   [[nodiscard]] const RoutingTable& routing() const { return routing_; }
+  /// A named rule of rules/*.json, or nullptr.
+  [[nodiscard]] const Rule* namedRule(std::string_view name) const;
+  /// Every named rule and the file that defines it.
+  [[nodiscard]] const std::map<std::string, std::string, std::less<>>& namedRuleFiles() const {
+    return named_rule_files_;
+  }
   /// The policy for the record's coverage on `as_of`, and what coverage was seen.
   [[nodiscard]] RoutingResult route(const fhir::PatientRecord& record, const fhir::Date& as_of) const;
   /// SHA-256 of every file's path and text: names exactly which library made a decision.
@@ -56,6 +63,8 @@ private:
   std::vector<Policy> policies_;
   OrderCatalog orders_;
   RoutingTable routing_;
+  std::map<std::string, RulePtr, std::less<>> named_rules_;
+  std::map<std::string, std::string, std::less<>> named_rule_files_;
   std::string revision_;
 };
 
