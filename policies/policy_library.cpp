@@ -107,6 +107,14 @@ Result<PolicyLibrary::Ptr> PolicyLibrary::load(const std::vector<LibraryFile>& i
     errors.emplace_back(
         "routing.json: missing from the library: it says which coverage goes to which policy");
   }
+  for (const auto& policy : library->policies_) {
+    const auto& routes = library->routing_.routes();
+    if (have_routing && std::none_of(routes.begin(), routes.end(),
+                                     [&](const Route& route) { return route.policy_id == policy.id; })) {
+      errors.push_back(policy.file + ": /id: no route in routing.json points to policy '" + policy.id +
+                       "', so it would never decide an order: add a route for the coverage it governs");
+    }
+  }
   for (size_t i = 0; i < library->routing_.routes().size(); ++i) {
     const std::string& id = library->routing_.routes()[i].policy_id;
     if (!id.empty() && library->find(id) == nullptr) {

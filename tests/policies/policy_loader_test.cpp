@@ -74,6 +74,20 @@ TEST(PolicyLibrary, RoutingToAnUnknownPolicyIsRefused) {
       << error;
 }
 
+TEST(PolicyLibrary, APolicyNoRoutePointsToIsRefused) {
+  auto files = bundledLibraryFiles();
+  for (const auto& file : bundledLibraryFiles()) {
+    if (file.path == "noridian/noridian-a55239.json") {
+      std::string text = file.text;
+      text.replace(text.find("noridian-a55239"), 15, "noridian-orphan");
+      files.push_back({"copy/orphan.json", text});
+    }
+  }
+  EXPECT_NE(loadError(files).find("copy/orphan.json: /id: no route in routing.json points to policy "
+                                  "'noridian-orphan'"),
+            std::string::npos);
+}
+
 TEST(PolicyLibrary, DuplicatePolicyIdIsRefused) {
   auto files = bundledLibraryFiles();
   for (const auto& file : bundledLibraryFiles()) {

@@ -38,7 +38,10 @@ const fhir::Date kNov2025 = *fhir::Date::parse("2025-11-20");
 TEST(Routing, PlanClassNarrowsAPayorRoute) {
   const auto library = libraryWithRoutes(R"({"routes":[
     {"policy":"lhcc-la-cp-mp-173","payor_names":["Acme"],"plans":["Medicaid"]},
-    {"policy":"centene-cp-mp-173","payor_names":["Acme"]}]})");
+    {"policy":"centene-cp-mp-173","payor_names":["Acme"]},
+    {"policy":"caresource-nc-mm-1369","payor_names":["Elsewhere"]},
+    {"policy":"caresource-pa-rp","role":"prior-auth","payor_names":["Elsewhere"]},
+    {"policy":"noridian-a55239","payor_names":["Elsewhere"]}]})");
   ASSERT_NE(library, nullptr);
   const char* medicaid =
       R"({"resourceType":"Coverage","id":"c","status":"active","payor":[{"display":"Acme Health"}],
