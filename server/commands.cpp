@@ -198,7 +198,11 @@ int runPolicyTests(const Config& config, const policy::PolicyLibrary::Ptr& libra
     }
     files = std::move(read).value();
   }
-  const auto results = hooks::runPolicyTests(library, hooks::policyTestFiles(files));
+  const auto test_files = hooks::policyTestFiles(files);
+  auto results = hooks::runPolicyTests(library, test_files);
+  for (auto& uncovered : hooks::namedRulesWithoutCases(*library, test_files)) {
+    results.push_back(std::move(uncovered));
+  }
   size_t passed = 0;
   size_t failed = 0;
   for (const auto& result : results) {

@@ -135,5 +135,57 @@ TEST_F(PolicyTestRunnerTest, EveryOrderOfACaseIsChecked) {
   EXPECT_EQ(results[0].outcome, PolicyCaseResult::Outcome::Pass) << failures(results);
 }
 
+TEST_F(PolicyTestRunnerTest, ANamedRuleWithoutCasesIsReported) {
+  auto test_files = policyTestFiles(policy::bundledLibraryFiles());
+  EXPECT_TRUE(namedRulesWithoutCases(**library_, test_files).empty()) << "every bundled named rule has cases";
+  for (auto& file : test_files) {
+    if (file.path == "rules/common_test.json") {
+      // Keep every case but those of body-size-adequate.
+      rapidjson::Document document;
+      document.Parse(file.text.c_str());
+      auto& cases = document["cases"];
+      for (auto it = cases.Begin(); it != cases.End();) {
+        it = std::string((*it)["rule"].GetString()) == "body-size-adequate" ? cases.Erase(it) : it + 1;
+      }
+      rapidjson::StringBuffer buffer;
+      rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+      document.Accept(writer);
+      file.text = buffer.GetString();
+    }
+  }
+  const auto uncovered = namedRulesWithoutCases(**library_, test_files);
+  ASSERT_EQ(uncovered.size(), 1U);
+  EXPECT_EQ(uncovered[0].file, "rules/common.json");
+  EXPECT_NE(uncovered[0].failures.at(0).find("named rule 'body-size-adequate' has no case"), std::string::npos);
+}
+
+TEST_F(PolicyTestRunnerTest, ANamedRuleCaseChecksTruthAndEvidence) {
+  const std::string cases = R"({"patients": {"p": {"as_of": "2025-11-20", "none": ["Condition", "Observation"]}},
+    "cases": [
+      {"note": "BMI 17", "patient": "p", "rule": "body-size-adequate",
+       "add": [{"resourceType": "Observation", "id": "bmi", "status": "final", "effectiveDateTime": "2025-09-01",
+                "code": {"coding": [{"system": "http://loinc.org", "code": "39156-5"}]},
+                "valueQuantity": {"value": 17}}],
+       "expect": {"truth": "false", "evidence": ["Observation/bmi"]}},
+      {"note": "wrongly expected true", "patient": "p", "rule": "body-size-adequate", "expect": {"truth": "true"}},
+      {"note": "no such rule", "patient": "p", "rule": "body-size", "expect": {"truth": "true"}},
+      {"note": "a truth that does not exist", "patient": "p", "rule": "body-size-adequate", "expect": {"truth": "yes"}}]})";
+  auto results = runPolicyTests(*library_, {{"rules/extra_test.json", cases}});
+  ASSERT_EQ(results.size(), 1U) << "a format error stops the file";
+  EXPECT_NE(failures(results).find("/cases/3/expect/truth: 'yes'"), std::string::npos) << failures(results);
+
+  std::string valid = cases;
+  valid.erase(valid.find(R"(,
+      {"note": "a truth)"), std::string::npos);
+  valid += "]}";
+  results = runPolicyTests(*library_, {{"rules/extra_test.json", valid}});
+  ASSERT_EQ(results.size(), 3U) << failures(results);
+  EXPECT_EQ(results[0].outcome, PolicyCaseResult::Outcome::Pass) << failures(results);
+  EXPECT_EQ(results[1].outcome, PolicyCaseResult::Outcome::Fail);
+  EXPECT_NE(results[1].failures.at(0).find("truth: expected true, got unknown"), std::string::npos);
+  EXPECT_EQ(results[2].outcome, PolicyCaseResult::Outcome::Error);
+  EXPECT_NE(results[2].failures.at(0).find("unknown named rule 'body-size'"), std::string::npos);
+}
+
 } // namespace
 } // namespace pumpcds::hooks
