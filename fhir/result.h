@@ -74,20 +74,23 @@ template <typename T> Status statusOf(const Result<T>& result) {
 } // namespace pumpcds
 
 // Returns the failure of a Status- or Result-valued expression from the enclosing function.
-#define PUMPCDS_RETURN_IF_ERROR(expr)                                                                     \
-  do {                                                                                                    \
-    if (::pumpcds::Status pumpcds_status_ = ::pumpcds::statusOf(expr); !pumpcds_status_.isOk()) {         \
-      return pumpcds_status_;                                                                             \
-    }                                                                                                     \
+#define PUMPCDS_RETURN_IF_ERROR(expr)                                                                        \
+  do {                                                                                                       \
+    if (::pumpcds::Status pumpcds_status_ = ::pumpcds::statusOf(expr); !pumpcds_status_.isOk()) {            \
+      return pumpcds_status_;                                                                                \
+    }                                                                                                        \
   } while (false)
 
+// NOLINTBEGIN(bugprone-macro-parentheses): the arguments are a declaration and a fresh name, not expressions.
 #define PUMPCDS_CONCAT_INNER(a, b) a##b
 #define PUMPCDS_CONCAT(a, b) PUMPCDS_CONCAT_INNER(a, b)
 // `lhs = value of expr`, or returns its failure: PUMPCDS_ASSIGN_OR_RETURN(auto port, parsePort(text));
-#define PUMPCDS_ASSIGN_OR_RETURN(lhs, expr) PUMPCDS_ASSIGN_OR_RETURN_IMPL(PUMPCDS_CONCAT(pumpcds_result_, __LINE__), lhs, expr)
-#define PUMPCDS_ASSIGN_OR_RETURN_IMPL(result, lhs, expr)                                                   \
-  auto result = (expr);                                                                                   \
-  if (!result.isOk()) {                                                                                   \
-    return result.status();                                                                               \
-  }                                                                                                       \
+#define PUMPCDS_ASSIGN_OR_RETURN(lhs, expr)                                                                  \
+  PUMPCDS_ASSIGN_OR_RETURN_IMPL(PUMPCDS_CONCAT(pumpcds_result_, __LINE__), lhs, expr)
+#define PUMPCDS_ASSIGN_OR_RETURN_IMPL(result, lhs, expr)                                                     \
+  auto result = (expr);                                                                                      \
+  if (!result.isOk()) {                                                                                      \
+    return result.status();                                                                                  \
+  }                                                                                                          \
   lhs = std::move(result).value()
+// NOLINTEND(bugprone-macro-parentheses)

@@ -90,7 +90,8 @@ std::string draftDrugOrderJson(const DraftDrugOrder& drug) {
   out.Key("dosageInstruction");
   out.StartArray();
   out.StartObject();
-  writeCodeableConcept(out, "route", fhir::systems::kSnomed, drug.route.empty() ? kIntrathecalRoute : drug.route);
+  writeCodeableConcept(out, "route", fhir::systems::kSnomed,
+                       drug.route.empty() ? kIntrathecalRoute : drug.route);
   if (!drug.dose_json.empty()) {
     out.Key("doseAndRate");
     out.StartArray();

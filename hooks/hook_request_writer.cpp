@@ -177,8 +177,8 @@ std::string writeHookRequest(const HookRequestParts& parts) {
       writePatient(out, parts);
       continue;
     }
-    const bool has_resources = parts.resources.count(type) != 0 ||
-                               (type == "QuestionnaireResponse" && !parts.attestations.empty());
+    const bool has_resources =
+        parts.resources.count(type) != 0 || (type == "QuestionnaireResponse" && !parts.attestations.empty());
     if (parts.none.count(type) != 0 && !has_resources) {
       out.Null();
       continue;

@@ -17,12 +17,12 @@ struct HookRequestParts {
   std::string fhir_server; ///< "" leaves fhirServer out
   /// fhirAuthorization.access_token (a bearer token for fhir_server); "" leaves fhirAuthorization out
   std::string access_token;
-  std::string user_id;     ///< "" leaves userId out
+  std::string user_id; ///< "" leaves userId out
   std::string patient_id = "p1";
   /// The Patient resource; when empty, one is written with patient_id, birth_date and state.
   std::string patient_json;
-  std::string birth_date; ///< "" leaves Patient.birthDate out
-  std::string state;      ///< "" leaves Patient.address out
+  std::string birth_date;                                    ///< "" leaves Patient.birthDate out
+  std::string state;                                         ///< "" leaves Patient.address out
   std::vector<std::string> draft_orders;                     ///< JSON of each draft resource
   std::map<std::string, std::vector<std::string>> resources; ///< prefetch type -> resource JSON
   /// QuestionnaireResponse items (linkId, answer), written as one completed response.

@@ -53,7 +53,8 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
   const auto orders = pumpOrders(request, library_->orders());
   if (!orders.empty()) {
     const auto started = std::chrono::steady_clock::now();
-    PUMPCDS_RETURN_IF_ERROR(gatherRecord(request, orders, *library_, fhir_client_.get(), now_, outcome.fetch));
+    PUMPCDS_RETURN_IF_ERROR(
+        gatherRecord(request, orders, *library_, fhir_client_.get(), now_, outcome.fetch));
     outcome.fetch_time =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
     request.record.resolveReferences();

@@ -14,12 +14,12 @@
 #include "fhir/coding.h"
 #include "fhir/json_read.h"
 #include "fhir/prefetch_templates.h"
+#include "hooks/cds_request.h"
 #include "hooks/draft_order_writer.h"
 #include "hooks/hook_request_writer.h"
 #include "hooks/hook_service.h"
 #include "policies/file_reader.h"
 #include "policies/rules.h"
-#include "hooks/cds_request.h"
 
 namespace pumpcds::hooks {
 namespace {
@@ -113,9 +113,10 @@ std::string buildRequest(const CaseRecord& record, const std::string& link_prefi
   for (const JsonValue* order : record.orders) {
     std::string id = fhir::stringAt(order, "id");
     ++index;
-    parts.draft_orders.push_back(draftPumpOrderJson(
-        {order->IsString() ? order->GetString() : fhir::stringAt(order, "code"), fhir::stringAt(order, "type"),
-         id.empty() ? "order-" + std::to_string(index) : id, "", record.as_of}));
+    parts.draft_orders.push_back(
+        draftPumpOrderJson({order->IsString() ? order->GetString() : fhir::stringAt(order, "code"),
+                            fhir::stringAt(order, "type"), id.empty() ? "order-" + std::to_string(index) : id,
+                            "", record.as_of}));
   }
   index = 0;
   for (const JsonValue* drug : record.drugs) {
@@ -173,8 +174,8 @@ std::string statusText(const JsonValue* value) {
 }
 
 // The keys a patient may set; a case may set them too, plus its own.
-#define PUMPCDS_PATIENT_KEYS                                                                               \
-  "as_of", "payor", "state", "coverage_type", "birth_date", "order", "orders", "drugs", "resources",       \
+#define PUMPCDS_PATIENT_KEYS                                                                                 \
+  "as_of", "payor", "state", "coverage_type", "birth_date", "order", "orders", "drugs", "resources",         \
       "attest", "none", "unread"
 
 // The case format is strict: an unknown key anywhere is an error, so a typo ("decison") cannot make a
@@ -198,7 +199,8 @@ void checkCaseFormat(const JsonValue& document, policy::FileReader& in, bool rul
     }
     const auto drugs = fhir::items(fhir::member(object, "drugs"));
     for (size_t i = 0; i < drugs.size(); ++i) {
-      in.checkObject(drugs[i], at + "/drugs/" + std::to_string(i), {"code", "text", "route", "dose", "dispense"});
+      in.checkObject(drugs[i], at + "/drugs/" + std::to_string(i),
+                     {"code", "text", "route", "dose", "dispense"});
     }
   };
   const JsonValue* patients = fhir::member(document, "patients");
@@ -216,8 +218,9 @@ void checkCaseFormat(const JsonValue& document, policy::FileReader& in, bool rul
   for (size_t i = 0; i < cases.size(); ++i) {
     const std::string at = "/cases/" + std::to_string(i);
     if (rule_cases) {
-      if (!in.checkObject(cases[i], at,
-                          {PUMPCDS_PATIENT_KEYS, "note", "patient", "add", "remove", "unattest", "rule", "expect"})) {
+      if (!in.checkObject(
+              cases[i], at,
+              {PUMPCDS_PATIENT_KEYS, "note", "patient", "add", "remove", "unattest", "rule", "expect"})) {
         continue;
       }
       in.requiredString(*cases[i], "rule", at);
@@ -227,7 +230,8 @@ void checkCaseFormat(const JsonValue& document, policy::FileReader& in, bool rul
         in.fail(at + "/expect", "missing: a case says the truth it expects");
       } else if (in.checkObject(expect, at + "/expect", {"truth", "evidence"})) {
         const std::string truth = in.requiredString(*expect, "truth", at + "/expect");
-        if (!truth.empty() && truth != "true" && truth != "false" && truth != "absent" && truth != "unknown") {
+        if (!truth.empty() && truth != "true" && truth != "false" && truth != "absent" &&
+            truth != "unknown") {
           in.fail(at + "/expect/truth", "'" + truth + "': expected true, false, absent or unknown");
         }
       }
@@ -242,7 +246,8 @@ void checkCaseFormat(const JsonValue& document, policy::FileReader& in, bool rul
     std::vector<const JsonValue*> expects =
         expect != nullptr && expect->IsArray() ? fhir::items(expect) : std::vector<const JsonValue*>{expect};
     for (size_t e = 0; e < expects.size(); ++e) {
-      const std::string where = at + "/expect" + (expect != nullptr && expect->IsArray() ? "/" + std::to_string(e) : "");
+      const std::string where =
+          at + "/expect" + (expect != nullptr && expect->IsArray() ? "/" + std::to_string(e) : "");
       if (expects[e] == nullptr) {
         in.fail(where, "missing: a case says at least the decision it expects");
         continue;
@@ -264,8 +269,9 @@ void checkCaseFormat(const JsonValue& document, policy::FileReader& in, bool rul
 #undef PUMPCDS_PATIENT_KEYS
 
 // Compares one determination with the case's expectations; appends what differs.
-void check(const JsonValue& expect, const policy::OrderDetermination& order, const policy::PolicyLibrary& library,
-           const std::string& policy_id, std::vector<std::string>& failures) {
+void check(const JsonValue& expect, const policy::OrderDetermination& order,
+           const policy::PolicyLibrary& library, const std::string& policy_id,
+           std::vector<std::string>& failures) {
   const auto expectEqual = [&](const char* what, const std::string& want, const std::string& got) {
     if (want != got) {
       failures.push_back(std::string(what) + ": expected " + want + ", got " + got);
@@ -319,7 +325,8 @@ void check(const JsonValue& expect, const policy::OrderDetermination& order, con
   for (const JsonValue* label : fhir::items(fhir::member(expect, "open"))) {
     const std::string id = fullId(statusText(label));
     if (!known(id)) {
-      failures.push_back("open: '" + statusText(label) + "' is not a criterion of " + id.substr(0, id.find('/')));
+      failures.push_back("open: '" + statusText(label) + "' is not a criterion of " +
+                         id.substr(0, id.find('/')));
     }
     open.insert(id);
   }
@@ -341,7 +348,8 @@ void check(const JsonValue& expect, const policy::OrderDetermination& order, con
       list += (list.empty() ? "" : ", ") + item;
     }
     failures.push_back("the case does not say the status of every criterion reported (give it in criteria "
-                       "or others, or list it in open): " + list);
+                       "or others, or list it in open): " +
+                       list);
   }
   for (const auto& [id, status] : want) {
     const auto found = got.find(id);
@@ -399,8 +407,8 @@ void checkOrders(const JsonValue& expect, const std::vector<policy::OrderDetermi
   }
   for (size_t i = 0; i < orders.size(); ++i) {
     std::vector<std::string> order_failures;
-    check(expect.IsArray() ? expect[static_cast<rapidjson::SizeType>(i)] : expect, orders[i], library, policy_id,
-          order_failures);
+    check(expect.IsArray() ? expect[static_cast<rapidjson::SizeType>(i)] : expect, orders[i], library,
+          policy_id, order_failures);
     for (auto& failure : order_failures) {
       failures.push_back(orders.size() > 1 ? orders[i].order.reference + ": " + failure : std::move(failure));
     }
@@ -522,7 +530,8 @@ void runRuleCase(const policy::PolicyLibrary& library, const CaseRecord& record,
   const policy::Rule* rule = library.namedRule(name);
   if (rule == nullptr) {
     result.outcome = PolicyCaseResult::Outcome::Error;
-    result.failures.push_back("/cases/" + std::to_string(result.index) + "/rule: unknown named rule '" + name + "'");
+    result.failures.push_back("/cases/" + std::to_string(result.index) + "/rule: unknown named rule '" +
+                              name + "'");
     return;
   }
   auto request = parseCdsRequest(buildRequest(record, "rules"));
@@ -532,14 +541,14 @@ void runRuleCase(const policy::PolicyLibrary& library, const CaseRecord& record,
     result.failures.push_back(!request.isOk() ? request.status().message() : "as_of: not a date YYYY-MM-DD");
     return;
   }
-  const policy::RuleContext context{request.value().record, request.value().draft_orders, *as_of, "rules/" + name,
-                                    nullptr};
+  const policy::RuleContext context{request.value().record, request.value().draft_orders, *as_of,
+                                    "rules/" + name, nullptr};
   const policy::Outcome outcome = rule->evaluate(context);
   const JsonValue& expect = *fhir::member(test_case, "expect");
   const std::string want = fhir::stringAt(&expect, "truth");
   if (want != truthName(outcome.truth)) {
-    result.failures.push_back("truth: expected " + want + ", got " + std::string(truthName(outcome.truth)) + " (" +
-                              outcome.note + ")");
+    result.failures.push_back("truth: expected " + want + ", got " + std::string(truthName(outcome.truth)) +
+                              " (" + outcome.note + ")");
   }
   if (const JsonValue* evidence = fhir::member(expect, "evidence")) {
     std::set<std::string> wanted;
@@ -555,7 +564,8 @@ void runRuleCase(const policy::PolicyLibrary& library, const CaseRecord& record,
       result.failures.push_back("evidence: got [" + list + "]");
     }
   }
-  result.outcome = result.failures.empty() ? PolicyCaseResult::Outcome::Pass : PolicyCaseResult::Outcome::Fail;
+  result.outcome =
+      result.failures.empty() ? PolicyCaseResult::Outcome::Pass : PolicyCaseResult::Outcome::Fail;
 }
 
 } // namespace
@@ -593,7 +603,7 @@ std::vector<PolicyCaseResult> runPolicyTests(const policy::PolicyLibrary::Ptr& l
 }
 
 std::vector<PolicyCaseResult> namedRulesWithoutCases(const policy::PolicyLibrary& library,
-                                                    const std::vector<policy::LibraryFile>& test_files) {
+                                                     const std::vector<policy::LibraryFile>& test_files) {
   std::set<std::string> with_cases;
   for (const auto& file : test_files) {
     rapidjson::Document document;
@@ -608,7 +618,10 @@ std::vector<PolicyCaseResult> namedRulesWithoutCases(const policy::PolicyLibrary
   std::vector<PolicyCaseResult> results;
   for (const auto& [name, file] : library.namedRuleFiles()) {
     if (with_cases.count(name) == 0) {
-      results.push_back({file, 0, "(named rule)", PolicyCaseResult::Outcome::Error,
+      results.push_back({file,
+                         0,
+                         "(named rule)",
+                         PolicyCaseResult::Outcome::Error,
                          {"/rules/" + name + ": named rule '" + name +
                           "' has no case in rules/*_test.json: add cases that show it true and false"}});
     }

@@ -26,7 +26,7 @@ std::vector<PolicyCaseResult> runPolicyTests(const policy::PolicyLibrary::Ptr& l
 /// A named rule is shared by several policies, so it is tested on its own: an Error result for each
 /// named rule of `library` that no case in `test_files` (the rules/*_test.json among them) exercises.
 std::vector<PolicyCaseResult> namedRulesWithoutCases(const policy::PolicyLibrary& library,
-                                                    const std::vector<policy::LibraryFile>& test_files);
+                                                     const std::vector<policy::LibraryFile>& test_files);
 
 /// A case as the hook request the runner sends for it (patient "p1", its record in prefetch; absent
 /// prefetch keys are the types the case leaves unread). For tests that replay cases another way.

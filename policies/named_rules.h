@@ -39,7 +39,9 @@ public:
     bool reading = false;
     bool failed = false;
   };
-  [[nodiscard]] const std::map<std::string, Definition, std::less<>>& definitions() const { return definitions_; }
+  [[nodiscard]] const std::map<std::string, Definition, std::less<>>& definitions() const {
+    return definitions_;
+  }
 
 private:
   RulePtr read(Definition& definition);

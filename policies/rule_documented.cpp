@@ -17,7 +17,6 @@ public:
   }
 };
 
-
 Outcome DocumentedRule::evaluate(const RuleContext& context) const {
   const DocumentedRule& rule = *this;
   for (const auto& response : context.record.ofType("QuestionnaireResponse")) {

@@ -56,7 +56,8 @@ constexpr int kPrescriptionLookbackDays = 90;
 
 // Whether a positive result is explained by a prescription current at the time of the test.
 // nullopt when it could be, but medications were not read.
-std::optional<bool> isPrescribed(const fhir::Resource& test, const NegativeDrugTestRule& rule, const RuleContext& context) {
+std::optional<bool> isPrescribed(const fhir::Resource& test, const NegativeDrugTestRule& rule,
+                                 const RuleContext& context) {
   const fhir::Seconds test_time = test.start.value_or(context.as_of.startSeconds());
   bool could_be_expected = false;
   for (const auto& expected : rule.expected_positives) {

@@ -7,10 +7,21 @@ namespace pumpcds::policy {
 
 const std::vector<const RuleKind*>& ruleKinds() {
   static const std::vector<const RuleKind*> kinds = {
-      &kAllKind,          &kAnyKind,           &kFirstKnownKind,           &kNotKind,
-      &kUseKind,          &kHasKind,           &kLatestValueKind,          &kNegativeDrugTestKind,
-      &kTherapyDurationKind, &kPainReductionKind, &kOpioidWeaningKind,     &kDocumentedKind,
-      &kOrderedDrugKind,  &kAllergyToOrderedDrugKind, &kOrderIsKind,
+      &kAllKind,
+      &kAnyKind,
+      &kFirstKnownKind,
+      &kNotKind,
+      &kUseKind,
+      &kHasKind,
+      &kLatestValueKind,
+      &kNegativeDrugTestKind,
+      &kTherapyDurationKind,
+      &kPainReductionKind,
+      &kOpioidWeaningKind,
+      &kDocumentedKind,
+      &kOrderedDrugKind,
+      &kAllergyToOrderedDrugKind,
+      &kOrderIsKind,
   };
   return kinds;
 }

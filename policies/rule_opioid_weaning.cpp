@@ -25,7 +25,6 @@ public:
   const std::vector<std::string> types = {"MedicationRequest", "MedicationStatement"};
 };
 
-
 Outcome OpioidWeaningRule::evaluate(const RuleContext& context) const {
   const OpioidWeaningRule& rule = *this;
   const fhir::Seconds window_start = windowStart(context.as_of, rule.within_months.value_or(12));

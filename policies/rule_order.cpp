@@ -19,7 +19,6 @@ public:
   void addReadTypes(std::set<std::string>& /*out*/) const override {} // the request's own order
 };
 
-
 Outcome OrderIsRule::evaluate(const RuleContext& context) const {
   const OrderIsRule& rule = *this;
   if (context.order == nullptr) {

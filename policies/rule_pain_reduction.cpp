@@ -22,7 +22,6 @@ public:
   void addReadTypes(std::set<std::string>& out) const override { out.insert({"Procedure", "Observation"}); }
 };
 
-
 Outcome PainReductionRule::evaluate(const RuleContext& context) const {
   const PainReductionRule& rule = *this;
   const auto trials = findCoded(context, {"Procedure"}, rule.trial_sets);
@@ -79,8 +78,8 @@ Outcome PainReductionRule::evaluate(const RuleContext& context) const {
 RulePtr readPainReduction(RuleReader& reader, const fhir::JsonValue& body, const std::string& at) {
   FileReader& in = reader.file();
   if (!in.checkObject(&body, at,
-                      {"trial_value_sets", "score_value_sets", "min_percent", "baseline_days", "followup_days",
-                       "looks_for"})) {
+                      {"trial_value_sets", "score_value_sets", "min_percent", "baseline_days",
+                       "followup_days", "looks_for"})) {
     return nullptr;
   }
   auto rule = std::make_shared<PainReductionRule>();

@@ -122,7 +122,8 @@ Outcome LatestValueRule::evaluate(const RuleContext& context) const {
 
 RulePtr readHas(RuleReader& reader, const fhir::JsonValue& body, const std::string& at) {
   FileReader& in = reader.file();
-  if (!in.checkObject(&body, at, {"types", "value_sets", "within_months", "onset_at_least_months", "looks_for"})) {
+  if (!in.checkObject(&body, at,
+                      {"types", "value_sets", "within_months", "onset_at_least_months", "looks_for"})) {
     return nullptr;
   }
   auto rule = std::make_shared<HasRule>();

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "hooks/hook_service.h"
 #include "cards/uuid_source.h"
+#include "hooks/hook_service.h"
 #include "tests/support/request_builder.h"
 
 namespace pumpcds::cards {

@@ -5,8 +5,8 @@
 #include <rapidjson/document.h>
 
 #include "cards/coverage_information.h"
-#include "hooks/hook_service.h"
 #include "cards/uuid_source.h"
+#include "hooks/hook_service.h"
 #include "tests/support/request_builder.h"
 
 namespace pumpcds::cards {

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "cards/uuid_source.h"
 #include "hooks/hook_service.h"
 #include "policies/report_json.h"
-#include "cards/uuid_source.h"
 #include "tests/support/json_text.h"
 #include "tests/support/test_data.h"
 

@@ -2,8 +2,8 @@
 // the sanitizer build, this also checks no read goes out of bounds on truncated or retyped input.
 #include <gtest/gtest.h>
 
-#include "hooks/hook_service.h"
 #include "cards/uuid_source.h"
+#include "hooks/hook_service.h"
 #include "tests/support/test_data.h"
 
 namespace pumpcds::hooks {

@@ -65,8 +65,8 @@ TEST_F(PolicyTestRunnerTest, ACompleteCasePasses) {
 }
 
 TEST_F(PolicyTestRunnerTest, AMisspelledExpectKeyIsAnErrorNotAPass) {
-  const auto results = run(
-      R"({"note": "typo", "patient": "trial", "expect": {"decison": "not-covered", "others": "met"}})");
+  const auto results =
+      run(R"({"note": "typo", "patient": "trial", "expect": {"decison": "not-covered", "others": "met"}})");
   ASSERT_EQ(results.size(), 1U);
   EXPECT_EQ(results[0].outcome, PolicyCaseResult::Outcome::Error);
   const std::string text = failures(results);
@@ -107,13 +107,14 @@ TEST_F(PolicyTestRunnerTest, ALabelThatIsNoCriterionFails) {
                                           "others": "met"}})");
   ASSERT_EQ(results.size(), 1U);
   EXPECT_EQ(results[0].outcome, PolicyCaseResult::Outcome::Fail);
-  EXPECT_NE(failures(results).find("'coverage.opiod' is not a criterion of noridian-a55239"), std::string::npos)
+  EXPECT_NE(failures(results).find("'coverage.opiod' is not a criterion of noridian-a55239"),
+            std::string::npos)
       << failures(results);
 }
 
 TEST_F(PolicyTestRunnerTest, AWrongDecisionFails) {
-  const auto results = run(
-      R"({"note": "wrong", "patient": "trial", "expect": {"decision": "not-covered", "others": "met"}})");
+  const auto results =
+      run(R"({"note": "wrong", "patient": "trial", "expect": {"decision": "not-covered", "others": "met"}})");
   ASSERT_EQ(results.size(), 1U);
   EXPECT_EQ(results[0].outcome, PolicyCaseResult::Outcome::Fail);
   EXPECT_NE(failures(results).find("decision: expected not-covered, got complete"), std::string::npos);
@@ -156,11 +157,13 @@ TEST_F(PolicyTestRunnerTest, ANamedRuleWithoutCasesIsReported) {
   const auto uncovered = namedRulesWithoutCases(**library_, test_files);
   ASSERT_EQ(uncovered.size(), 1U);
   EXPECT_EQ(uncovered[0].file, "rules/common.json");
-  EXPECT_NE(uncovered[0].failures.at(0).find("named rule 'body-size-adequate' has no case"), std::string::npos);
+  EXPECT_NE(uncovered[0].failures.at(0).find("named rule 'body-size-adequate' has no case"),
+            std::string::npos);
 }
 
 TEST_F(PolicyTestRunnerTest, ANamedRuleCaseChecksTruthAndEvidence) {
-  const std::string cases = R"({"patients": {"p": {"as_of": "2025-11-20", "none": ["Condition", "Observation"]}},
+  const std::string cases =
+      R"({"patients": {"p": {"as_of": "2025-11-20", "none": ["Condition", "Observation"]}},
     "cases": [
       {"note": "BMI 17", "patient": "p", "rule": "body-size-adequate",
        "add": [{"resourceType": "Observation", "id": "bmi", "status": "final", "effectiveDateTime": "2025-09-01",
@@ -176,7 +179,8 @@ TEST_F(PolicyTestRunnerTest, ANamedRuleCaseChecksTruthAndEvidence) {
 
   std::string valid = cases;
   valid.erase(valid.find(R"(,
-      {"note": "a truth)"), std::string::npos);
+      {"note": "a truth)"),
+              std::string::npos);
   valid += "]}";
   results = runPolicyTests(*library_, {{"rules/extra_test.json", valid}});
   ASSERT_EQ(results.size(), 3U) << failures(results);

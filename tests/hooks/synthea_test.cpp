@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "hooks/hook_service.h"
 #include "cards/uuid_source.h"
+#include "hooks/hook_service.h"
 #include "tests/support/synthea_request.h"
 #include "tests/support/test_data.h"
 

@@ -18,13 +18,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cards/uuid_source.h"
 #include "fhir/json_read.h"
 #include "fhir/prefetch_templates.h"
 #include "hooks/hook_service.h"
 #include "hooks/policy_test_runner.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/fhir_test_server.h"
-#include "cards/uuid_source.h"
 #include "tests/support/json_text.h"
 #include "tests/support/synthea_request.h"
 #include "tests/support/test_data.h"

@@ -15,9 +15,9 @@
 #include <rapidjson/writer.h>
 
 #include "hooks/policy_test_runner.h"
-#include "tests/support/library_schemas.h"
 #include "policies/policy_library.h"
 #include "policies/rules.h"
+#include "tests/support/library_schemas.h"
 
 namespace pumpcds::policy {
 namespace {
@@ -74,7 +74,8 @@ TEST(LibrarySchema, RefusesWhatTheLoaderRefuses) {
     std::string text;
   } broken[] = {
       {"unknown rule kind", replaced(policy, R"("documented": {)", R"("documentd": {)")},
-      {"rule without looks_for", replaced(policy, R"("looks_for": "a life expectancy)", R"("look_for": "a life expectancy)")},
+      {"rule without looks_for",
+       replaced(policy, R"("looks_for": "a life expectancy)", R"("look_for": "a life expectancy)")},
       {"unknown policy key", replaced(policy, R"("title":)", R"("colour": "red", "title":)")},
       {"unknown order kind", replaced(policy, R"("kinds": [)", R"("kinds": ["refill", )")},
       {"two kinds in one rule", replaced(policy, R"("use": "pain-pathology-identified")",

@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "hooks/hook_service.h"
 #include "cards/uuid_source.h"
+#include "hooks/hook_service.h"
 #include "tests/support/request_builder.h"
 
 namespace pumpcds {

@@ -50,15 +50,18 @@ std::vector<LibraryFile> withAcmePolicy(const std::string& rule, std::vector<Lib
   more.push_back({"acme/acme.json", R"({"id": "acme", "title": "t", "publisher": "Acme", "citation": "A-1",
     "version": "1", "url": "https://acme.example", "effective": {"start": "2025-01-01"}, "kinds": ["trial"],
     "origin": {"malignant_value_sets": ["malignant-origin"]},
-    "criteria": [{"label": "1", "short": "s", "text": "t", "document": "d", "rule": )" + rule + "}]}"});
+    "criteria": [{"label": "1", "short": "s", "text": "t", "document": "d", "rule": )" +
+                                        rule + "}]}"});
   return more;
 }
 
 TEST(RuleRegistry, AnUnknownKindNamesEveryKindTheRegistryHas) {
   const std::string error = loadError(bundledWith(withAcmePolicy(R"({"hass": {}})")));
-  EXPECT_NE(error.find("acme/acme.json: /criteria/0/rule/hass: unknown rule kind 'hass'"), std::string::npos) << error;
+  EXPECT_NE(error.find("acme/acme.json: /criteria/0/rule/hass: unknown rule kind 'hass'"), std::string::npos)
+      << error;
   for (const RuleKind* kind : ruleKinds()) {
-    EXPECT_NE(error.find(std::string(kind->name)), std::string::npos) << kind->name << " missing from: " << error;
+    EXPECT_NE(error.find(std::string(kind->name)), std::string::npos)
+        << kind->name << " missing from: " << error;
   }
   EXPECT_NE(error.find("order_is"), std::string::npos);
   EXPECT_NE(error.find("opioid_weaning"), std::string::npos);
@@ -76,9 +79,11 @@ TEST(RuleRegistry, EveryKindIsDocumentedInTheLibraryReadme) {
 TEST(RuleRegistry, AKindReportsItsOwnParameterErrors) {
   const std::string error = loadError(bundledWith(withAcmePolicy(
       R"({"latest_value": {"value_sets": ["bmi"], "looks_for": "a BMI", "within_months": 0, "colour": 1}})")));
-  EXPECT_NE(error.find("acme/acme.json: /criteria/0/rule/latest_value/colour: unknown key"), std::string::npos)
+  EXPECT_NE(error.find("acme/acme.json: /criteria/0/rule/latest_value/colour: unknown key"),
+            std::string::npos)
       << error;
-  EXPECT_NE(error.find("/criteria/0/rule/latest_value: give \"below\" or \"at_least\""), std::string::npos) << error;
+  EXPECT_NE(error.find("/criteria/0/rule/latest_value: give \"below\" or \"at_least\""), std::string::npos)
+      << error;
   EXPECT_NE(error.find("/criteria/0/rule/latest_value/within_months"), std::string::npos) << error;
 }
 
@@ -90,14 +95,15 @@ TEST(NamedRules, AUseResolvesToTheSharedTree) {
     }
   }
   routing.insert(routing.find('[') + 1, R"({"policy": "acme", "role": "medical", "payor_names": ["Acme"]},)");
-  auto library = PolicyLibrary::load(bundledWith(withAcmePolicy(R"({"use": "body-size-adequate"})",
-                                                           {{"routing.json", routing}})));
+  auto library = PolicyLibrary::load(
+      bundledWith(withAcmePolicy(R"({"use": "body-size-adequate"})", {{"routing.json", routing}})));
   ASSERT_TRUE(library.isOk()) << library.status().message();
   const Policy* acme = library.value()->find("acme");
   ASSERT_NE(acme, nullptr);
   EXPECT_EQ(acme->criteria[0].rule.get(), library.value()->namedRule("body-size-adequate"))
       << "one shared tree, not a copy";
-  EXPECT_NE(std::find(acme->read_types.begin(), acme->read_types.end(), "Observation"), acme->read_types.end())
+  EXPECT_NE(std::find(acme->read_types.begin(), acme->read_types.end(), "Observation"),
+            acme->read_types.end())
       << "what a named rule reads counts for the policy that uses it";
 }
 
@@ -123,7 +129,8 @@ TEST(NamedRules, ANameDefinedTwiceAndABrokenUnusedRuleAreRefused) {
                        "already defined in rules/common.json"),
             std::string::npos)
       << error;
-  EXPECT_NE(error.find("rules/more.json: /rules/never-used/rule/has/value_sets: missing"), std::string::npos) << error;
+  EXPECT_NE(error.find("rules/more.json: /rules/never-used/rule/has/value_sets: missing"), std::string::npos)
+      << error;
 }
 
 // Canonical text of a rule tree (members sorted), and its number of rules.
@@ -149,10 +156,13 @@ std::string canonical(const rapidjson::Value& value) {
   if (value.IsString()) {
     return "\"" + std::string(value.GetString()) + "\"";
   }
-  return value.IsNumber() ? std::to_string(value.GetDouble()) : value.IsBool() ? (value.GetBool() ? "t" : "f") : "n";
+  return value.IsNumber() ? std::to_string(value.GetDouble())
+         : value.IsBool() ? (value.GetBool() ? "t" : "f")
+                          : "n";
 }
 
-int walk(const rapidjson::Value& rule, const std::string& file, std::map<std::string, std::set<std::string>>& seen) {
+int walk(const rapidjson::Value& rule, const std::string& file,
+         std::map<std::string, std::set<std::string>>& seen) {
   if (!rule.IsObject() || rule.MemberCount() != 1) {
     return 0;
   }

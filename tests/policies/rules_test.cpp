@@ -106,7 +106,7 @@ TEST_F(RulesTest, AllAndAnyFollowFourValuedPrecedence) {
   record_.markRead("Condition");
   record_.add(resource("Condition", "c1", kIcd, "A41.9", "2025-10-01"));
   const std::string found = kHasInfection; // True
-  const std::string unread =                // Unknown: Devices not read
+  const std::string unread =               // Unknown: Devices not read
       R"({"has": {"types": ["Device"], "value_sets": ["infection"], "looks_for": "a device"}})";
   const std::string absent = // Absent: no such code
       R"({"has": {"types": ["Condition"], "value_sets": ["therapy"], "looks_for": "therapy"}})";
@@ -176,7 +176,8 @@ TEST_F(RulesTest, TherapyOutsideTheWindowDoesNotCount) {
   EXPECT_EQ(run(therapyRule(6)).truth, Truth::Absent);
 }
 
-constexpr const char* kPainRule = R"({"pain_reduction": {"trial_value_sets": ["trial"], "score_value_sets": ["pain"],
+constexpr const char* kPainRule =
+    R"({"pain_reduction": {"trial_value_sets": ["trial"], "score_value_sets": ["pain"],
                                                         "looks_for": "pain reduction"}})";
 
 TEST_F(RulesTest, PainReductionComparesBaselineWithBestScoreAfterTheTrial) {

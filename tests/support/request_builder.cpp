@@ -61,8 +61,8 @@ RequestBuilder& RequestBuilder::coverage(const std::string& payor_name) {
 std::string RequestBuilder::add(const std::string& type, const std::string& members) {
   const std::string id = type.substr(0, 3) + std::to_string(next_id_++);
   parts_.resources[type].push_back(R"({"resourceType":")" + type + R"(","id":")" + id +
-                             R"(","subject":{"reference":"Patient/p1"})" + (members.empty() ? "" : ",") +
-                             members + "}");
+                                   R"(","subject":{"reference":"Patient/p1"})" +
+                                   (members.empty() ? "" : ",") + members + "}");
   return type + "/" + id;
 }
 

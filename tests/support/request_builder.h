@@ -44,8 +44,8 @@ public:
                                     const std::string& interpretation);
   RequestBuilder& procedure(std::string_view system, const std::string& code, const std::string& date);
   /// Weekly sessions of a procedure from `first` for `weeks` weeks.
-  RequestBuilder& weeklyProcedures(std::string_view system, const std::string& code,
-                                   const std::string& first, int weeks);
+  RequestBuilder& weeklyProcedures(std::string_view system, const std::string& code, const std::string& first,
+                                   int weeks);
   RequestBuilder& medicationRequest(const std::string& rxnorm, const std::string& authored);
   RequestBuilder& medicationStatement(const std::string& rxnorm, const std::string& start,
                                       const std::string& end);

@@ -39,7 +39,8 @@ std::string syntheaRequest(const std::string& bundle_text, const std::string& pa
   parts.resources["Coverage"].insert(
       parts.resources["Coverage"].begin(),
       R"({"resourceType":"Coverage","id":"cov","status":"active","payor":[{"display":")" + payor + R"("}]})");
-  parts.draft_orders.push_back(hooks::draftPumpOrderJson({"62326", "ServiceRequest", "trial", "", "2025-11-20"}));
+  parts.draft_orders.push_back(
+      hooks::draftPumpOrderJson({"62326", "ServiceRequest", "trial", "", "2025-11-20"}));
   return hooks::writeHookRequest(parts);
 }
 
