@@ -33,10 +33,12 @@ const std::vector<PrefetchTemplate>& prefetchTemplates() {
   return kTemplates;
 }
 
-std::vector<PrefetchTemplate> advertisedTemplates(PrefetchMode mode) {
+std::vector<PrefetchTemplate> advertisedTemplates(PrefetchMode mode,
+                                                  const std::set<std::string>& read_types) {
   std::vector<PrefetchTemplate> out;
   for (const auto& prefetch : prefetchTemplates()) {
-    if (mode == PrefetchMode::Full || prefetch.type == "Patient" || prefetch.type == "Coverage") {
+    const bool routing = prefetch.type == "Patient" || prefetch.type == "Coverage";
+    if (routing || (mode == PrefetchMode::Full && read_types.count(prefetch.type) != 0)) {
       out.push_back(prefetch);
     }
   }

@@ -29,8 +29,9 @@ enum class PrefetchMode { Full, Minimal };
 /// for what prefetch lacks.
 const std::vector<PrefetchTemplate>& prefetchTemplates();
 
-/// The templates discovery advertises in `mode`.
-std::vector<PrefetchTemplate> advertisedTemplates(PrefetchMode mode);
+/// The templates discovery advertises in `mode`: in `full`, those of the types in `read_types` (what the
+/// library's policies read) plus Patient and Coverage (routing); in `minimal`, Patient and Coverage.
+std::vector<PrefetchTemplate> advertisedTemplates(PrefetchMode mode, const std::set<std::string>& read_types);
 
 /// The template that reads `type`, or nullptr.
 const PrefetchTemplate* templateForType(std::string_view type);

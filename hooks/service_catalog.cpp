@@ -31,7 +31,7 @@ const ServiceDefinition* findService(std::string_view id) {
   return nullptr;
 }
 
-std::string discoveryJson(fhir::PrefetchMode mode) {
+std::string discoveryJson(fhir::PrefetchMode mode, const std::set<std::string>& read_types) {
   rapidjson::StringBuffer buffer;
   rapidjson::PrettyWriter<rapidjson::StringBuffer> out(buffer);
   out.SetIndent(' ', 2);
@@ -50,7 +50,7 @@ std::string discoveryJson(fhir::PrefetchMode mode) {
     out.String(service.description);
     out.Key("prefetch");
     out.StartObject();
-    for (const auto& prefetch : fhir::advertisedTemplates(mode)) {
+    for (const auto& prefetch : fhir::advertisedTemplates(mode, read_types)) {
       out.Key(prefetch.key);
       out.String(prefetch.query);
     }

@@ -21,7 +21,7 @@ const std::vector<ServiceDefinition>& services();
 const ServiceDefinition* findService(std::string_view id);
 
 /// GET /cds-services: each service with the prefetch templates of fhir/prefetch_templates.h that `mode`
-/// advertises.
-std::string discoveryJson(fhir::PrefetchMode mode = fhir::PrefetchMode::Full);
+/// advertises for a library whose policies read `read_types`.
+std::string discoveryJson(fhir::PrefetchMode mode, const std::set<std::string>& read_types);
 
 } // namespace pumpcds::hooks

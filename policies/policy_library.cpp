@@ -129,6 +129,9 @@ Result<PolicyLibrary::Ptr> PolicyLibrary::load(const std::vector<LibraryFile>& i
     }
     return invalidArgument(message);
   }
+  for (const auto& policy : library->policies_) {
+    library->read_types_.insert(policy.read_types.begin(), policy.read_types.end());
+  }
   library->revision_ = sha256Hex(files);
   return Ptr(std::move(library));
 }

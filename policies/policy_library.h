@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,9 @@ public:
   [[nodiscard]] const ValueSetLibrary& valueSets() const { return value_sets_; }
   [[nodiscard]] const OrderCatalog& orders() const { return orders_; }
   [[nodiscard]] const RoutingTable& routing() const { return routing_; }
+  /// The FHIR resource types any policy reads (the union of Policy::read_types): what discovery asks
+  /// the EHR to prefetch.
+  [[nodiscard]] const std::set<std::string>& readTypes() const { return read_types_; }
   /// A named rule of rules/*.json, or nullptr.
   [[nodiscard]] const Rule* namedRule(std::string_view name) const;
   /// Every named rule and the file that defines it.
@@ -63,6 +67,7 @@ private:
   std::vector<Policy> policies_;
   OrderCatalog orders_;
   RoutingTable routing_;
+  std::set<std::string> read_types_;
   std::map<std::string, RulePtr, std::less<>> named_rules_;
   std::map<std::string, std::string, std::less<>> named_rule_files_;
   std::string revision_;

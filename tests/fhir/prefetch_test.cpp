@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
+
 #include <rapidjson/document.h>
+#include <set>
 
 #include "fhir/prefetch_templates.h"
 #include "fhir/resource_parser.h"
@@ -159,7 +161,7 @@ TEST(Prefetch, APatientOfAnotherIdIsNotThisPatient) {
 
 TEST(Prefetch, TemplatesExpandAndMinimalModeKeepsRoutingOnly) {
   EXPECT_EQ(expandQuery("Condition?patient={{context.patientId}}", "a b/1"), "Condition?patient=a%20b%2F1");
-  const auto minimal = advertisedTemplates(PrefetchMode::Minimal);
+  const auto minimal = advertisedTemplates(PrefetchMode::Minimal, {"Patient", "Coverage", "Condition"});
   ASSERT_EQ(minimal.size(), 2u);
   EXPECT_EQ(minimal[0].type, "Patient");
   EXPECT_EQ(minimal[1].type, "Coverage");
@@ -167,6 +169,14 @@ TEST(Prefetch, TemplatesExpandAndMinimalModeKeepsRoutingOnly) {
   EXPECT_NE(templateForType("MedicationRequest")->query.find("_include=MedicationRequest:medication"),
             std::string::npos);
   EXPECT_NE(templateForType("DeviceRequest"), nullptr);
+}
+
+TEST(Prefetch, FullModeAdvertisesWhatThePoliciesReadAndRouting) {
+  std::set<std::string> advertised;
+  for (const auto& prefetch : advertisedTemplates(PrefetchMode::Full, {"Condition", "Observation"})) {
+    advertised.insert(prefetch.type);
+  }
+  EXPECT_EQ(advertised, (std::set<std::string>{"Patient", "Coverage", "Condition", "Observation"}));
 }
 
 TEST(Prefetch, IncludedResourcesAreEvidenceOnly) {
