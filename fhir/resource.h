@@ -19,6 +19,15 @@ struct Answer {
   std::string text;
 };
 
+/// An Observation's result: its own value, or one component's (a drug panel's analytes).
+struct ObservationResult {
+  std::vector<Coding> codes; ///< what was measured (the component's code; the Observation's own for itself)
+  std::string text;
+  std::string value_string;
+  std::vector<Coding> value_codes; ///< valueCodeableConcept
+  std::vector<Coding> interpretation;
+};
+
 /// A FHIR resource reduced to what evidence rules look at. Which element fills each field depends on the
 /// type; resource_parser.h documents the mapping.
 struct Resource {
@@ -54,7 +63,9 @@ struct Resource {
   std::string value_string;
   std::vector<Coding> value_codes; ///< Observation valueCodeableConcept
   std::vector<Coding> interpretation;
-  std::vector<Coding> route; ///< medication routes
+  std::vector<ObservationResult> components;  ///< Observation.component
+  std::vector<std::string> member_references; ///< Observation.hasMember ("Observation/x"): a panel's results
+  std::vector<Coding> route;                  ///< medication routes
   /// medicationReference of a medication resource when it names a Medication outside this resource
   /// ("Medication/1"); PatientRecord::resolveReferences() copies its code. A contained one is read here.
   std::string medication_reference;

@@ -350,7 +350,25 @@ std::optional<Resource> parseResource(const JsonValue& json) {
     }
     resource.value_string = stringAt(&json, "valueString");
     resource.value_codes = codings(member(json, "valueCodeableConcept"));
+    if (resource.value_string.empty()) { // a result given only as the concept's text ("None detected")
+      resource.value_string = stringAt(member(json, "valueCodeableConcept"), "text");
+    }
     resource.interpretation = codings(member(json, "interpretation"));
+    for (const JsonValue* component : items(member(json, "component"))) {
+      std::string worded = stringAt(component, "valueString");
+      if (worded.empty()) {
+        worded = stringAt(member(*component, "valueCodeableConcept"), "text");
+      }
+      resource.components.push_back({codings(member(*component, "code")),
+                                     conceptText(member(*component, "code")), std::move(worded),
+                                     codings(member(*component, "valueCodeableConcept")),
+                                     codings(member(*component, "interpretation"))});
+    }
+    for (const JsonValue* reference : items(member(json, "hasMember"))) {
+      if (std::string target = stringAt(reference, "reference"); !target.empty()) {
+        resource.member_references.push_back(std::move(target));
+      }
+    }
   } else if (type == "MedicationRequest") {
     readMedicationRequest(resource, json);
   } else if (type == "MedicationStatement" || type == "MedicationAdministration") {

@@ -1,87 +1,158 @@
-// Evidence rule `negative_drug_test`: a drug test in the window that shows no substance that is not
-// prescribed. An opioid found in a patient on an opioid is expected, not a positive (DESIGN.md).
+// Evidence rule `negative_drug_test`: a drug test in the window that finds nothing the patient is not
+// prescribed. Each result is read on its own: the test's own value, each component of a panel, and each
+// member Observation a panel points to. A substance found is expected only when a prescription current at
+// the test explains it, ingredient by ingredient (fentanyl found in a patient on oxycodone is a positive).
 #include <algorithm>
 #include <map>
+#include <set>
+#include <sstream>
 
-#include "fhir/text.h"
-
+#include "policies/lab_result.h"
 #include "policies/rule_kinds.h"
 
 namespace pumpcds::policy {
 namespace {
 
-enum class Polarity { Negative, Positive, NoResult };
-
-/// A drug-test class that is expected to be positive when the patient is prescribed its drugs.
-struct ExpectedPositive {
-  const ValueSet* tests = nullptr;
-  const ValueSet* medications = nullptr;
-};
+constexpr int kPrescriptionLookbackDays = 90;
 
 class NegativeDrugTestRule final : public Rule {
 public:
   std::vector<const ValueSet*> value_sets; ///< the drug tests
   const ValueSet* negative_results = nullptr;
   const ValueSet* positive_results = nullptr;
-  std::vector<ExpectedPositive> expected_positives;
+  /// Analyte codes with `explained_by`: the RxNorm ingredients whose prescription explains finding them.
+  const ValueSet* analytes = nullptr;
+  /// Drug product codes with `ingredient_code`: how a prescription's product maps to its ingredient.
+  const ValueSet* ingredient_map = nullptr;
   std::optional<int> within_months;
   std::string looks_for;
 
   Outcome evaluate(const RuleContext& context) const override;
-  // The test, and what is prescribed (an expected positive).
+  // The tests, and what is prescribed (which explains an expected positive).
   void addReadTypes(std::set<std::string>& out) const override {
     out.insert({"Observation", "MedicationRequest", "MedicationStatement"});
   }
 };
 
-bool startsWithWord(const std::string& text, std::string_view prefix) {
-  return fhir::lowerCase(text).rfind(prefix, 0) == 0;
+/// One result to judge: what it measured, how it reads, and the Observation it is part of.
+struct Finding {
+  const fhir::Resource* test;
+  std::vector<fhir::Coding> analyte;
+  std::string label;
+  Polarity polarity;
+};
+
+std::string idOf(const std::string& reference) {
+  const auto slash = reference.rfind('/');
+  const auto colon = reference.rfind(':');
+  const auto cut = slash == std::string::npos   ? colon
+                   : colon == std::string::npos ? slash
+                                                : std::max(slash, colon);
+  return cut == std::string::npos ? reference : reference.substr(cut + 1);
 }
 
-Polarity polarityOf(const fhir::Resource& test, const NegativeDrugTestRule& rule) {
-  if (rule.negative_results->containsAny(test.interpretation) ||
-      rule.negative_results->containsAny(test.value_codes) || startsWithWord(test.value_string, "neg") ||
-      startsWithWord(test.value_string, "not detected")) {
-    return Polarity::Negative;
-  }
-  if (rule.positive_results->containsAny(test.interpretation) ||
-      rule.positive_results->containsAny(test.value_codes) || startsWithWord(test.value_string, "pos") ||
-      startsWithWord(test.value_string, "detected")) {
-    return Polarity::Positive;
-  }
-  return Polarity::NoResult;
+fhir::ObservationResult ownResult(const fhir::Resource& test) {
+  return {test.codes, test.text, test.value_string, test.value_codes, test.interpretation};
 }
 
-constexpr int kPrescriptionLookbackDays = 90;
+bool hasOwnResult(const fhir::Resource& test) {
+  return !test.value_string.empty() || !test.value_codes.empty() || !test.interpretation.empty();
+}
 
-// Whether a positive result is explained by a prescription current at the time of the test.
-// nullopt when it could be, but medications were not read.
-std::optional<bool> isPrescribed(const fhir::Resource& test, const NegativeDrugTestRule& rule,
-                                 const RuleContext& context) {
-  const fhir::Seconds test_time = test.start.value_or(context.as_of.startSeconds());
-  bool could_be_expected = false;
-  for (const auto& expected : rule.expected_positives) {
-    if (!expected.tests->containsAny(test.codes)) {
-      continue;
-    }
-    could_be_expected = true;
-    for (const char* type : {"MedicationRequest", "MedicationStatement"}) {
-      for (const auto& medication : context.record.ofType(type)) {
-        if (counts(medication, context.as_of) && expected.medications->containsAny(medication.codes) &&
-            overlaps(medication, test_time - kPrescriptionLookbackDays * fhir::kSecondsPerDay,
-                     test_time + fhir::kSecondsPerDay)) {
-          return true;
+// Every result `test` holds: its own, its components', and its hasMember Observations' (one level).
+std::vector<Finding> findingsOf(const fhir::Resource& test, const NegativeDrugTestRule& rule,
+                                const RuleContext& context) {
+  std::vector<Finding> out;
+  const auto add = [&](const fhir::Resource& owner, const fhir::ObservationResult& result) {
+    const std::vector<fhir::Coding>& analyte = result.codes.empty() ? owner.codes : result.codes;
+    const std::string label = !result.text.empty() ? result.text : fhir::describe(analyte);
+    out.push_back(
+        {&owner, analyte, label, resultPolarity(result, *rule.negative_results, *rule.positive_results)});
+  };
+  if (hasOwnResult(test)) {
+    add(test, ownResult(test));
+  }
+  for (const auto& component : test.components) {
+    add(test, component);
+  }
+  for (const auto& reference : test.member_references) {
+    for (const auto& member : context.record.ofType("Observation")) {
+      if (member.id == idOf(reference) && counts(member, context.as_of)) {
+        if (hasOwnResult(member)) {
+          add(member, ownResult(member));
+        }
+        for (const auto& component : member.components) {
+          add(member, component);
         }
       }
     }
   }
-  if (!could_be_expected) {
-    return false;
+  return out;
+}
+
+std::set<std::string> split(const std::string& list) {
+  std::set<std::string> out;
+  std::stringstream stream(list);
+  for (std::string item; std::getline(stream, item, ',');) {
+    if (!item.empty()) {
+      out.insert(item);
+    }
+  }
+  return out;
+}
+
+// The RxNorm ingredients of a prescription: its own code when it is an ingredient, and what the map says.
+std::set<std::string> ingredientsOf(const fhir::Resource& medication, const ValueSet& map) {
+  std::set<std::string> out;
+  for (const auto& code : medication.codes) {
+    if (code.system != fhir::systems::kRxNorm) {
+      continue;
+    }
+    out.insert(code.code);
+    if (const CodeProperties* properties = map.properties(code)) {
+      if (std::string ingredient = properties->string("ingredient_code"); !ingredient.empty()) {
+        out.insert(std::move(ingredient));
+      }
+    }
+  }
+  return out;
+}
+
+enum class Explained { Yes, No, CannotTell };
+
+// Whether a prescription current at the test explains the substance found.
+Explained explained(const Finding& finding, const NegativeDrugTestRule& rule, const RuleContext& context,
+                    std::string& by) {
+  std::set<std::string> explaining;
+  for (const auto& code : finding.analyte) {
+    if (const CodeProperties* properties = rule.analytes->properties(code)) {
+      const auto listed = split(properties->string("explained_by"));
+      explaining.insert(listed.begin(), listed.end());
+    }
+  }
+  if (explaining.empty()) {
+    return Explained::No; // nothing anyone prescribes (or an analyte the library does not know)
   }
   if (!context.record.wasRead("MedicationRequest") && !context.record.wasRead("MedicationStatement")) {
-    return std::nullopt;
+    return Explained::CannotTell;
   }
-  return false;
+  const fhir::Seconds at = finding.test->start.value_or(context.as_of.startSeconds());
+  for (const char* type : {"MedicationRequest", "MedicationStatement"}) {
+    for (const auto& medication : context.record.ofType(type)) {
+      if (!counts(medication, context.as_of) ||
+          !overlaps(medication, at - kPrescriptionLookbackDays * fhir::kSecondsPerDay,
+                    at + fhir::kSecondsPerDay)) {
+        continue;
+      }
+      for (const auto& ingredient : ingredientsOf(medication, *rule.ingredient_map)) {
+        if (explaining.count(ingredient) != 0) {
+          by = medication.reference();
+          return Explained::Yes;
+        }
+      }
+    }
+  }
+  return Explained::No;
 }
 
 Outcome NegativeDrugTestRule::evaluate(const RuleContext& context) const {
@@ -104,82 +175,81 @@ Outcome NegativeDrugTestRule::evaluate(const RuleContext& context) const {
     return outcome;
   }
   Outcome positive{Truth::Unknown, {}, {}};
-  bool unresolved = false;
+  std::vector<std::string> doubts;
   for (const auto& [day, tests] : by_day) {
-    bool any_result = false;
-    bool day_positive = false;
-    bool day_unresolved = false;
-    std::vector<std::string> found_substances;
-    for (const fhir::Resource* test : tests) {
-      switch (polarityOf(*test, rule)) {
-      case Polarity::Negative:
-        any_result = true;
-        break;
-      case Polarity::Positive: {
-        any_result = true;
-        const auto prescribed = isPrescribed(*test, rule, context);
-        if (!prescribed) {
-          day_unresolved = true;
-        } else if (!*prescribed) {
-          day_positive = true;
-          positive.evidence.push_back(test->reference());
-          found_substances.push_back(test->text.empty() ? fhir::describe(test->codes) : test->text);
-        }
-        break;
-      }
-      case Polarity::NoResult:
-        break;
-      }
-    }
     const std::string date = fhir::formatDate(day * fhir::kSecondsPerDay);
-    if (any_result && !day_positive && !day_unresolved) {
-      Outcome negative{Truth::True, {}, "negative drug test on " + date};
-      for (const fhir::Resource* test : tests) {
-        negative.evidence.push_back(test->reference());
+    std::vector<Finding> findings;
+    for (const fhir::Resource* test : tests) {
+      const auto found = findingsOf(*test, rule, context);
+      findings.insert(findings.end(), found.begin(), found.end());
+    }
+    bool any_result = false;
+    std::vector<std::string> unexplained;
+    std::vector<std::string> undecided;
+    std::set<std::string> evidence;
+    for (const auto& finding : findings) {
+      evidence.insert(finding.test->reference());
+      if (finding.polarity == Polarity::NoResult) {
+        continue;
       }
-      return negative;
+      any_result = true;
+      if (finding.polarity == Polarity::Negative) {
+        continue;
+      }
+      std::string by;
+      switch (explained(finding, rule, context, by)) {
+      case Explained::Yes:
+        break;
+      case Explained::No:
+        unexplained.push_back(finding.label);
+        positive.evidence.push_back(finding.test->reference());
+        break;
+      case Explained::CannotTell:
+        undecided.push_back(finding.label);
+        break;
+      }
     }
-    if (day_positive && positive.note.empty()) {
-      positive.note = "drug test on " + date + " positive for " + joinWords(found_substances) +
-                      ", which is not prescribed";
+    if (any_result && unexplained.empty() && undecided.empty()) {
+      return {Truth::True,
+              {evidence.begin(), evidence.end()},
+              "negative drug test on " + date + " (anything found is prescribed)"};
     }
-    unresolved = unresolved || day_unresolved || !any_result;
+    if (!unexplained.empty() && positive.note.empty()) {
+      positive.note =
+          "drug test on " + date + " found " + joinWords(unexplained) + ", not prescribed to the patient";
+    }
+    if (!any_result) {
+      doubts.push_back("the drug test on " + date + " has no readable result");
+    } else if (!undecided.empty()) {
+      doubts.push_back("the drug test on " + date + " found " + joinWords(undecided) +
+                       ", and prescriptions were not read to tell whether it is prescribed");
+    }
   }
   if (!positive.evidence.empty()) {
     positive.truth = Truth::False;
     return positive;
   }
-  return {Truth::Unknown,
-          {},
-          unresolved ? "drug tests in the window have no readable result, or positives could not be checked "
-                       "against prescriptions"
-                     : "no negative drug test"};
+  return {
+      Truth::Unknown, {}, doubts.empty() ? std::string("no negative drug test") : joinWords(doubts, "; ")};
 }
 
 RulePtr readNegativeDrugTest(RuleReader& reader, const fhir::JsonValue& body, const std::string& at) {
   FileReader& in = reader.file();
   if (!in.checkObject(&body, at,
-                      {"value_sets", "within_months", "negative_results", "positive_results",
-                       "expected_when_prescribed", "looks_for"})) {
+                      {"value_sets", "within_months", "negative_results", "positive_results", "analytes",
+                       "ingredient_map", "looks_for"})) {
     return nullptr;
   }
   auto rule = std::make_shared<NegativeDrugTestRule>();
   rule->value_sets = reader.valueSets(body, "value_sets", at, true);
   rule->negative_results = reader.valueSet(body, "negative_results", at);
   rule->positive_results = reader.valueSet(body, "positive_results", at);
+  rule->analytes = reader.valueSet(body, "analytes", at);
+  rule->ingredient_map = reader.valueSet(body, "ingredient_map", at);
   rule->within_months = in.optionalInt(body, "within_months", at, 1, 1200);
-  rapidjson::SizeType index = 0;
-  for (const fhir::JsonValue* pair : fhir::items(fhir::member(body, "expected_when_prescribed"))) {
-    const std::string pair_at = at + "/expected_when_prescribed/" + std::to_string(index++);
-    if (in.checkObject(pair, pair_at, {"tests", "medications"})) {
-      rule->expected_positives.push_back(
-          {reader.valueSet(*pair, "tests", pair_at), reader.valueSet(*pair, "medications", pair_at)});
-    }
-  }
   rule->looks_for = reader.looksFor(body, at);
   const bool complete = rule->negative_results != nullptr && rule->positive_results != nullptr &&
-                        std::all_of(rule->expected_positives.begin(), rule->expected_positives.end(),
-                                    [](const ExpectedPositive& e) { return e.tests && e.medications; });
+                        rule->analytes != nullptr && rule->ingredient_map != nullptr;
   return complete ? rule : nullptr;
 }
 

@@ -253,5 +253,28 @@ TEST(ResourceParser, AbsurdSupplyDurationsAreBoundedNotOverflowed) {
   }
 }
 
+TEST(Prefetch, AnObservationsComponentsMembersAndWordedConceptAreRead) {
+  rapidjson::Document json;
+  json.Parse(R"({"resourceType":"Observation","id":"panel","status":"final",
+    "code":{"coding":[{"system":"http://loinc.org","code":"19295-5"}]},
+    "valueCodeableConcept":{"text":"None detected"},
+    "component":[{"code":{"coding":[{"system":"http://loinc.org","code":"58379-9"}],"text":"Fentanyl"},
+                  "valueString":"Presumptive positive",
+                  "interpretation":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation","code":"POS"}]}]},
+                 {"code":{"coding":[{"system":"http://loinc.org","code":"58430-0"}]},
+                  "valueCodeableConcept":{"text":"Negative"}}],
+    "hasMember":[{"reference":"Observation/m1"},{"display":"no reference"}]})");
+  const auto observation = parseResource(json);
+  ASSERT_TRUE(observation);
+  EXPECT_EQ(observation->value_string, "None detected") << "a concept given only as text is a worded result";
+  ASSERT_EQ(observation->components.size(), 2U);
+  EXPECT_EQ(observation->components[0].codes.at(0).code, "58379-9");
+  EXPECT_EQ(observation->components[0].text, "Fentanyl");
+  EXPECT_EQ(observation->components[0].value_string, "Presumptive positive");
+  EXPECT_EQ(observation->components[0].interpretation.at(0).code, "POS");
+  EXPECT_EQ(observation->components[1].value_string, "Negative");
+  EXPECT_EQ(observation->member_references, std::vector<std::string>{"Observation/m1"});
+}
+
 } // namespace
 } // namespace pumpcds::fhir

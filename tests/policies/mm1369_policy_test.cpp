@@ -382,15 +382,29 @@ TEST_F(Mm1369Test, MissingItemGivesMissingDocumentation) {
   EXPECT_EQ(evaluate(build(paths()[2], spec)).decision, policy::Decision::MissingDocumentation);
 }
 
-TEST_F(Mm1369Test, OpioidFoundInPatientOnOpioidsCountsAsNegative) {
+TEST_F(Mm1369Test, APrescribedOpioidFoundCountsAsNegative) {
   PatientSpec spec;
   spec.drug_test = false;
   spec.extra.emplace_back([](RequestBuilder& request) {
-    request.observationResult("19295-5", "2025-10-15", "POS"); // opiates detected
-    request.medicationRequest("1049621", "2025-09-01");        // oxycodone prescribed
+    request.observationResult("58430-0", "2025-10-15", "POS"); // oxycodone+oxymorphone screen positive
+    request.medicationRequest("1049621", "2025-09-01");        // oxycodone 5 mg tablets prescribed
   });
   const auto order = evaluate(build(paths()[2], spec));
   EXPECT_EQ(statuses(order)["IV.D.2"], "met");
+}
+
+TEST_F(Mm1369Test, AnOpioidOtherThanThePrescribedOneIsPositive) {
+  // On oxycodone only: an opiates screen (morphine, codeine, ...) or fentanyl found is not explained by it.
+  for (const char* loinc : {"19295-5", "58379-9"}) {
+    PatientSpec spec;
+    spec.drug_test = false;
+    spec.extra.emplace_back([loinc](RequestBuilder& request) {
+      request.observationResult(loinc, "2025-10-15", "POS");
+      request.medicationRequest("1049621", "2025-09-01");
+    });
+    const auto order = evaluate(build(paths()[2], spec));
+    EXPECT_EQ(statuses(order)["IV.D.2"], "unmet") << loinc;
+  }
 }
 
 TEST_F(Mm1369Test, OpioidFoundWithoutPrescriptionIsPositive) {
