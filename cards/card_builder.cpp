@@ -86,8 +86,13 @@ void writeCard(Writer& out, const policy::OrderDetermination& order, const CardC
   out.EndObject();
 }
 
-const char* indicatorFor(policy::Decision decision) {
-  switch (decision) {
+const char* indicatorFor(const policy::OrderDetermination& order) {
+  if (order.policy == nullptr) { // only prior-authorization rules applied
+    const bool nothing_to_do =
+        order.prior_auth == policy::PriorAuth::Exempt || order.prior_auth == policy::PriorAuth::NotRequired;
+    return nothing_to_do ? "info" : "warning";
+  }
+  switch (order.decision) {
   case policy::Decision::Complete:
     return "info";
   case policy::Decision::MissingDocumentation:
@@ -121,8 +126,8 @@ std::string renderCdsResponse(const policy::Determination& determination, UuidSo
       writeCard(out, order, {contraindicationSummary(order), contraindicationDetail(order), "critical"},
                 uuids);
     }
-    writeCard(out, order,
-              {documentationSummary(order), documentationDetail(order), indicatorFor(order.decision)}, uuids);
+    writeCard(out, order, {documentationSummary(order), documentationDetail(order), indicatorFor(order)},
+              uuids);
     if (order.fee_estimate) {
       writeCard(out, order, {feeSummary(order), feeDetail(order), "info"}, uuids);
     }

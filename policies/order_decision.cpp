@@ -90,11 +90,9 @@ OrderDetermination decideOrder(const PolicyLibrary& library, const PumpOrder& or
     if (result.policy == nullptr) {
       result.origin = prior_auth.origin;
       result.origin_evidence = prior_auth.origin_evidence;
-      // With no PA needed there is nothing to document for it; otherwise the medical policy it points to
-      // is not in the library and its criteria could not be checked.
-      const bool nothing_needed =
-          result.prior_auth == PriorAuth::Exempt || result.prior_auth == PriorAuth::NotRequired;
-      result.decision = nothing_needed ? Decision::Complete : Decision::NoPolicy;
+      // `decision` is about a medical policy's documentation and none applies; whether PA is needed is
+      // `prior_auth`'s answer alone.
+      result.decision = Decision::NoPolicy;
     }
   }
   if (result.prior_auth_policy == nullptr) {

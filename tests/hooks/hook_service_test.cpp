@@ -142,5 +142,26 @@ TEST_F(HookServiceTest, ReferenceDateIsPinnedNowElseAuthoredOn) {
   EXPECT_EQ(outcome.value().determination.orders[0].as_of.toString(), "2026-01-02");
 }
 
+TEST_F(HookServiceTest, WithOnlyPriorAuthorizationRulesTheDecisionIsNoPolicyAndPriorAuthSaysTheRest) {
+  // CareSource in Ohio in 2021: only CareSource's prior-authorization rules apply, no medical policy.
+  const auto card = [&](const std::string& code) {
+    RequestBuilder request;
+    request.pumpOrder(code, "2021-06-01").patientState("OH").none("Condition").none("Encounter");
+    auto outcome = service_->handle("pumpcds-order-sign", request.json());
+    EXPECT_TRUE(outcome.isOk());
+    const auto& order = outcome.value().determination.orders.at(0);
+    EXPECT_EQ(order.policy, nullptr);
+    EXPECT_EQ(order.decision, policy::Decision::NoPolicy) << "no medical policy applies, whatever PA says";
+    const auto response = parse(outcome.value().response_json);
+    return std::make_pair(order.prior_auth, std::string(response["cards"][0]["indicator"].GetString()));
+  };
+  const auto removal = card("62365");
+  EXPECT_EQ(removal.first, policy::PriorAuth::NotRequired);
+  EXPECT_EQ(removal.second, "info") << "nothing for the clinician to do";
+  const auto permanent = card("62362");
+  EXPECT_EQ(permanent.first, policy::PriorAuth::Required);
+  EXPECT_EQ(permanent.second, "warning");
+}
+
 } // namespace
 } // namespace pumpcds::hooks
