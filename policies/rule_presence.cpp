@@ -52,7 +52,7 @@ Outcome HasRule::evaluate(const RuleContext& context) const {
   std::vector<std::string> too_recent;
   for (const fhir::Resource* resource : candidates) {
     if (rule.min_months) {
-      const fhir::Seconds latest_onset = context.as_of.addMonths(-*rule.min_months).endSeconds();
+      const fhir::Seconds latest_onset = monthsBefore(context.as_of, *rule.min_months).endSeconds();
       if (!resource->start || *resource->start >= latest_onset) {
         too_recent.push_back(found(*resource) + " (" + resource->reference() + ", onset " +
                              dateOf(*resource) + ")");
@@ -85,7 +85,7 @@ Outcome LatestValueRule::evaluate(const RuleContext& context) const {
   if (rule.min_age_years) {
     // A cut-off for adults (BMI < 18.5) says nothing about a child, whose BMI is judged for age and sex.
     for (const auto& patient : context.record.ofType("Patient")) {
-      if (patient.birth_date && patient.birth_date->addMonths(12 * *rule.min_age_years) > context.as_of) {
+      if (patient.birth_date && monthsBefore(context.as_of, 12 * *rule.min_age_years) < *patient.birth_date) {
         return {Truth::Unknown,
                 {},
                 "the patient is under " + std::to_string(*rule.min_age_years) + " on " +

@@ -47,8 +47,12 @@ bool overlaps(const fhir::Resource& resource, fhir::Seconds window_start, fhir::
   return start < window_end && end > window_start;
 }
 
+fhir::Date monthsBefore(const fhir::Date& date, int months) {
+  return date.addMonths(-months);
+}
+
 fhir::Seconds windowStart(const fhir::Date& as_of, int months) {
-  return as_of.addMonths(-months).startSeconds();
+  return monthsBefore(as_of, months).startSeconds();
 }
 
 bool inAny(const std::vector<const ValueSet*>& sets, const std::vector<fhir::Coding>& codings) {

@@ -16,6 +16,11 @@ bool counts(const fhir::Resource& resource, const fhir::Date& as_of);
 /// Whether a resource's time overlaps [window_start, window_end). Undated resources overlap nothing.
 bool overlaps(const fhir::Resource& resource, fhir::Seconds window_start, fhir::Seconds window_end);
 
+/// The date `months` calendar months before `date`: the same day of the month, or that month's last day
+/// (2025-08-31 minus 6 months is 2025-02-28). How every rule reads "N months", "within the last N months"
+/// and "for at least N months".
+fhir::Date monthsBefore(const fhir::Date& date, int months);
+
 /// Start of a look-back window of `months` ending with the reference date.
 fhir::Seconds windowStart(const fhir::Date& as_of, int months);
 

@@ -9,8 +9,6 @@
 namespace pumpcds::policy {
 namespace {
 
-constexpr int kDaysPerMonth = 30; // "6 months" = 180 days of therapy
-
 struct Span {
   fhir::Seconds start;
   fhir::Seconds end;
@@ -64,13 +62,16 @@ Outcome TherapyDurationRule::evaluate(const RuleContext& context) const {
   for (const Span& span : merged) {
     covered += span.end - span.start;
   }
-  const double days = static_cast<double>(covered) / fhir::kSecondsPerDay;
-  const double months = days / kDaysPerMonth;
-  char summary[160];
-  std::snprintf(summary, sizeof summary, "%.1f months (%d days) from %s to %s in %zu record(s)", months,
-                static_cast<int>(std::lround(days)), fhir::formatDate(merged.front().start).c_str(),
-                fhir::formatDate(merged.back().end - 1).c_str(), outcome.evidence.size());
-  if (days + 0.5 >= static_cast<double>(rule.min_months * kDaysPerMonth)) {
+  // N months of therapy: as many days as the N calendar months that end on the last day of therapy
+  // (6 months to 2025-11-19 is 2025-05-20 to 2025-11-19, 184 days).
+  const fhir::Date last_day = fhir::Date::fromDays((merged.back().end - 1) / fhir::kSecondsPerDay);
+  const fhir::Seconds needed = last_day.endSeconds() - monthsBefore(last_day, rule.min_months).endSeconds();
+  const auto days = static_cast<int>(covered / fhir::kSecondsPerDay);
+  char summary[200];
+  std::snprintf(summary, sizeof summary, "%d days from %s to %s in %zu record(s)", days,
+                fhir::formatDate(merged.front().start).c_str(), last_day.toString().c_str(),
+                outcome.evidence.size());
+  if (covered >= needed) {
     outcome.truth = Truth::True;
     outcome.note = rule.looks_for + ": " + summary;
     return outcome;

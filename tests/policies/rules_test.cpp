@@ -1,6 +1,7 @@
 // The evidence rules and the all/any/not tree, on small records built in the test.
 #include <gtest/gtest.h>
 
+#include "policies/rule_support.h"
 #include "policies/rules.h"
 #include "policies/value_set.h"
 
@@ -233,6 +234,54 @@ TEST_F(RulesTest, LatestValueUsesOnlyTheNewestMeasurement) {
   measure("old", "2025-01-01", 17);
   measure("new", "2025-09-01", 22);
   EXPECT_EQ(run(rule).truth, Truth::False);
+}
+
+// "N months" is calendar months everywhere, with the same day of the month (or the month's last day).
+TEST(MonthsBefore, IsCalendarMonthsClampedToTheMonthsLastDay) {
+  EXPECT_EQ(monthsBefore(*fhir::Date::parse("2025-11-20"), 6).toString(), "2025-05-20");
+  EXPECT_EQ(monthsBefore(*fhir::Date::parse("2025-08-31"), 6).toString(), "2025-02-28");
+  EXPECT_EQ(monthsBefore(*fhir::Date::parse("2024-08-31"), 6).toString(), "2024-02-29");
+  EXPECT_EQ(monthsBefore(*fhir::Date::parse("2025-03-31"), 3).toString(), "2024-12-31");
+}
+
+TEST_F(RulesTest, SixMonthsOfTherapyIsSixCalendarMonthsToTheExactDay) {
+  record_.markRead("Procedure");
+  const auto course = [&](const char* first, const char* last) {
+    record_ = fhir::PatientRecord();
+    record_.markRead("Procedure");
+    auto therapy = resource("Procedure", "course", kCptSystem, "97110", nullptr);
+    therapy.start = day(first);
+    therapy.end = day(last) + fhir::kSecondsPerDay; // through the last day
+    record_.add(therapy);
+    return run(therapyRule(6)).truth;
+  };
+  EXPECT_EQ(course("2025-05-20", "2025-11-19"), Truth::True) << "184 days: 6 calendar months";
+  EXPECT_EQ(course("2025-05-21", "2025-11-19"), Truth::Absent) << "one day short";
+  EXPECT_EQ(course("2025-03-01", "2025-08-31"), Truth::True) << "to a month's end: from the 1st";
+  EXPECT_EQ(course("2025-03-02", "2025-08-31"), Truth::Absent);
+}
+
+TEST_F(RulesTest, WindowsAndOnsetsCountCalendarMonthsToTheExactDay) {
+  record_.markRead("Condition");
+  const std::string onset6 = R"({"has": {"types": ["Condition"], "value_sets": ["infection"],
+                                         "onset_at_least_months": 6, "looks_for": "an infection"}})";
+  record_.add(resource("Condition", "c1", kIcd, "A41.9", "2025-05-21"));
+  EXPECT_EQ(run(onset6).truth, Truth::Absent) << "2025-05-21 is not yet 6 months before 2025-11-20";
+  record_.add(resource("Condition", "c2", kIcd, "A41.9", "2025-05-20"));
+  EXPECT_EQ(run(onset6).truth, Truth::True) << "2025-05-20 is exactly 6 months before";
+
+  const std::string within3 = R"({"latest_value": {"value_sets": ["bmi"], "within_months": 3, "below": 18.5,
+                                                  "looks_for": "a BMI"}})";
+  record_.markRead("Observation");
+  auto bmi = resource("Observation", "bmi", kLoincSystem, "39156-5", "2025-08-19");
+  bmi.value = 17;
+  record_.add(bmi);
+  EXPECT_EQ(run(within3).truth, Truth::Unknown) << "2025-08-19 is before the last 3 months";
+  bmi.id = "bmi2";
+  bmi.start = day("2025-08-20");
+  bmi.end = day("2025-08-21");
+  record_.add(bmi);
+  EXPECT_EQ(run(within3).truth, Truth::True) << "2025-08-20 is within the last 3 months";
 }
 
 } // namespace
