@@ -199,8 +199,11 @@ void readMedicationRequest(Resource& resource, const JsonValue& json) {
   readMedication(resource, json);
   resource.intent = stringAt(&json, "intent");
   setPoint(resource, temporalAt(&json, "authoredOn"));
-  if (resource.status == "active" || resource.status == "on-hold") {
-    resource.end.reset(); // an active prescription holds until it is stopped
+  // How long a prescription runs is what it says (a validity period, dosage bounds, the supply dispensed),
+  // never its status alone: a naproxen order from 1985 still marked active is not current use. When
+  // nothing says, it runs one default supply from the day it was written.
+  if (resource.start) {
+    resource.end = *resource.start + kDefaultPrescriptionDays * kSecondsPerDay;
   }
   // A validity period, dosage bounds or the supply dispensed say how long the therapy was meant to run.
   const JsonValue* dispense = member(json, "dispenseRequest");
@@ -221,6 +224,14 @@ void readMedicationRequest(Resource& resource, const JsonValue& json) {
     const double supply_seconds =
         std::min(*supply_value * days_per_unit * fills * kSecondsPerDay, kLongestSupply);
     resource.end = *resource.start + static_cast<Seconds>(supply_seconds);
+  } else if (resource.start && resource.dispense_value && resource.dose_value && resource.doses_per_day &&
+             *resource.dose_value > 0 && *resource.doses_per_day > 0 &&
+             lowerCase(resource.dispense_unit) == lowerCase(resource.dose_unit)) {
+    // 120 tablets at 2 tablets 4 times a day last 15 days, per fill.
+    const double fills = 1 + std::max(0.0, numberAt(dispense, "numberOfRepeatsAllowed").value_or(0));
+    const double days = std::min(
+        *resource.dispense_value / (*resource.dose_value * *resource.doses_per_day) * fills, 36600.0);
+    resource.end = *resource.start + static_cast<Seconds>(std::max(days, 1.0) * kSecondsPerDay);
   }
   if (!setPeriod(resource, member(dispense, "validityPeriod"))) {
     for (const JsonValue* dosage : items(member(json, "dosageInstruction"))) {

@@ -10,6 +10,10 @@
 namespace pumpcds::fhir {
 
 /// Extension URL under which CRD clients send CPT/HCPCS billing codes for an order.
+/// How long a MedicationRequest runs when it says nothing (no validity period, dosage bounds, supply
+/// duration, or a dispensed quantity its dose can divide): one 90-day supply, the longest common fill.
+inline constexpr Seconds kDefaultPrescriptionDays = 90;
+
 inline constexpr std::string_view kBillingOptionsExtension =
     "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-billing-options";
 

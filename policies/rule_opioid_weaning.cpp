@@ -17,6 +17,9 @@ public:
   const ValueSet* factors = nullptr;   ///< ingredient -> mme_factor_cdc2022
   std::optional<int> within_months;
   double min_percent = 50;
+  /// Shorter prescriptions are acute courses (a few days after a fracture), not the long-term therapy
+  /// weaning is about: they are left out.
+  int min_course_days = 0;
   std::string looks_for;
 
   Outcome evaluate(const RuleContext& context) const override;
@@ -32,8 +35,15 @@ Outcome OpioidWeaningRule::evaluate(const RuleContext& context) const {
   std::map<fhir::Seconds, double> change; // MME/day starting (+) or ending (-) at each instant
   Outcome outcome;
   std::vector<std::string> unconverted;
+  std::vector<std::string> acute;
   for (const fhir::Resource* medication : findCoded(context, rule.types, rule.value_sets)) {
     if (!overlaps(*medication, window_start, window_end)) {
+      continue;
+    }
+    if (rule.min_course_days > 0 && medication->start && medication->end &&
+        *medication->end - *medication->start <
+            static_cast<fhir::Seconds>(rule.min_course_days) * fhir::kSecondsPerDay) {
+      acute.push_back(medication->reference());
       continue;
     }
     std::string why;
@@ -53,7 +63,12 @@ Outcome OpioidWeaningRule::evaluate(const RuleContext& context) const {
       return {
           Truth::Unknown, {}, "opioid doses could not be converted to MME: " + joinWords(unconverted, "; ")};
     }
-    return notFound(context.record, rule.types, rule.looks_for);
+    Outcome none = notFound(context.record, rule.types, rule.looks_for);
+    if (!acute.empty()) {
+      none.note += "; acute courses shorter than " + std::to_string(rule.min_course_days) +
+                   " days are not long-term therapy: " + joinWords(acute);
+    }
+    return none;
   }
   double running = 0;
   double peak = 0;
@@ -83,6 +98,9 @@ Outcome OpioidWeaningRule::evaluate(const RuleContext& context) const {
   if (!unconverted.empty()) {
     outcome.note += "; not converted: " + joinWords(unconverted, "; ");
   }
+  if (!acute.empty()) {
+    outcome.note += "; acute courses left out: " + joinWords(acute);
+  }
   outcome.truth = percent + 1e-9 >= rule.min_percent ? Truth::True : Truth::False;
   return outcome;
 }
@@ -90,7 +108,8 @@ Outcome OpioidWeaningRule::evaluate(const RuleContext& context) const {
 RulePtr readOpioidWeaning(RuleReader& reader, const fhir::JsonValue& body, const std::string& at) {
   FileReader& in = reader.file();
   if (!in.checkObject(&body, at,
-                      {"value_sets", "strengths", "factors", "within_months", "min_percent", "looks_for"})) {
+                      {"value_sets", "strengths", "factors", "within_months", "min_percent",
+                       "min_course_days", "looks_for"})) {
     return nullptr;
   }
   auto rule = std::make_shared<OpioidWeaningRule>();
@@ -99,6 +118,7 @@ RulePtr readOpioidWeaning(RuleReader& reader, const fhir::JsonValue& body, const
   rule->factors = reader.valueSet(body, "factors", at);
   rule->within_months = in.optionalInt(body, "within_months", at, 1, 120);
   rule->min_percent = in.optionalNumber(body, "min_percent", at).value_or(rule->min_percent);
+  rule->min_course_days = in.optionalInt(body, "min_course_days", at, 1, 365).value_or(0);
   rule->looks_for = reader.looksFor(body, at);
   return rule->strengths != nullptr && rule->factors != nullptr ? rule : nullptr;
 }

@@ -276,5 +276,30 @@ TEST(Prefetch, AnObservationsComponentsMembersAndWordedConceptAreRead) {
   EXPECT_EQ(observation->member_references, std::vector<std::string>{"Observation/m1"});
 }
 
+TEST(Prefetch, APrescriptionRunsWhatItSaysNotWhatItsStatusSays) {
+  const auto days = [](const char* json) {
+    rapidjson::Document document;
+    document.Parse(json);
+    const auto request = parseResource(document);
+    EXPECT_TRUE(request && request->start && request->end) << json;
+    return request && request->end ? (*request->end - *request->start) / kSecondsPerDay : -1;
+  };
+  EXPECT_EQ(
+      days(R"({"resourceType":"MedicationRequest","id":"a","status":"active","authoredOn":"1985-03-01"})"),
+      kDefaultPrescriptionDays)
+      << "nothing says how long: one default supply, however long it has been marked active";
+  EXPECT_EQ(days(R"({"resourceType":"MedicationRequest","id":"b","status":"active","authoredOn":"2025-05-01",
+      "dispenseRequest":{"numberOfRepeatsAllowed":2,"expectedSupplyDuration":{"value":30,"code":"d"}}})"),
+            90)
+      << "30 days and two refills";
+  EXPECT_EQ(
+      days(R"({"resourceType":"MedicationRequest","id":"c","status":"completed","authoredOn":"2025-05-01",
+      "dosageInstruction":[{"timing":{"repeat":{"frequency":4,"period":1,"periodUnit":"d"}},
+                            "doseAndRate":[{"doseQuantity":{"value":2,"unit":"tablet"}}]}],
+      "dispenseRequest":{"quantity":{"value":120,"unit":"tablet"}}})"),
+      15)
+      << "120 tablets at 2 tablets 4 times a day";
+}
+
 } // namespace
 } // namespace pumpcds::fhir
