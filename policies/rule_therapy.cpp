@@ -14,6 +14,40 @@ struct Span {
   fhir::Seconds end;
 };
 
+// Therapy that was done, not only ordered or booked: a completed order, a finished or ongoing encounter, a
+// performed procedure (a stopped one was done until it stopped). counts() already drops planned,
+// cancelled and not-done records.
+bool done(const fhir::Resource& resource) {
+  const std::string& status = resource.status;
+  if (resource.type == "ServiceRequest") {
+    return status == "completed";
+  }
+  if (resource.type == "Encounter") {
+    return status.empty() || status == "finished" || status == "in-progress" || status == "onleave";
+  }
+  if (resource.type == "Procedure") {
+    return status.empty() || status == "completed" || status == "in-progress" || status == "stopped";
+  }
+  return true;
+}
+
+// Therapy records: coded as the therapy, or filed under it (a Procedure whose category is "Physical
+// therapy procedure" is a physical therapy session whatever its own code).
+std::vector<const fhir::Resource*> therapyRecords(const RuleContext& context,
+                                                  const std::vector<std::string>& types,
+                                                  const std::vector<const ValueSet*>& sets) {
+  std::vector<const fhir::Resource*> found;
+  for (const auto& type : types) {
+    for (const auto& resource : context.record.ofType(type)) {
+      if (counts(resource, context.as_of) && done(resource) &&
+          (inAny(sets, resource.codes) || inAny(sets, resource.categories))) {
+        found.push_back(&resource);
+      }
+    }
+  }
+  return found;
+}
+
 class TherapyDurationRule final : public Rule {
 public:
   std::vector<std::string> types;
@@ -33,7 +67,7 @@ Outcome TherapyDurationRule::evaluate(const RuleContext& context) const {
   const fhir::Seconds window_end = context.as_of.endSeconds();
   std::vector<Span> spans;
   Outcome outcome;
-  for (const fhir::Resource* resource : findCoded(context, rule.types, rule.value_sets)) {
+  for (const fhir::Resource* resource : therapyRecords(context, rule.types, rule.value_sets)) {
     if (!overlaps(*resource, window_start, window_end)) {
       continue;
     }

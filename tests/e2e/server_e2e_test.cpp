@@ -63,11 +63,9 @@ TEST_F(ServerTest, DiscoveryOffersOrderSignAndOrderSelectWithPrefetch) {
     hooks.insert(service["hook"].GetString());
     for (const char* key : {"patient", "coverage", "conditions", "observations", "medicationRequests",
                             "medicationStatements", "procedures", "allergies", "devices", "deviceRequests",
-                            "encounters", "documents", "questionnaireResponses"}) {
+                            "encounters", "serviceRequests", "documents", "questionnaireResponses"}) {
       EXPECT_TRUE(service["prefetch"].HasMember(key)) << key;
     }
-    // No bundled policy reads service requests: the EHR is not asked to gather them.
-    EXPECT_FALSE(service["prefetch"].HasMember("serviceRequests"));
   }
   EXPECT_EQ(hooks, (std::set<std::string>{"order-sign", "order-select"}));
 }
