@@ -27,6 +27,7 @@ const std::vector<PrefetchTemplate>& prefetchTemplates() {
       {"encounters", "Encounter?patient={{context.patientId}}&_count=100", "Encounter"},
       {"serviceRequests", "ServiceRequest?patient={{context.patientId}}&_count=100", "ServiceRequest"},
       {"documents", "DocumentReference?patient={{context.patientId}}&_count=100", "DocumentReference"},
+      {"carePlans", "CarePlan?patient={{context.patientId}}&_count=100", "CarePlan"},
       {"questionnaireResponses", "QuestionnaireResponse?patient={{context.patientId}}&_count=100",
        "QuestionnaireResponse"},
   };

@@ -24,7 +24,8 @@ enum class PrefetchMode { Full, Minimal };
 
 /// Everything the policies read: the patient, active and historical conditions, observations (pain
 /// scores, drug tests, BMI), medications (with their Medication resources), procedures, allergies,
-/// devices, device requests, encounters, service requests, coverage (with its payor organisation),
+/// devices, device requests, encounters, service requests, care plans (therapy done as plan activities),
+/// coverage (with its payor organisation),
 /// documents and questionnaire answers (attestations). The same queries are sent to the FHIR server
 /// for what prefetch lacks.
 const std::vector<PrefetchTemplate>& prefetchTemplates();

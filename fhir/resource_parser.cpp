@@ -395,6 +395,23 @@ std::optional<Resource> parseResource(const JsonValue& json) {
     resource.codes = codings(member(json, "code"));
     resource.text = conceptText(member(json, "code"));
     setChoiceTime(resource, json, "performed");
+  } else if (type == "CarePlan") {
+    // What the plan had the patient do: the codes of its activities under way or done (exercise therapy,
+    // heat and ice often appear only here). Planned, scheduled or cancelled activities are not therapy.
+    for (const JsonValue* activity : items(member(json, "activity"))) {
+      const JsonValue* detail = member(*activity, "detail");
+      const std::string status = stringAt(detail, "status");
+      if (!status.empty() && status != "in-progress" && status != "completed") {
+        continue;
+      }
+      for (auto& code : codings(member(detail, "code"))) {
+        resource.codes.push_back(std::move(code));
+      }
+      if (resource.text.empty()) {
+        resource.text = conceptText(member(detail, "code"));
+      }
+    }
+    setPeriod(resource, member(json, "period"));
   } else if (type == "AllergyIntolerance") {
     resource.codes = codings(member(json, "code"));
     resource.text = conceptText(member(json, "code"));

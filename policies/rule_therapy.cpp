@@ -28,11 +28,15 @@ bool done(const fhir::Resource& resource) {
   if (resource.type == "Procedure") {
     return status.empty() || status == "completed" || status == "in-progress" || status == "stopped";
   }
+  if (resource.type == "CarePlan") {
+    return status.empty() || status == "active" || status == "completed";
+  }
   return true;
 }
 
 // Therapy records: coded as the therapy, or filed under it (a Procedure whose category is "Physical
-// therapy procedure" is a physical therapy session whatever its own code).
+// therapy procedure" is a physical therapy session whatever its own code). A care plan counts by the
+// activities it did, not by what it is filed under.
 std::vector<const fhir::Resource*> therapyRecords(const RuleContext& context,
                                                   const std::vector<std::string>& types,
                                                   const std::vector<const ValueSet*>& sets) {
@@ -40,7 +44,8 @@ std::vector<const fhir::Resource*> therapyRecords(const RuleContext& context,
   for (const auto& type : types) {
     for (const auto& resource : context.record.ofType(type)) {
       if (counts(resource, context.as_of) && done(resource) &&
-          (inAny(sets, resource.codes) || inAny(sets, resource.categories))) {
+          (inAny(sets, resource.codes) ||
+           (resource.type != "CarePlan" && inAny(sets, resource.categories)))) {
         found.push_back(&resource);
       }
     }

@@ -61,9 +61,10 @@ TEST_F(ServerTest, DiscoveryOffersOrderSignAndOrderSelectWithPrefetch) {
   std::set<std::string> hooks;
   for (const auto& service : discovery["services"].GetArray()) {
     hooks.insert(service["hook"].GetString());
-    for (const char* key : {"patient", "coverage", "conditions", "observations", "medicationRequests",
-                            "medicationStatements", "procedures", "allergies", "devices", "deviceRequests",
-                            "encounters", "serviceRequests", "documents", "questionnaireResponses"}) {
+    for (const char* key :
+         {"patient", "coverage", "conditions", "observations", "medicationRequests", "medicationStatements",
+          "procedures", "allergies", "devices", "deviceRequests", "encounters", "serviceRequests",
+          "documents", "questionnaireResponses", "carePlans"}) {
       EXPECT_TRUE(service["prefetch"].HasMember(key)) << key;
     }
   }
