@@ -1,5 +1,7 @@
 #include "policies/value_set.h"
 
+#include <algorithm>
+
 #include <functional>
 #include <set>
 
@@ -237,6 +239,11 @@ void ValueSetLibrary::resolveIncludes(std::vector<std::string>& errors) {
     resolve(pending.target);
   }
   includes_.clear();
+}
+
+bool ValueSetLibrary::anyContains(const fhir::Coding& coding) const {
+  return std::any_of(sets_.begin(), sets_.end(),
+                     [&](const auto& entry) { return entry.second.contains(coding); });
 }
 
 const ValueSet* ValueSetLibrary::find(std::string_view id) const {

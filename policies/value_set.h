@@ -86,6 +86,8 @@ public:
   void resolveIncludes(std::vector<std::string>& errors);
 
   [[nodiscard]] const ValueSet* find(std::string_view id) const;
+  /// Whether any set holds `coding` (as a code or in a range).
+  [[nodiscard]] bool anyContains(const fhir::Coding& coding) const;
   [[nodiscard]] size_t size() const { return sets_.size(); }
 
 private:

@@ -13,11 +13,14 @@
 
 #include "cards/uuid_source.h"
 #include "fhir/json_read.h"
+#include "fhir/resource_parser.h"
+#include "hooks/cds_request.h"
 #include "hooks/check_request.h"
 #include "hooks/hook_service.h"
 #include "hooks/policy_test_runner.h"
 #include "hooks/service_catalog.h"
 #include "policies/report_json.h"
+#include "policies/unknown_codes.h"
 #include "server/http_server.h"
 
 namespace pumpcds::server {
@@ -244,6 +247,78 @@ int runPolicies(const Config& config, std::ostream& out, std::ostream& err) {
   out << loaded.policies().size() << " policies, " << loaded.valueSets().size() << " value sets, "
       << loaded.routing().routes().size() << " routes: valid\n";
   return 0;
+}
+
+namespace {
+
+// A record from a hook request (its prefetch) or from a FHIR Bundle (a Synthea patient, a bulk export).
+Result<fhir::PatientRecord> readRecordFile(const std::string& path) {
+  std::ifstream stream(path, std::ios::binary);
+  if (!stream) {
+    return notFound(path + ": cannot be read");
+  }
+  std::ostringstream text;
+  text << stream.rdbuf();
+  const std::string body = text.str();
+  rapidjson::Document document;
+  document.Parse(body.data(), body.size());
+  if (document.HasParseError()) {
+    return invalidArgument(path + ": " + fhir::describeParseError(document, body));
+  }
+  if (fhir::stringAt(&document, "resourceType") == "Bundle") {
+    fhir::PatientRecord record;
+    for (const fhir::JsonValue* entry : fhir::items(fhir::member(document, "entry"))) {
+      const fhir::JsonValue* json = fhir::member(*entry, "resource");
+      if (auto resource = json != nullptr ? fhir::parseResource(*json) : std::nullopt) {
+        record.add(std::move(*resource));
+      }
+    }
+    record.resolveReferences();
+    return record;
+  }
+  if (!fhir::member(document, "hook")) {
+    return invalidArgument(path + ": neither a CDS Hooks request (no \"hook\") nor a FHIR Bundle");
+  }
+  auto request = hooks::parseCdsRequest(body);
+  if (!request.isOk()) {
+    return invalidArgument(path + ": " + request.status().message());
+  }
+  return std::move(request.value().record);
+}
+
+} // namespace
+
+int runCodes(const Config& config, std::ostream& out, std::ostream& err) {
+  auto library = loadLibrary(config);
+  if (!library.isOk()) {
+    err << "pumpcds codes: the policy library is invalid:\n" << library.status().message() << "\n";
+    return 2;
+  }
+  policy::UnknownCodeTally tally;
+  bool all_read = true;
+  for (const auto& path : config.request_files) {
+    auto record = readRecordFile(path);
+    if (!record.isOk()) {
+      err << "pumpcds codes: " << record.status().message() << "\n";
+      all_read = false; // the other files are still counted
+      continue;
+    }
+    tally.add(record.value(), library.value()->valueSets());
+  }
+  const auto unknown = tally.sorted();
+  size_t resources = 0;
+  for (const auto& code : unknown) {
+    resources += code.count;
+  }
+  out << "# " << tally.records() << " record(s), " << tally.codingsSeen()
+      << " codings on clinical resources, " << unknown.size() << " distinct codes no value set knows (on "
+      << resources << " resources)\n";
+  out << "# count\ttype\tsystem|code\tdisplay\n";
+  for (const auto& code : unknown) {
+    out << code.count << "\t" << code.type << "\t" << code.coding.system << "|" << code.coding.code << "\t"
+        << code.coding.display << "\n";
+  }
+  return all_read ? 0 : 2;
 }
 
 } // namespace pumpcds::server

@@ -12,5 +12,6 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err);
 int runEvaluate(const Config& config, std::ostream& out, std::ostream& err);
 int runCheck(const Config& config, std::ostream& out, std::ostream& err);
 int runPolicies(const Config& config, std::ostream& out, std::ostream& err);
+int runCodes(const Config& config, std::ostream& out, std::ostream& err);
 
 } // namespace pumpcds::server

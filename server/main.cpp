@@ -40,6 +40,9 @@ int run(int argc, char** argv) {
   if (settings.command == "check") {
     return pumpcds::server::runCheck(settings, std::cout, std::cerr);
   }
+  if (settings.command == "codes") {
+    return pumpcds::server::runCodes(settings, std::cout, std::cerr);
+  }
   return pumpcds::server::runPolicies(settings, std::cout, std::cerr);
 }
 

@@ -1,6 +1,7 @@
 // The `pumpcds` command line, run as a user would.
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -130,13 +131,45 @@ TEST(Cli, VersionAndHelpOnEverySubcommand) {
   const auto version = runPumpcds({"--version"});
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_EQ(version.out, std::string("pumpcds ") + PUMPCDS_VERSION + "\n");
-  for (const char* command : {"serve", "evaluate", "check", "policies"}) {
+  for (const char* command : {"serve", "evaluate", "check", "policies", "codes"}) {
     for (const char* flag : {"-h", "--help"}) {
       const auto help = runPumpcds({command, flag});
       EXPECT_EQ(help.exit_code, 0) << command << " " << flag << ": " << help.err;
       EXPECT_NE(help.out.find(std::string("usage: pumpcds ") + command), std::string::npos) << help.out;
     }
   }
+}
+
+TEST(Cli, CodesUnknownCountsWhatNoValueSetKnowsAndKeepsGoingPastABadFile) {
+  const std::string synthea =
+      std::string(PUMPCDS_TEST_DATA) + "/synthea/Jacki_Feil_2dfcf7a9-5fb8-4f56-9cf3-a35a74c60438.json";
+  const auto result = runPumpcds({"codes", "unknown", "/nonexistent/record.json", synthea});
+  EXPECT_EQ(result.exit_code, 2) << "a file could not be read";
+  EXPECT_NE(result.err.find("/nonexistent/record.json: cannot be read"), std::string::npos) << result.err;
+  EXPECT_EQ(result.out.rfind("# 1 record(s)", 0), 0U) << result.out;
+  // Check-up encounters are no pump policy's business: listed, counted once per encounter in the bundle.
+  std::ifstream stream(synthea);
+  std::stringstream text;
+  text << stream.rdbuf();
+  rapidjson::Document bundle;
+  bundle.Parse(text.str().c_str());
+  int checkups = 0;
+  for (const auto& entry : bundle["entry"].GetArray()) {
+    const auto& resource = entry["resource"];
+    if (std::string(resource["resourceType"].GetString()) == "Encounter" &&
+        std::string(resource["type"][0]["coding"][0]["code"].GetString()) == "185349003") {
+      ++checkups;
+    }
+  }
+  ASSERT_GT(checkups, 0);
+  EXPECT_NE(result.out.find(std::to_string(checkups) + "\tEncounter\thttp://snomed.info/sct|185349003\t"),
+            std::string::npos)
+      << result.out;
+  // Chronic pain (82423001) is in the library's pain sets: never listed.
+  EXPECT_EQ(result.out.find("|82423001"), std::string::npos) << result.out;
+  const auto usage = runPumpcds({"codes"});
+  EXPECT_EQ(usage.exit_code, 2);
+  EXPECT_NE(usage.err.find("codes takes `unknown`"), std::string::npos) << usage.err;
 }
 
 } // namespace
