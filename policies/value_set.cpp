@@ -241,6 +241,17 @@ void ValueSetLibrary::resolveIncludes(std::vector<std::string>& errors) {
   includes_.clear();
 }
 
+std::set<std::string> ValueSet::systems() const {
+  std::set<std::string> out;
+  for (const auto& key : codes_) {
+    out.insert(key.substr(0, key.find('|')));
+  }
+  for (const auto& range : ranges_) {
+    out.insert(range.system);
+  }
+  return out;
+}
+
 bool ValueSetLibrary::anyContains(const fhir::Coding& coding) const {
   return std::any_of(sets_.begin(), sets_.end(),
                      [&](const auto& entry) { return entry.second.contains(coding); });

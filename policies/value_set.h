@@ -3,6 +3,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -55,6 +56,8 @@ public:
   [[nodiscard]] const std::string& description() const { return description_; }
   [[nodiscard]] const std::string& source() const { return source_; }
   [[nodiscard]] size_t codeCount() const { return codes_.size(); }
+  /// The code systems the set has codes or ranges in (canonical URIs).
+  [[nodiscard]] std::set<std::string> systems() const;
 
 private:
   struct Range {
