@@ -180,6 +180,9 @@ void ValueSetLibrary::loadFile(const std::string& file, const JsonValue& root,
           is_range ? set.addExcludedRange(system, from, to)
                    : set.addExcludedCode({fhir::canonicalSystem(system), code, {}});
         } else {
+          if (fhir::boolAt(&entry, "verified") == false) {
+            set.countUnverified();
+          }
           if (is_range) {
             set.addRange(system, from, to);
           } else {

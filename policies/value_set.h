@@ -56,6 +56,9 @@ public:
   [[nodiscard]] const std::string& description() const { return description_; }
   [[nodiscard]] const std::string& source() const { return source_; }
   [[nodiscard]] size_t codeCount() const { return codes_.size(); }
+  /// Entries of the set's own file marked "verified": false: to be checked against the code files.
+  [[nodiscard]] size_t unverifiedCount() const { return unverified_; }
+  void countUnverified() { ++unverified_; }
   /// The code systems the set has codes or ranges in (canonical URIs).
   [[nodiscard]] std::set<std::string> systems() const;
 
@@ -75,6 +78,7 @@ private:
   std::vector<Range> ranges_;
   std::unordered_set<std::string> excluded_codes_;
   std::vector<Range> excluded_ranges_;
+  size_t unverified_ = 0;
 };
 
 /// All value sets of the library, by id.
@@ -92,6 +96,8 @@ public:
   /// Whether any set holds `coding` (as a code or in a range).
   [[nodiscard]] bool anyContains(const fhir::Coding& coding) const;
   [[nodiscard]] size_t size() const { return sets_.size(); }
+  /// Every set, by id.
+  [[nodiscard]] const std::map<std::string, ValueSet, std::less<>>& all() const { return sets_; }
 
 private:
   struct PendingInclude {

@@ -244,6 +244,20 @@ int runPolicies(const Config& config, std::ostream& out, std::ostream& err) {
         << (policy.effective_end ? policy.effective_end->toString() : std::string("(open)")) << "\t"
         << policy.criteria.size() << " criteria\t" << policy.publisher << ": " << policy.title << "\n";
   }
+  // Codes nobody has checked against the code files yet stay visible until someone does.
+  size_t unverified = 0;
+  std::string sets;
+  for (const auto& [id, set] : loaded.valueSets().all()) {
+    if (set.unverifiedCount() > 0) {
+      unverified += set.unverifiedCount();
+      sets += (sets.empty() ? "" : ", ") + id + " (" + std::to_string(set.unverifiedCount()) + ")";
+    }
+  }
+  if (unverified > 0) {
+    out << unverified
+        << " value-set entries are marked \"verified\": false and need a check before production use: "
+        << sets << "\n";
+  }
   out << loaded.policies().size() << " policies, " << loaded.valueSets().size() << " value sets, "
       << loaded.routing().routes().size() << " routes: valid\n";
   return 0;

@@ -84,6 +84,9 @@ TEST(Cli, PoliciesListsAndValidatesTheLibrary) {
   const auto listed = runPumpcds({"policies"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_NE(listed.out.find("caresource-nc-mm-1369\t2025-06-01 to (open)"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("\"verified\": false and need a check before production use: "),
+            std::string::npos)
+      << "unverified codes stay visible: " << listed.out;
   // A copy of the library with one broken policy is refused, naming file, location and reason.
   namespace fs = std::filesystem;
   const fs::path library = fs::path(::testing::TempDir()) / "pumpcds-library";

@@ -14,7 +14,8 @@ namespace pumpcds::policy {
 namespace {
 
 // The value sets rules search Conditions with, by where they are used.
-void conditionSets(const rapidjson::Value& rule, const std::string& where, std::map<std::string, std::string>& out) {
+void conditionSets(const rapidjson::Value& rule, const std::string& where,
+                   std::map<std::string, std::string>& out) {
   if (!rule.IsObject() || rule.MemberCount() != 1) {
     return;
   }
@@ -68,8 +69,9 @@ TEST(ConditionSets, EveryConditionSetHasIcd10AndSnomedMembers) {
   const std::map<std::string, std::string> single_system = {
       {"opioid-intolerance-evidence", "ICD-10-CM adverse-effect T-codes; SNOMED CT records intolerance as an "
                                       "AllergyIntolerance, which the same rule reads"},
-      {"hospice", "a service, not a diagnosis: SNOMED CT, HCPCS and discharge codes; ICD-10-CM has no hospice "
-                  "diagnosis"},
+      {"hospice",
+       "a service, not a diagnosis: SNOMED CT, HCPCS and discharge codes; ICD-10-CM has no hospice "
+       "diagnosis"},
   };
   ASSERT_GE(used.size(), 15U);
   for (const auto& [id, where] : used) {

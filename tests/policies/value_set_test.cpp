@@ -71,5 +71,19 @@ TEST(ValueSet, BadEntriesAndUnknownIncludesAreReported) {
   EXPECT_NE(errors[2].find("unknown value set 'nope'"), std::string::npos);
 }
 
+TEST(ValueSet, EntriesNotYetVerifiedAreCountedPerSet) {
+  std::vector<std::string> errors;
+  const auto library = load(R"({"pain":{"codes":[
+      {"system":"http://snomed.info/sct","code":"82423001","verified":false},
+      {"system":"http://snomed.info/sct","code":"373621006","verified":true},
+      {"system":"http://snomed.info/sct","code":"279039007"}],
+    "ranges":[{"system":"http://hl7.org/fhir/sid/icd-10-cm","from":"G89.2","to":"G89.2","verified":false}]},
+    "users":{"include":[{"set":"pain"}]}})",
+                            errors);
+  ASSERT_TRUE(errors.empty());
+  EXPECT_EQ(library.find("pain")->unverifiedCount(), 2U);
+  EXPECT_EQ(library.find("users")->unverifiedCount(), 0U) << "counted where they are written, once";
+}
+
 } // namespace
 } // namespace pumpcds::policy
