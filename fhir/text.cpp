@@ -1,5 +1,8 @@
 #include "fhir/text.h"
 
+#include <fstream>
+#include <sstream>
+
 #include <cctype>
 
 namespace pumpcds::fhir {
@@ -34,6 +37,19 @@ std::string_view trimmed(std::string_view text) {
     text.remove_suffix(1);
   }
   return text;
+}
+
+std::optional<std::string> readWholeFile(const std::string& path) {
+  std::ifstream stream(path, std::ios::binary);
+  if (!stream) {
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << stream.rdbuf();
+  if (stream.bad()) {
+    return std::nullopt;
+  }
+  return text.str();
 }
 
 } // namespace pumpcds::fhir

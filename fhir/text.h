@@ -14,6 +14,9 @@ std::string lowerCase(std::string_view text);
 /// ignored; nullopt for anything else (tablets, patches, mL).
 std::optional<double> milligramsPerUnit(std::string_view unit);
 
+/// The whole content of a file, byte for byte; nullopt when it cannot be read.
+std::optional<std::string> readWholeFile(const std::string& path);
+
 /// Without leading and trailing white space.
 std::string_view trimmed(std::string_view text);
 

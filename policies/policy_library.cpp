@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <rapidjson/document.h>
 
+#include "fhir/text.h"
 #include "policies/named_rules.h"
 #include "policies/policy_loader.h"
 
@@ -156,13 +157,11 @@ Result<std::vector<LibraryFile>> readLibraryDirectory(const std::string& directo
     if (!it->is_regular_file() || it->path().extension() != ".json") {
       continue;
     }
-    std::ifstream stream(it->path(), std::ios::binary);
-    std::ostringstream text;
-    text << stream.rdbuf();
-    if (!stream) {
+    auto text = fhir::readWholeFile(it->path().string());
+    if (!text) {
       return invalidArgument(it->path().string() + ": cannot be read");
     }
-    files.push_back({fs::relative(it->path(), directory).generic_string(), text.str()});
+    files.push_back({fs::relative(it->path(), directory).generic_string(), std::move(*text)});
   }
   if (error) {
     return invalidArgument(directory + ": " + error.message());

@@ -14,6 +14,7 @@
 #include "cards/uuid_source.h"
 #include "fhir/json_read.h"
 #include "fhir/resource_parser.h"
+#include "fhir/text.h"
 #include "hooks/cds_request.h"
 #include "hooks/check_request.h"
 #include "hooks/hook_service.h"
@@ -84,14 +85,12 @@ namespace {
 // Evaluates one request file; returns the output text, or false with the reason on `err`.
 bool evaluateFile(const std::string& path, const hooks::HookService& service, const Config& config,
                   const std::string& revision, bool batch, std::string& output, std::ostream& err) {
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) {
+  const auto content = fhir::readWholeFile(path);
+  if (!content) {
     err << "pumpcds evaluate: cannot read '" << path << "'\n";
     return false;
   }
-  std::ostringstream text;
-  text << stream.rdbuf();
-  const std::string body = text.str();
+  const std::string& body = *content;
   // The service is the one whose hook the request names, as an EHR would have chosen it.
   rapidjson::Document document;
   document.Parse(body.data(), body.size());
@@ -267,13 +266,11 @@ namespace {
 
 // A record from a hook request (its prefetch) or from a FHIR Bundle (a Synthea patient, a bulk export).
 Result<fhir::PatientRecord> readRecordFile(const std::string& path) {
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) {
+  const auto content = fhir::readWholeFile(path);
+  if (!content) {
     return notFound(path + ": cannot be read");
   }
-  std::ostringstream text;
-  text << stream.rdbuf();
-  const std::string body = text.str();
+  const std::string& body = *content;
   rapidjson::Document document;
   document.Parse(body.data(), body.size());
   if (document.HasParseError()) {

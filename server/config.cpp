@@ -152,13 +152,11 @@ std::string knownConfigKeys() {
 }
 
 Status applyConfigFile(Config& config, const std::string& path) {
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) {
+  const auto read = fhir::readWholeFile(path);
+  if (!read) {
     return invalidArgument("--config: cannot read '" + path + "'");
   }
-  std::ostringstream text;
-  text << stream.rdbuf();
-  const std::string content = text.str();
+  const std::string& content = *read;
   rapidjson::Document document;
   document.Parse(content.data(), content.size());
   if (document.HasParseError()) {
