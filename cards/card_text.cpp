@@ -1,5 +1,6 @@
 #include "cards/card_text.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <vector>
 
@@ -47,10 +48,18 @@ std::string listShortNames(const std::vector<const CriterionResult*>& results, s
   return out;
 }
 
+// At most three pieces of evidence as a person reads them ("oxycodone 5 MG Oral Tablet, 2025-02-03"), then
+// "+N more": ids stay in the report and the coverage information, never in card text.
+constexpr size_t kEvidenceShown = 3;
+
 std::string evidenceText(const CriterionResult& result) {
   std::string out;
-  for (const auto& reference : result.evidence) {
-    out += (out.empty() ? "" : ", ") + reference;
+  const size_t shown = std::min(result.evidence_labels.size(), kEvidenceShown);
+  for (size_t i = 0; i < shown; ++i) {
+    out += (out.empty() ? "" : "; ") + result.evidence_labels[i];
+  }
+  if (result.evidence_labels.size() > shown) {
+    out += " +" + std::to_string(result.evidence_labels.size() - shown) + " more";
   }
   return out;
 }
@@ -63,7 +72,7 @@ void appendItem(std::string& out, const CriterionResult& result, bool with_docum
   if (with_document) {
     out += " Needed: " + result.criterion->document;
   }
-  if (!result.evidence.empty()) {
+  if (!result.evidence_labels.empty()) {
     out += " Evidence: " + evidenceText(result);
   }
   out += "\n";
@@ -136,8 +145,9 @@ std::string orderLabel(const OrderDetermination& order) {
   return kind + " " + order.order.code.code;
 }
 
+// Whether prior authorization is needed is said on every card, "unknown" with its reason.
 std::string priorAuthLine(const OrderDetermination& order) {
-  if (order.prior_auth_policy == nullptr) {
+  if (order.prior_auth_reason.empty()) {
     return {};
   }
   return "**Prior authorization: " + std::string(policy::toString(order.prior_auth)) +

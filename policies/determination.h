@@ -24,7 +24,10 @@ struct CriterionResult {
   const Criterion* criterion = nullptr; ///< owned by the policy library, which outlives every result
   CriterionStatus status = CriterionStatus::Missing;
   std::vector<std::string> evidence; ///< references ("Condition/1") that prove met or unmet
-  std::string note;                  ///< why: what was found, or what was not read
+  /// The same evidence as a person reads it, in the same order: "oxycodone 5 MG Oral Tablet, 2025-02-03"
+  /// (the resource's own words and date; its type when it has no words). Cards show these, never ids.
+  std::vector<std::string> evidence_labels;
+  std::string note; ///< why: what was found, or what was not read
 };
 
 /// A pump order found in the request's draftOrders.

@@ -25,6 +25,28 @@ CriterionStatus statusOf(Truth truth, CriterionRole role) {
   return CriterionStatus::Missing;
 }
 
+// How a person reads a piece of evidence: what it is and when, from the record or the request's orders.
+std::string evidenceLabel(const fhir::PatientRecord& record, const std::vector<fhir::Resource>& draft_orders,
+                          const std::string& reference) {
+  const fhir::Resource* resource = record.find(reference);
+  for (const auto& order : draft_orders) {
+    if (resource == nullptr && order.reference() == reference) {
+      resource = &order;
+    }
+  }
+  if (resource == nullptr) {
+    return reference.substr(0, reference.find('/'));
+  }
+  std::string what = !resource->text.empty() ? resource->text : fhir::describe(resource->codes);
+  if (what.empty()) {
+    what = resource->type;
+  }
+  if (resource->authored_date) {
+    return what + ", " + resource->authored_date->toString();
+  }
+  return resource->start ? what + ", " + fhir::formatDate(*resource->start) : what;
+}
+
 } // namespace
 
 Origin determineOrigin(const Policy& policy, const EvaluationInput& input,
@@ -60,6 +82,9 @@ OrderDetermination evaluateOrder(const Policy& policy, const PumpOrder& order, c
           criterion_result.evidence.end()) {
         criterion_result.evidence.push_back(std::move(reference));
       }
+    }
+    for (const auto& reference : criterion_result.evidence) {
+      criterion_result.evidence_labels.push_back(evidenceLabel(input.record, input.draft_orders, reference));
     }
     criterion_result.note = std::move(outcome.note);
     result.criteria.push_back(std::move(criterion_result));

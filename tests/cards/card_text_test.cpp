@@ -80,6 +80,25 @@ TEST_F(CardsTest, SummaryFitsAndNamesWhatIsMissingAndDetailCitesThePolicy) {
   EXPECT_STREQ(card["indicator"].GetString(), "warning");
   EXPECT_STREQ(card["extension"]["davinci-crd.associated-resource"][0]["reference"].GetString(),
                "ServiceRequest/pump-1");
+  // No prior-authorization rules for CareSource North Carolina in the library: said, not left out.
+  EXPECT_NE(
+      detail.find("**Prior authorization: unknown**: the library has no prior-authorization rules for this "
+                  "coverage"),
+      std::string::npos)
+      << detail;
+}
+
+TEST_F(CardsTest, EvidenceIsShownAsAPersonReadsItAtMostThreeItems) {
+  testing::RequestBuilder request;
+  request.pumpOrder("62362").weeklyProcedures(testing::kCpt, "97110", "2025-08-04", 13);
+  rapidjson::Document response;
+  response.Parse(respond(request).c_str());
+  ASSERT_TRUE(response.IsObject());
+  const std::string detail = response["cards"][0]["detail"].GetString();
+  // Thirteen therapy sessions: what they are and when, three of them, then a count; never their ids.
+  EXPECT_NE(detail.find("Evidence: 97110, 2025-"), std::string::npos) << detail;
+  EXPECT_NE(detail.find(" +10 more"), std::string::npos) << detail;
+  EXPECT_EQ(detail.find("Procedure/"), std::string::npos) << detail;
 }
 
 TEST_F(CardsTest, NoPolicyCardSaysWhichCoverageWasSeen) {
