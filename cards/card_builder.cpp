@@ -17,6 +17,8 @@ struct CardContent {
   std::string summary;
   std::string detail;
   const char* indicator;
+  /// The reasons a clinician may give for dismissing it: offered only by a card that asks for something.
+  const std::vector<fhir::Coding>* override_reasons = nullptr;
 };
 
 const policy::Policy* sourcePolicy(const policy::OrderDetermination& order) {
@@ -58,6 +60,21 @@ void writeCard(Writer& out, const policy::OrderDetermination& order, const CardC
   out.String(content.indicator);
   out.Key("detail");
   out.String(content.detail);
+  if (content.override_reasons != nullptr && !content.override_reasons->empty()) {
+    out.Key("overrideReasons");
+    out.StartArray();
+    for (const auto& reason : *content.override_reasons) {
+      out.StartObject();
+      out.Key("system");
+      out.String(reason.system);
+      out.Key("code");
+      out.String(reason.code);
+      out.Key("display");
+      out.String(reason.display);
+      out.EndObject();
+    }
+    out.EndArray();
+  }
   writeSource(out, order);
   if (const policy::Policy* policy = sourcePolicy(order)) {
     out.Key("links");
@@ -107,7 +124,8 @@ const char* indicatorFor(const policy::OrderDetermination& order) {
 } // namespace
 
 std::string renderCdsResponse(const policy::Determination& determination, UuidSource& uuids,
-                              const std::map<std::string, std::string>& order_json) {
+                              const std::map<std::string, std::string>& order_json,
+                              const std::vector<fhir::Coding>& override_reasons) {
   rapidjson::StringBuffer buffer;
   Writer out(buffer);
   out.StartObject();
@@ -123,10 +141,15 @@ std::string renderCdsResponse(const policy::Determination& determination, UuidSo
       continue;
     }
     if (order.decision == policy::Decision::Contraindicated) {
-      writeCard(out, order, {contraindicationSummary(order), contraindicationDetail(order), "critical"},
-                uuids);
+      writeCard(
+          out, order,
+          {contraindicationSummary(order), contraindicationDetail(order), "critical", &override_reasons},
+          uuids);
     }
-    writeCard(out, order, {documentationSummary(order), documentationDetail(order), indicatorFor(order)},
+    const char* indicator = indicatorFor(order);
+    writeCard(out, order,
+              {documentationSummary(order), documentationDetail(order), indicator,
+               std::string_view(indicator) == "info" ? nullptr : &override_reasons},
               uuids);
     if (order.fee_estimate) {
       writeCard(out, order, {feeSummary(order), feeDetail(order), "info"}, uuids);

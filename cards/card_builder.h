@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "cards/uuid_source.h"
 #include "policies/determination.h"
@@ -13,7 +14,9 @@ namespace pumpcds::cards {
 /// The JSON response body {"cards": [...], "systemActions": [...]}. Absent optional fields are left out,
 /// never null or empty. `order_json` holds each draft order as sent ("Type/id" -> JSON): an order with a
 /// policy gets a Da Vinci CRD coverage-information systemAction updating it.
+/// A card that asks for something (a warning or a contraindication) offers `override_reasons`.
 std::string renderCdsResponse(const policy::Determination& determination, UuidSource& uuids,
-                              const std::map<std::string, std::string>& order_json = {});
+                              const std::map<std::string, std::string>& order_json = {},
+                              const std::vector<fhir::Coding>& override_reasons = {});
 
 } // namespace pumpcds::cards

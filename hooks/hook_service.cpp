@@ -64,7 +64,8 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
     const policy::EvaluationInput input{request.record, request.draft_orders, as_of};
     outcome.determination.orders.push_back(policy::decideOrder(*library_, order, input));
   }
-  outcome.response_json = cards::renderCdsResponse(outcome.determination, *uuids_, request.draft_order_json);
+  outcome.response_json = cards::renderCdsResponse(outcome.determination, *uuids_, request.draft_order_json,
+                                                   library_->cardSettings().override_reasons);
   return outcome;
 }
 

@@ -77,6 +77,7 @@ Result<PolicyLibrary::Ptr> PolicyLibrary::load(const std::vector<LibraryFile>& i
   }
   bool have_orders = false;
   bool have_routing = false;
+  bool have_cards = false;
   for (const auto& [file, document] : parsed) {
     const std::string& path = file->path;
     if (isValueSetFile(path) || isRulesFile(path) || endsWith(path, "_test.json")) {
@@ -88,6 +89,9 @@ Result<PolicyLibrary::Ptr> PolicyLibrary::load(const std::vector<LibraryFile>& i
     } else if (path == "routing.json") {
       library->routing_.load(path, document, errors);
       have_routing = true;
+    } else if (path == "cards.json") {
+      library->card_settings_.load(path, document, errors);
+      have_cards = true;
     } else if (auto policy = loadPolicy(path, document, library->value_sets_, &named_rules, errors)) {
       if (library->find(policy->id) != nullptr) {
         errors.push_back(path + ": /id: policy id '" + policy->id + "' is already used by another file");
@@ -103,6 +107,9 @@ Result<PolicyLibrary::Ptr> PolicyLibrary::load(const std::vector<LibraryFile>& i
   }
   if (!have_orders) {
     errors.emplace_back("orders.json: missing from the library: it says which order codes are pump orders");
+  }
+  if (!have_cards) {
+    errors.emplace_back("cards.json: missing from the library: it holds the override reasons cards offer");
   }
   if (!have_routing) {
     errors.emplace_back(

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fhir/result.h"
+#include "policies/card_settings.h"
 #include "policies/order_catalog.h"
 #include "policies/policy.h"
 #include "policies/routing.h"
@@ -33,7 +34,8 @@ public:
 
   /// Loads a whole library. Any bad file fails the load, with every problem listed one per line as
   /// "<file>: <pointer or line/column>: <reason>": a half-loaded library is never served.
-  /// Layout: valuesets/*.json (value sets), orders.json, routing.json, and every other *.json a policy
+  /// Layout: valuesets/*.json (value sets), orders.json, routing.json, cards.json, rules/*.json (named
+  /// rules), and every other *.json a policy
   /// (files ending in _test.json are policy test cases, not policies).
   static Result<Ptr> load(const std::vector<LibraryFile>& files);
   static Result<Ptr> loadDirectory(const std::string& directory);
@@ -44,6 +46,7 @@ public:
   [[nodiscard]] const ValueSetLibrary& valueSets() const { return value_sets_; }
   [[nodiscard]] const OrderCatalog& orders() const { return orders_; }
   [[nodiscard]] const RoutingTable& routing() const { return routing_; }
+  [[nodiscard]] const CardSettings& cardSettings() const { return card_settings_; }
   /// The FHIR resource types any policy reads (the union of Policy::read_types): what discovery asks
   /// the EHR to prefetch.
   [[nodiscard]] const std::set<std::string>& readTypes() const { return read_types_; }
@@ -67,6 +70,7 @@ private:
   std::vector<Policy> policies_;
   OrderCatalog orders_;
   RoutingTable routing_;
+  CardSettings card_settings_;
   std::set<std::string> read_types_;
   std::map<std::string, RulePtr, std::less<>> named_rules_;
   std::map<std::string, std::string, std::less<>> named_rule_files_;

@@ -88,25 +88,19 @@ void HttpServer::installRoutes() {
         response.set_content(outcome.value().response_json, kJson);
       });
 
-  server.Post(
-      R"(/cds-services/([^/]+)/feedback)", [](const httplib::Request& request, httplib::Response& response) {
-        if (hooks::findService(request.matches[1].str()) == nullptr) {
-          sendError(response, notFound("no CDS service '" + request.matches[1].str() + "'"));
-          return;
-        }
-        rapidjson::Document document;
-        if (!fhir::nestsDeeperThan(request.body, 64)) {
-          document.Parse(request.body.data(), request.body.size());
-        }
-        if (!document.IsObject() || document.HasParseError() || !document.HasMember("feedback") ||
-            !document["feedback"].IsArray()) {
-          sendError(response, invalidArgument("feedback body must be a JSON object with a 'feedback' array"));
-          return;
-        }
-        std::cerr << "feedback for " << request.matches[1].str() << ": " << document["feedback"].Size()
-                  << " item(s)\n";
-        response.status = 200;
-      });
+  server.Post(R"(/cds-services/([^/]+)/feedback)", [this](const httplib::Request& request,
+                                                          httplib::Response& response) {
+    if (hooks::findService(request.matches[1].str()) == nullptr) {
+      sendError(response, notFound("no CDS service '" + request.matches[1].str() + "'"));
+      return;
+    }
+    if (Status recorded = feedback_.record(request.body, service_.library().cardSettings().override_reasons);
+        !recorded.isOk()) {
+      sendError(response, recorded);
+      return;
+    }
+    response.status = 200;
+  });
 
   server.Get("/healthz", [this](const httplib::Request&, httplib::Response& response) {
     response.set_content(std::string("{\"status\":\"ok\",\"version\":\"") + PUMPCDS_VERSION +
@@ -172,7 +166,7 @@ std::string HttpServer::metricsText() const {
           fhir_failures_.load());
   counter("pumpcds_fhir_read_micros_total", "Microseconds spent reading records from EHR FHIR servers.",
           fhir_microseconds_.load());
-  return out;
+  return out + feedback_.metricsText();
 }
 
 Result<int> HttpServer::bind() {

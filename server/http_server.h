@@ -8,6 +8,7 @@
 
 #include "hooks/hook_service.h"
 #include "server/config.h"
+#include "server/feedback_tally.h"
 
 namespace httplib {
 class Server;
@@ -44,6 +45,7 @@ private:
   std::atomic<long long> fhir_requests_{0};
   std::atomic<long long> fhir_failures_{0};
   std::atomic<long long> fhir_microseconds_{0};
+  FeedbackTally feedback_;
 };
 
 } // namespace pumpcds::server

@@ -80,6 +80,17 @@ TEST_F(CardsTest, SummaryFitsAndNamesWhatIsMissingAndDetailCitesThePolicy) {
   EXPECT_STREQ(card["indicator"].GetString(), "warning");
   EXPECT_STREQ(card["extension"]["davinci-crd.associated-resource"][0]["reference"].GetString(),
                "ServiceRequest/pump-1");
+  // A card that asks for something offers the library's override reasons (cards.json).
+  const auto library = policy::PolicyLibrary::loadBundled();
+  const auto& offered = library.value()->cardSettings().override_reasons;
+  ASSERT_FALSE(offered.empty());
+  ASSERT_TRUE(card.HasMember("overrideReasons"));
+  ASSERT_EQ(card["overrideReasons"].Size(), offered.size());
+  for (rapidjson::SizeType i = 0; i < offered.size(); ++i) {
+    EXPECT_EQ(card["overrideReasons"][i]["code"].GetString(), offered[i].code);
+    EXPECT_EQ(card["overrideReasons"][i]["display"].GetString(), offered[i].display);
+    EXPECT_STREQ(card["overrideReasons"][i]["system"].GetString(), "urn:pumpcds:override-reason");
+  }
   // No prior-authorization rules for CareSource North Carolina in the library: said, not left out.
   EXPECT_NE(
       detail.find("**Prior authorization: unknown**: the library has no prior-authorization rules for this "

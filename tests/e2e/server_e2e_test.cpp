@@ -146,10 +146,31 @@ TEST_F(ServerTest, FeedbackIsAcceptedAndMetricsCount) {
   EXPECT_EQ(feedback->status, 200);
   expectOutcome(http.Post("/cds-services/pumpcds-order-sign/feedback", "[]", "application/json"), 400,
                 "feedback");
+  // Overrides with the reasons the cards offered, and one the service never offered.
+  const auto overridden = http.Post("/cds-services/pumpcds-order-sign/feedback",
+                                    R"({"feedback":[
+        {"card":"00000000-0000-4000-8000-000000000002","outcome":"overridden","outcomeTimestamp":"2025-11-20T10:01:00Z",
+         "overrideReason":{"reason":{"system":"urn:pumpcds:override-reason","code":"patient-declined"}}},
+        {"card":"00000000-0000-4000-8000-000000000003","outcome":"overridden","outcomeTimestamp":"2025-11-20T10:02:00Z",
+         "overrideReason":{"reason":{"code":"made-up"},"userComment":"n/a"}}]})",
+                                    "application/json");
+  ASSERT_TRUE(overridden);
+  EXPECT_EQ(overridden->status, 200) << overridden->body;
+  expectOutcome(http.Post("/cds-services/pumpcds-order-sign/feedback",
+                          R"({"feedback":[{"card":"x","outcome":"ignored"}]})", "application/json"),
+                400, "feedback[0].outcome");
   const auto metrics = http.Get("/metrics");
   ASSERT_TRUE(metrics);
   EXPECT_NE(metrics->body.find("pumpcds_http_requests_total "), std::string::npos);
   EXPECT_NE(metrics->body.find("pumpcds_hook_calls_total "), std::string::npos);
+  EXPECT_NE(metrics->body.find("pumpcds_feedback_total{outcome=\"overridden\"} 2\n"), std::string::npos)
+      << metrics->body;
+  EXPECT_NE(metrics->body.find("pumpcds_feedback_override_reasons_total{reason=\"patient-declined\"} 1\n"),
+            std::string::npos)
+      << metrics->body;
+  EXPECT_NE(metrics->body.find("pumpcds_feedback_override_reasons_total{reason=\"other\"} 1\n"),
+            std::string::npos)
+      << metrics->body;
 }
 
 TEST_F(ServerTest, HealthAndEveryResponseNameTheVersion) {

@@ -88,6 +88,18 @@ TEST(PolicyLibrary, APolicyNoRoutePointsToIsRefused) {
             std::string::npos);
 }
 
+TEST(PolicyLibrary, BadOverrideReasonsAreRefusedAndMissingCardsJsonIsNamed) {
+  const std::string error = loadError(bundledWith("cards.json", R"({"override_reasons": [
+      {"code": "declined", "display": "Patient declined"}, {"code": "declined", "display": "Again"},
+      {"code": "x"}]})"));
+  EXPECT_NE(error.find("cards.json: /override_reasons/1/code: code 'declined' is used twice"), std::string::npos)
+      << error;
+  EXPECT_NE(error.find("cards.json: /override_reasons/2/display: missing"), std::string::npos) << error;
+  auto files = bundledLibraryFiles();
+  std::erase_if(files, [](const LibraryFile& file) { return file.path == "cards.json"; });
+  EXPECT_NE(loadError(files).find("cards.json: missing from the library"), std::string::npos);
+}
+
 TEST(PolicyLibrary, DuplicatePolicyIdIsRefused) {
   auto files = bundledLibraryFiles();
   for (const auto& file : bundledLibraryFiles()) {

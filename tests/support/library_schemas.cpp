@@ -43,7 +43,7 @@ std::string schemaFor(const std::string& path) {
   if (path.rfind("rules/", 0) == 0) {
     return "rules.schema.json";
   }
-  if (path == "routing.json" || path == "orders.json") {
+  if (path == "routing.json" || path == "orders.json" || path == "cards.json") {
     return path.substr(0, path.size() - 5) + ".schema.json";
   }
   return "policy.schema.json";
