@@ -1,5 +1,7 @@
 #include "hooks/hook_service.h"
 
+#include <iostream>
+
 #include <algorithm>
 
 #include "cards/card_builder.h"
@@ -46,8 +48,19 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
   }
   CdsRequest& request = parsed.value();
   if (request.hook != service->hook) {
-    return invalidArgument("hook '" + request.hook + "' does not match service '" + service->id +
-                           "', which answers " + service->hook);
+    // The reference CDS Hooks sandbox labels a call with the hook of its current page, so an order-sign
+    // body can reach the order-select service: a hook pumpcds answers is answered as the service's own.
+    bool known = false;
+    for (const auto& other : services()) {
+      known = known || other.hook == request.hook;
+    }
+    if (!known) {
+      return invalidArgument("hook '" + request.hook + "' does not match service '" + service->id +
+                             "', which answers " + service->hook);
+    }
+    std::cerr << "warning: a '" << request.hook << "' request reached service '" << service->id
+              << "'; answered as " << service->hook << "\n";
+    request.hook = service->hook;
   }
   HookOutcome outcome;
   const auto orders = pumpOrders(request, library_->orders());

@@ -31,15 +31,22 @@ protected:
   std::unique_ptr<HookService> service_;
 };
 
-TEST_F(HookServiceTest, UnknownServiceAndWrongHookAreRefused) {
+TEST_F(HookServiceTest, UnknownServicesAndHooksAreRefusedACrossedKnownHookIsAnswered) {
   const std::string body = RequestBuilder().pumpOrder("62362").json();
   auto unknown = service_->handle("nope", body);
   ASSERT_FALSE(unknown.isOk());
   EXPECT_EQ(unknown.status().code(), StatusCode::NotFound);
-  auto wrong = service_->handle("pumpcds-order-select", body);
+  // The reference sandbox sends an order-sign body to the order-select service: answered as order-select.
+  auto crossed = service_->handle("pumpcds-order-select", body);
+  ASSERT_TRUE(crossed.isOk()) << crossed.status().message();
+  EXPECT_EQ(crossed.value().determination.orders.size(), 1U);
+  // A hook pumpcds does not answer at all is still refused.
+  std::string other = body;
+  other.replace(other.find("order-sign"), 10, "patient-view");
+  auto wrong = service_->handle("pumpcds-order-select", other);
   ASSERT_FALSE(wrong.isOk());
   EXPECT_EQ(wrong.status().code(), StatusCode::InvalidArgument);
-  EXPECT_NE(wrong.status().message().find("hook 'order-sign' does not match"), std::string::npos);
+  EXPECT_NE(wrong.status().message().find("hook 'patient-view' does not match"), std::string::npos);
 }
 
 TEST_F(HookServiceTest, OrdersForAnythingElseGiveNoCard) {
