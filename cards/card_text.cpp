@@ -33,21 +33,6 @@ std::vector<const CriterionResult*> withStatus(const OrderDetermination& order, 
   return out;
 }
 
-// "a, b +3 more", fitted to the room left in a summary.
-std::string listShortNames(const std::vector<const CriterionResult*>& results, size_t room) {
-  std::string out;
-  for (size_t i = 0; i < results.size(); ++i) {
-    const std::string rest = " +" + std::to_string(results.size() - i) + " more";
-    const std::string candidate = out + (out.empty() ? "" : ", ") + results[i]->criterion->short_name;
-    const bool last = i + 1 == results.size();
-    if (characterCount(candidate) + (last ? 0 : rest.size()) > room) {
-      return out.empty() ? fitCharacters(candidate, room) : out + rest;
-    }
-    out = candidate;
-  }
-  return out;
-}
-
 // At most three pieces of evidence as a person reads them ("oxycodone 5 MG Oral Tablet, 2025-02-03"), then
 // "+N more": ids stay in the report and the coverage information, never in card text.
 constexpr size_t kEvidenceShown = 3;
@@ -175,16 +160,30 @@ std::string documentationSummary(const OrderDetermination& order) {
   const std::string& cite = order.policy->citation;
   const auto unmet = withStatus(order, CriterionStatus::Unmet);
   const auto missing = withStatus(order, CriterionStatus::Missing);
-  std::string summary;
+  // Counts by what closes the gap, never a list of labels (a label with a comma reads as two items).
+  size_t to_attest = 0;
+  for (const auto* result : missing) {
+    to_attest += result->criterion->attestation_only ? 1 : 0;
+  }
+  const size_t to_record = missing.size() - to_attest;
+  std::string needs;
+  if (to_record > 0) {
+    needs = std::to_string(to_record) + " to order or record";
+  }
+  if (to_attest > 0) {
+    needs += (needs.empty() ? "" : ", ") + std::to_string(to_attest) + " to attest";
+  }
+  std::string summary = head + ": ";
   if (!unmet.empty()) {
-    summary = head + ": " + cite + " not met: ";
-    summary += listShortNames(unmet, kSummaryLimit - characterCount(summary));
-  } else if (!missing.empty()) {
-    summary = head + ": " + std::to_string(missing.size()) + " " + cite + " item" +
-              (missing.size() == 1 ? "" : "s") + " missing: ";
-    summary += listShortNames(missing, kSummaryLimit - characterCount(summary));
+    summary += std::to_string(unmet.size()) + " " + cite + (unmet.size() == 1 ? " criterion" : " criteria") +
+               " not met" + (needs.empty() ? "" : "; " + needs);
+  } else if (!needs.empty()) {
+    summary += cite + " needs " + needs;
   } else {
-    summary = head + ": record meets all " + cite + " criteria";
+    summary += "record meets all " + cite + " criteria";
+  }
+  if (order.prior_auth == policy::PriorAuth::Required) {
+    summary += "; prior auth required";
   }
   return fitCharacters(summary, kSummaryLimit);
 }

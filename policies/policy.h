@@ -45,6 +45,9 @@ struct Criterion {
   bool contraindication = false;
   CriterionRole role = CriterionRole::Requirement;
   RulePtr rule;
+  /// Only an attestation or a clinician's note can show it (its rule reads no coded data): a card asks to
+  /// attest it rather than to order or record something.
+  bool attestation_only = false;
 
   [[nodiscard]] bool appliesTo(OrderKind kind, Origin origin) const;
 };

@@ -157,8 +157,9 @@ std::optional<Policy> loadPolicy(const std::string& file, const JsonValue& root,
   if (!policy.malignant_sets.empty()) {
     read_types.insert("Condition");
   }
-  for (const auto& criterion : policy.criteria) {
+  for (auto& criterion : policy.criteria) {
     criterion.rule->addReadTypes(read_types);
+    criterion.attestation_only = !criterion.rule->codedDataCanShow();
   }
   policy.read_types.assign(read_types.begin(), read_types.end());
   return policy;

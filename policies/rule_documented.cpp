@@ -15,6 +15,7 @@ public:
   void addReadTypes(std::set<std::string>& out) const override {
     out.insert({"QuestionnaireResponse", "DocumentReference"});
   }
+  bool codedDataCanShow() const override { return false; } // a clinician attests it
 };
 
 Outcome DocumentedRule::evaluate(const RuleContext& context) const {

@@ -1,6 +1,8 @@
 // The combinators `all`, `any`, `first_known` and `not`: trees of other rules under four-valued logic.
 #include "policies/rule_kinds.h"
 
+#include <algorithm>
+
 namespace pumpcds::policy {
 namespace {
 
@@ -99,6 +101,11 @@ public:
     }
   }
 
+  bool codedDataCanShow() const override {
+    return std::any_of(children_.begin(), children_.end(),
+                       [](const RulePtr& child) { return child->codedDataCanShow(); });
+  }
+
 private:
   Combinator combinator_;
   std::vector<RulePtr> children_;
@@ -125,6 +132,7 @@ public:
   }
 
   void addReadTypes(std::set<std::string>& types) const override { child_->addReadTypes(types); }
+  bool codedDataCanShow() const override { return child_->codedDataCanShow(); }
 
 private:
   RulePtr child_;

@@ -52,6 +52,9 @@ public:
   /// Adds the FHIR resource types this rule (and its children) read from the patient's record. Draft
   /// orders of the request are not counted: they come with the hook, never from the FHIR server.
   virtual void addReadTypes(std::set<std::string>& types) const = 0;
+  /// Whether coded data (an order, a result, a diagnosis) can show this rule, or only a clinician's
+  /// attestation or note: what a card asks the clinician to order or record versus to attest.
+  [[nodiscard]] virtual bool codedDataCanShow() const { return true; }
 
 protected:
   Rule() = default;

@@ -92,7 +92,8 @@ TEST(PolicyLibrary, BadOverrideReasonsAreRefusedAndMissingCardsJsonIsNamed) {
   const std::string error = loadError(bundledWith("cards.json", R"({"override_reasons": [
       {"code": "declined", "display": "Patient declined"}, {"code": "declined", "display": "Again"},
       {"code": "x"}]})"));
-  EXPECT_NE(error.find("cards.json: /override_reasons/1/code: code 'declined' is used twice"), std::string::npos)
+  EXPECT_NE(error.find("cards.json: /override_reasons/1/code: code 'declined' is used twice"),
+            std::string::npos)
       << error;
   EXPECT_NE(error.find("cards.json: /override_reasons/2/display: missing"), std::string::npos) << error;
   auto files = bundledLibraryFiles();

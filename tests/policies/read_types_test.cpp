@@ -1,5 +1,6 @@
 // What each policy reads is derived from its rules: the FHIR fetch asks the server for exactly that.
 #include <algorithm>
+#include <map>
 
 #include <gtest/gtest.h>
 
@@ -38,6 +39,20 @@ TEST(ReadTypes, EveryTypeAPolicyReadsHasAQueryTemplate) {
       EXPECT_NE(fhir::templateForType(type), nullptr) << policy.id << " reads " << type;
     }
   }
+}
+
+TEST(AttestationOnly, ACriterionOnlyAnAttestationCanShowIsMarkedAndOneWithCodedDataIsNot) {
+  auto library = PolicyLibrary::loadBundled();
+  ASSERT_TRUE(library.isOk());
+  const Policy* mm1369 = library.value()->find("caresource-nc-mm-1369");
+  ASSERT_NE(mm1369, nullptr);
+  std::map<std::string, bool> attestation_only;
+  for (const auto& criterion : mm1369->criteria) {
+    attestation_only[criterion.label] = criterion.attestation_only;
+  }
+  EXPECT_TRUE(attestation_only.at("I.A")) << "documented alone";
+  EXPECT_FALSE(attestation_only.at("IV.D.2")) << "a drug test result";
+  EXPECT_FALSE(attestation_only.at("IV.H.1")) << "therapy records, or an attestation";
 }
 
 } // namespace
