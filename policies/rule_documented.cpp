@@ -44,7 +44,7 @@ Outcome DocumentedRule::evaluate(const RuleContext& context) const {
                                       : document->text + " (" + document->reference() + ")")};
     }
   }
-  return {Truth::Unknown, {}, "needs documentation of " + rule.looks_for};
+  return {Truth::Unknown, {}, "needs a clinician's attestation or note: " + rule.looks_for};
 }
 
 RulePtr readDocumented(RuleReader& reader, const fhir::JsonValue& body, const std::string& at) {

@@ -1,5 +1,7 @@
 #include "policies/rule_support.h"
 
+#include <map>
+
 namespace pumpcds::policy {
 
 bool counts(const fhir::Resource& resource, const fhir::Date& as_of) {
@@ -100,15 +102,51 @@ std::string joinWords(const std::vector<std::string>& words, const std::string& 
   return out;
 }
 
+namespace {
+
+// What a clinician calls the part of the chart a FHIR type holds.
+std::string chartPart(const std::string& type) {
+  static const std::map<std::string, std::string, std::less<>> kNames = {
+      {"Condition", "problem list"},
+      {"Observation", "results"},
+      {"MedicationRequest", "prescriptions"},
+      {"MedicationStatement", "medication list"},
+      {"Procedure", "procedures"},
+      {"Encounter", "visits"},
+      {"AllergyIntolerance", "allergies"},
+      {"Device", "devices"},
+      {"DeviceRequest", "device orders"},
+      {"ServiceRequest", "orders"},
+      {"DocumentReference", "documents"},
+      {"QuestionnaireResponse", "questionnaires"},
+      {"CarePlan", "care plans"},
+      {"Coverage", "coverage"},
+      {"Patient", "demographics"},
+  };
+  const auto found = kNames.find(type);
+  return found != kNames.end() ? found->second : type;
+}
+
+std::vector<std::string> chartParts(const std::vector<std::string>& types) {
+  std::vector<std::string> out;
+  for (const auto& type : types) {
+    out.push_back(chartPart(type));
+  }
+  return out;
+}
+
+} // namespace
+
 Outcome notFound(const fhir::PatientRecord& record, const std::vector<std::string>& types,
                  const std::string& what) {
   const auto unread = unreadTypes(record, types);
   if (!unread.empty()) {
     return {Truth::Unknown,
             {},
-            "not found; " + joinWords(unread) + " data was not available to check for " + what};
+            "the patient's " + joinWords(chartParts(unread)) + " could not be read, so " + what +
+                " could not be checked"};
   }
-  return {Truth::Absent, {}, "no record of " + what + " in the " + joinWords(types) + " data read"};
+  return {Truth::Absent, {}, "no record of " + what + " in the patient's " + joinWords(chartParts(types))};
 }
 
 std::vector<const fhir::Resource*> pumpDrugOrders(const RuleContext& context,

@@ -79,6 +79,9 @@ TEST_F(CardsTest, SummaryFitsAndNamesWhatIsMissingAndDetailCitesThePolicy) {
   EXPECT_EQ(summary.find("more"), std::string::npos) << summary;
   const std::string detail = card["detail"].GetString();
   EXPECT_NE(detail.find("**MM-1369 IV.D.2**"), std::string::npos);
+  for (const char* developer_words : {"data read", "prefetch", "documentation of that", "Observation data"}) {
+    EXPECT_EQ(detail.find(developer_words), std::string::npos) << developer_words << " in: " << detail;
+  }
   EXPECT_NE(detail.find("Needed: Drug test result from the last 3 months"), std::string::npos);
   EXPECT_STREQ(card["indicator"].GetString(), "warning");
   EXPECT_STREQ(card["extension"]["davinci-crd.associated-resource"][0]["reference"].GetString(),

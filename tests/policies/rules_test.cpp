@@ -79,9 +79,13 @@ protected:
 };
 
 TEST_F(RulesTest, AbsenceProvesNoXOnlyWhereTheDataWasRead) {
-  EXPECT_EQ(run(negate(kHasInfection)).truth, Truth::Unknown) << "conditions not read";
+  const Outcome unread = run(negate(kHasInfection));
+  EXPECT_EQ(unread.truth, Truth::Unknown) << "conditions not read";
+  EXPECT_EQ(unread.note,
+            "the patient's problem list could not be read, so an infection could not be checked");
   record_.markRead("Condition");
   EXPECT_EQ(run(kHasInfection).truth, Truth::Absent);
+  EXPECT_EQ(run(kHasInfection).note, "no record of an infection in the patient's problem list");
   EXPECT_EQ(run(negate(kHasInfection)).truth, Truth::True);
   record_.add(resource("Condition", "c1", kIcd, "A41.9", "2025-10-01"));
   const Outcome found = run(negate(kHasInfection));
