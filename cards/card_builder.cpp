@@ -21,6 +21,17 @@ struct CardContent {
   const std::vector<fhir::Coding>* override_reasons = nullptr;
 };
 
+void writeCoding(Writer& out, std::string_view system, std::string_view code, std::string_view display) {
+  out.StartObject();
+  out.Key("system");
+  out.String(system.data(), static_cast<rapidjson::SizeType>(system.size()));
+  out.Key("code");
+  out.String(code.data(), static_cast<rapidjson::SizeType>(code.size()));
+  out.Key("display");
+  out.String(display.data(), static_cast<rapidjson::SizeType>(display.size()));
+  out.EndObject();
+}
+
 const policy::Policy* sourcePolicy(const policy::OrderDetermination& order) {
   return order.policy != nullptr ? order.policy : order.prior_auth_policy;
 }
@@ -38,14 +49,7 @@ void writeSource(Writer& out, const policy::OrderDetermination& order) {
     out.String("pumpcds coverage requirements");
   }
   out.Key("topic");
-  out.StartObject();
-  out.Key("system");
-  out.String(kCardTypeSystem);
-  out.Key("code");
-  out.String("coverage-info");
-  out.Key("display");
-  out.String("Coverage Information");
-  out.EndObject();
+  writeCoding(out, kCardTypeSystem, "coverage-info", "Coverage Information");
   out.EndObject();
 }
 
@@ -64,14 +68,7 @@ void writeCard(Writer& out, const policy::OrderDetermination& order, const CardC
     out.Key("overrideReasons");
     out.StartArray();
     for (const auto& reason : *content.override_reasons) {
-      out.StartObject();
-      out.Key("system");
-      out.String(reason.system);
-      out.Key("code");
-      out.String(reason.code);
-      out.Key("display");
-      out.String(reason.display);
-      out.EndObject();
+      writeCoding(out, reason.system, reason.code, reason.display);
     }
     out.EndArray();
   }
