@@ -129,6 +129,7 @@ std::string chartPart(const std::string& type) {
 
 std::vector<std::string> chartParts(const std::vector<std::string>& types) {
   std::vector<std::string> out;
+  out.reserve(types.size());
   for (const auto& type : types) {
     out.push_back(chartPart(type));
   }
