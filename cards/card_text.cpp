@@ -49,18 +49,46 @@ std::string evidenceText(const CriterionResult& result) {
   return out;
 }
 
-void appendItem(std::string& out, const CriterionResult& result, bool with_document) {
-  out += "- **" + result.criterion->citation + "** " + result.criterion->text;
+constexpr size_t kNoteLimit = 160; // one line of why per item; the report has the whole note
+constexpr size_t kMetShown = 3;    // met criteria named on the card; the rest are counted
+
+// The first finding of a note ("only 85 days ... of therapy"), without the alternatives a combined rule
+// appends ("; needs a clinician's attestation ..."): one line of why.
+std::string firstFinding(const std::string& note) {
+  return fitCharacters(note.substr(0, note.find("; ")), kNoteLimit);
+}
+
+// One line per item: its short name and citation, why (the first finding, or the whole note), evidence.
+void appendItem(std::string& out, const CriterionResult& result, bool first_finding_only) {
+  out += "- **" + result.criterion->short_name + "** (" + result.criterion->citation + ")";
   if (!result.note.empty()) {
-    out += " _(" + result.note + ")_";
-  }
-  if (with_document) {
-    out += " Needed: " + result.criterion->document;
+    out += ": " + (first_finding_only ? firstFinding(result.note) : fitCharacters(result.note, kNoteLimit));
   }
   if (!result.evidence_labels.empty()) {
-    out += " Evidence: " + evidenceText(result);
+    out += ". Evidence: " + evidenceText(result);
   }
   out += "\n";
+}
+
+std::string joinList(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    out += (out.empty() ? "" : "; ") + item;
+  }
+  return out;
+}
+
+// "life expectancy (MM-1369 I.B); ... and 4 more": the first `shown` by short name and citation.
+std::string shortList(const std::vector<const CriterionResult*>& results, size_t shown) {
+  std::vector<std::string> items;
+  for (size_t i = 0; i < results.size() && i < shown; ++i) {
+    items.push_back(results[i]->criterion->short_name + " (" + results[i]->criterion->citation + ")");
+  }
+  std::string out = joinList(items);
+  if (results.size() > shown) {
+    out += " and " + std::to_string(results.size() - shown) + " more";
+  }
+  return out;
 }
 
 // "Centene Corporation CP.MP.173"; a citation that already names its publisher stands alone.
@@ -197,9 +225,16 @@ std::string documentationDetail(const OrderDetermination& order) {
     out +=
         "Medical necessity: " + order.no_policy_reason + ", so its documentation could not be checked.\n\n";
   }
+  // Most actionable first: what may make the rest wrong, what contradicts the policy, what to order or
+  // record, what to attest, and what is already met. The full text of each criterion is in the report.
+  if (!order.record_issues.empty()) {
+    out += "**Check the data first**\n\n";
+    for (const auto& issue : order.record_issues) {
+      out += "- " + fitCharacters(issue, kNoteLimit) + "\n";
+    }
+    out += "\n";
+  }
   const auto unmet = withStatus(order, CriterionStatus::Unmet);
-  const auto missing = withStatus(order, CriterionStatus::Missing);
-  const auto met = withStatus(order, CriterionStatus::Met);
   if (!unmet.empty()) {
     out += "**Not met: the record shows the opposite**\n\n";
     for (const auto* result : unmet) {
@@ -207,37 +242,35 @@ std::string documentationDetail(const OrderDetermination& order) {
     }
     out += "\n";
   }
-  if (!missing.empty()) {
-    out += "**Missing: document these**\n\n";
-    for (const auto* result : missing) {
+  std::vector<const CriterionResult*> to_record;
+  std::vector<const CriterionResult*> to_attest;
+  for (const auto* result : withStatus(order, CriterionStatus::Missing)) {
+    (result->criterion->attestation_only ? to_attest : to_record).push_back(result);
+  }
+  if (!to_record.empty()) {
+    out += "**To order or record**\n\n";
+    for (const auto* result : to_record) {
       appendItem(out, *result, true);
     }
     out += "\n";
   }
+  if (!to_attest.empty()) {
+    out += "**To attest** (" + std::to_string(to_attest.size()) +
+           "): " + shortList(to_attest, to_attest.size()) + ".\n\n";
+  }
+  const auto met = withStatus(order, CriterionStatus::Met);
   if (!met.empty()) {
-    out += "**Met**\n\n";
-    for (const auto* result : met) {
-      appendItem(out, *result, false);
-    }
-    out += "\n";
+    out += "**Met** (" + std::to_string(met.size()) + "): " + shortList(met, kMetShown) + ".\n\n";
   }
-  bool heading = false;
+  std::vector<std::string> prior_auth;
   for (const auto& result : order.criteria) {
-    if (result.criterion->role != policy::CriterionRole::PriorAuth) {
-      continue;
+    if (result.criterion->role == policy::CriterionRole::PriorAuth) {
+      prior_auth.push_back(result.criterion->short_name + " (" + result.criterion->citation + ") " +
+                           std::string(policy::toString(result.status)));
     }
-    if (!heading) {
-      out += "**Prior-authorization rules** (met: applies to this order)\n\n";
-      heading = true;
-    }
-    out += "- **" + result.criterion->citation + "** " + std::string(policy::toString(result.status)) + ": " +
-           result.criterion->text + (result.note.empty() ? std::string() : " _(" + result.note + ")_") + "\n";
   }
-  if (heading) {
-    out += "\n";
-  }
-  for (const auto& issue : order.record_issues) {
-    out += "_Note: " + issue + "._\n";
+  if (!prior_auth.empty()) {
+    out += "**Prior-authorization rules** (met: applies to this order): " + joinList(prior_auth) + ".\n";
   }
   return out;
 }

@@ -147,7 +147,7 @@ Outcome notFound(const fhir::PatientRecord& record, const std::vector<std::strin
             "the patient's " + joinWords(chartParts(unread)) + " could not be read, so " + what +
                 " could not be checked"};
   }
-  return {Truth::Absent, {}, "no record of " + what + " in the patient's " + joinWords(chartParts(types))};
+  return {Truth::Absent, {}, "no record of " + what + " in the " + joinWords(chartParts(types))};
 }
 
 std::vector<const fhir::Resource*> pumpDrugOrders(const RuleContext& context,
