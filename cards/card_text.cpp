@@ -359,8 +359,7 @@ std::string feeDetail(const OrderDetermination& order) {
                     "plus the compounding fee once per refill):\n\n";
   for (const auto& line : fees.lines) {
     out += "- " + line.drug + ": " + quantity(line.amount) + " " + line.unit + " x " +
-           money(line.unit_price) + " per " + line.unit + " = " + money(line.subtotal) + " (" + line.order +
-           ")\n";
+           money(line.unit_price) + " per " + line.unit + " = " + money(line.subtotal) + "\n";
   }
   if (!fees.lines.empty()) {
     out += "- Compounding fee: " + money(fees.compounding_fee) + "\n\n**Total: " + money(fees.total) + "**\n";

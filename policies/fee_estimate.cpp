@@ -45,8 +45,7 @@ FeeEstimate estimateFees(const FeeSchedule& schedule, const std::vector<fhir::Re
         !(inAny(schedule.drug_sets, order.codes) || inAny(schedule.route_sets, order.route))) {
       continue;
     }
-    const std::string label =
-        (order.text.empty() ? fhir::describe(order.codes) : order.text) + " (" + order.reference() + ")";
+    const std::string label = order.text.empty() ? fhir::describe(order.codes) : order.text;
     const CodeProperties* fee = findFee(schedule, order);
     if (fee == nullptr) {
       estimate.unpriced.push_back(label + ": not in the fee table");

@@ -30,18 +30,16 @@ Outcome DocumentedRule::evaluate(const RuleContext& context) const {
         continue;
       }
       if (*answer.affirmed) {
-        return {Truth::True, {response.reference()}, "attested in " + response.reference()};
+        return {Truth::True, {response.reference()}, "attested in a questionnaire"};
       }
-      return {Truth::False, {response.reference()}, "answered no in " + response.reference()};
+      return {Truth::False, {response.reference()}, "answered no in a questionnaire"};
     }
   }
   if (!rule.document_sets.empty()) {
     for (const fhir::Resource* document : findCoded(context, {"DocumentReference"}, rule.document_sets)) {
       return {Truth::True,
               {document->reference()},
-              "documented in " + (document->text.empty()
-                                      ? document->reference()
-                                      : document->text + " (" + document->reference() + ")")};
+              "documented in " + (document->text.empty() ? std::string("a document") : document->text)};
     }
   }
   return {Truth::Unknown, {}, "needs a clinician's attestation or note: " + rule.looks_for};

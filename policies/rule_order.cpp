@@ -33,7 +33,7 @@ Outcome OrderIsRule::evaluate(const RuleContext& context) const {
   const bool holds = kind_ok && type_ok && code_ok;
   return {holds ? Truth::True : Truth::False,
           {order.reference},
-          order.reference + " (" + order.code.code + ", " + std::string(toString(order.kind)) + ") " +
+          "the order (" + order.code.code + ", " + std::string(toString(order.kind)) + ") " +
               (holds ? "is " : "is not ") + rule.looks_for};
 }
 

@@ -7,9 +7,9 @@
 namespace pumpcds::policy {
 namespace {
 
+// How a person names a drug order or an allergy: its words or its code, never its id.
 std::string label(const fhir::Resource& resource) {
-  return (resource.text.empty() ? fhir::describe(resource.codes) : resource.text) + " (" +
-         resource.reference() + ")";
+  return resource.text.empty() ? fhir::describe(resource.codes) : resource.text;
 }
 
 // Codes match when any coding of one equals any coding of the other, in comparable form.

@@ -57,7 +57,7 @@ Outcome PainReductionRule::evaluate(const RuleContext& context) const {
       }
     }
   }
-  const std::string trial_label = "trial " + trial->reference() + " on " + fhir::formatDate(trial_start);
+  const std::string trial_label = "the trial on " + fhir::formatDate(trial_start);
   if (baseline == nullptr || best == nullptr || *baseline->value <= 0) {
     return {Truth::Unknown,
             {trial->reference()},

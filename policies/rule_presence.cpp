@@ -54,8 +54,7 @@ Outcome HasRule::evaluate(const RuleContext& context) const {
     if (rule.min_months) {
       const fhir::Seconds latest_onset = monthsBefore(context.as_of, *rule.min_months).endSeconds();
       if (!resource->start || *resource->start >= latest_onset) {
-        too_recent.push_back(found(*resource) + " (" + resource->reference() + ", onset " +
-                             dateOf(*resource) + ")");
+        too_recent.push_back(found(*resource) + " (onset " + dateOf(*resource) + ")");
         continue;
       }
     }
