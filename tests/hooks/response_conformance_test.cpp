@@ -18,13 +18,15 @@ TEST(ResponseConformance, EveryPolicyCaseAndASyntheaRecordGetAConformingResponse
   ASSERT_TRUE(library.isOk());
   const HookService service(library.value(), std::make_unique<cards::SequentialUuidSource>());
   std::vector<std::pair<std::string, std::string>> requests;
-  for (const auto& request : policyCaseRequests(*library.value(), policyTestFiles(policy::bundledLibraryFiles()))) {
-    requests.emplace_back(request.file + "#" + std::to_string(request.index) + " " + request.note, request.request_json);
+  for (const auto& request :
+       policyCaseRequests(*library.value(), policyTestFiles(policy::bundledLibraryFiles()))) {
+    requests.emplace_back(request.file + "#" + std::to_string(request.index) + " " + request.note,
+                          request.request_json);
   }
-  requests.emplace_back("Synthea",
-                        testing::syntheaRequest(
-                            testing::readTestFile("synthea/Jacki_Feil_2dfcf7a9-5fb8-4f56-9cf3-a35a74c60438.json"),
-                            "Ambetter Health"));
+  requests.emplace_back(
+      "Synthea", testing::syntheaRequest(
+                     testing::readTestFile("synthea/Jacki_Feil_2dfcf7a9-5fb8-4f56-9cf3-a35a74c60438.json"),
+                     "Ambetter Health"));
   ASSERT_GT(requests.size(), 150U);
   size_t cards = 0;
   for (const auto& [name, body] : requests) {
@@ -51,8 +53,9 @@ TEST(ResponseConformance, TheCheckerCatchesWhatAnEhrWouldReject) {
     }
     return text;
   }();
-  for (const char* expected : {"/cards/0/uuid", "/cards/0/summary: 140 characters", "/cards/0/indicator",
-                               "/cards/0/detail: a bare FHIR id", "/cards/0/source/url", "/cards/0/selectionBehavior"}) {
+  for (const char* expected :
+       {"/cards/0/uuid", "/cards/0/summary: 140 characters", "/cards/0/indicator",
+        "/cards/0/detail: a bare FHIR id", "/cards/0/source/url", "/cards/0/selectionBehavior"}) {
     EXPECT_NE(all.find(expected), std::string::npos) << expected << " not in:\n" << all;
   }
   EXPECT_NE(testing::cdsResponseProblems(R"({"cards":null})").size(), 0U);

@@ -33,9 +33,9 @@ bool isUuid(const std::string& text) {
 
 // A bare FHIR id ("Procedure/abc-123") in text meant for a person.
 bool hasBareReference(const std::string& text) {
-  for (const char* type : {"Condition/", "Observation/", "Procedure/", "MedicationRequest/", "MedicationStatement/",
-                           "Encounter/", "AllergyIntolerance/", "DocumentReference/", "QuestionnaireResponse/",
-                           "Device/", "CarePlan/"}) {
+  for (const char* type : {"Condition/", "Observation/", "Procedure/", "MedicationRequest/",
+                           "MedicationStatement/", "Encounter/", "AllergyIntolerance/", "DocumentReference/",
+                           "QuestionnaireResponse/", "Device/", "CarePlan/"}) {
     if (text.find(type) != std::string::npos) {
       return true;
     }
@@ -218,8 +218,8 @@ std::vector<std::string> cdsResponseProblems(const std::string& response_json) {
       const Value& action = actions->value[i];
       const std::string at = "/systemActions/" + std::to_string(i);
       const Value* type = check.string(action, "type", at, true);
-      if (type != nullptr && std::string(type->GetString()) != "update" && std::string(type->GetString()) != "create" &&
-          std::string(type->GetString()) != "delete") {
+      if (type != nullptr && std::string(type->GetString()) != "update" &&
+          std::string(type->GetString()) != "create" && std::string(type->GetString()) != "delete") {
         check.fail(at + "/type", "not create, update or delete");
       }
       check.string(action, "description", at, true);
