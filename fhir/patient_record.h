@@ -30,6 +30,10 @@ public:
   void markUnreadable(const std::string& type, std::string reason);
 
   [[nodiscard]] bool wasRead(std::string_view type) const { return read_.find(type) != read_.end(); }
+  /// A search or read of `type` failed and nothing completed it: what it would show is unknown, not absent.
+  [[nodiscard]] bool couldNotRead(std::string_view type) const {
+    return !wasRead(type) && unreadable_.find(type) != unreadable_.end();
+  }
   [[nodiscard]] const std::set<std::string, std::less<>>& readTypes() const { return read_; }
   /// Every resource of `type`, in the order added.
   [[nodiscard]] const std::vector<Resource>& ofType(std::string_view type) const;

@@ -169,7 +169,7 @@ std::vector<std::string> RoutingTable::describeCoverage(const fhir::PatientRecor
     }
   }
   for (const auto& coverage : record.ofType("Coverage")) {
-    std::string line = coverage.reference() + ": payor ";
+    std::string line = "Coverage: payor ";
     const auto names = payorNames(coverage, record);
     std::string payors;
     for (const auto& name : names) {
@@ -190,7 +190,10 @@ std::vector<std::string> RoutingTable::describeCoverage(const fhir::PatientRecor
     seen.push_back(line);
   }
   if (seen.empty()) {
-    seen.emplace_back(record.wasRead("Coverage") ? "no Coverage on record" : "no Coverage was sent or read");
+    // A failed search is not an uninsured patient: the plan is unknown, not absent.
+    seen.emplace_back(record.wasRead("Coverage")        ? "no coverage on record"
+                      : record.couldNotRead("Coverage") ? "the patient's coverage could not be read"
+                                                        : "no coverage was sent or read");
   }
   seen.push_back(state_text.empty() ? "patient state unknown" : "patient state " + state_text);
   return seen;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "cards/uuid_source.h"
 #include "hooks/hook_service.h"
@@ -136,8 +138,31 @@ TEST_F(CardsTest, NoPolicyCardSaysWhichCoverageWasSeen) {
   const auto& card = response["cards"][0];
   EXPECT_NE(std::string(card["summary"].GetString()).find("plan not identified"), std::string::npos);
   const std::string detail = card["detail"].GetString();
-  EXPECT_NE(detail.find("Coverage/cov1: payor Acme Health"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("Coverage: payor Acme Health"), std::string::npos) << detail;
   EXPECT_NE(detail.find("patient state NC"), std::string::npos) << detail;
+}
+
+TEST_F(CardsTest, AFailedCoverageReadIsNotAnUninsuredPatient) {
+  testing::RequestBuilder request;
+  request.pumpOrder("62362");
+  rapidjson::Document body;
+  body.Parse(request.json().c_str());
+  ASSERT_TRUE(body.IsObject());
+  rapidjson::Document outcome;
+  outcome.Parse(R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"timeout"}]})");
+  body["prefetch"]["coverage"].CopyFrom(outcome, body.GetAllocator());
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  body.Accept(writer);
+  auto library = policy::PolicyLibrary::loadBundled();
+  const hooks::HookService service(library.value(), std::make_unique<cards::SequentialUuidSource>());
+  auto answer = service.handle("pumpcds-order-sign", buffer.GetString());
+  ASSERT_TRUE(answer.isOk()) << answer.status().message();
+  rapidjson::Document response;
+  response.Parse(answer.value().response_json.c_str());
+  const std::string detail = response["cards"][0]["detail"].GetString();
+  EXPECT_NE(detail.find("the patient's coverage could not be read"), std::string::npos) << detail;
+  EXPECT_EQ(detail.find("no coverage on record"), std::string::npos) << detail;
 }
 
 } // namespace

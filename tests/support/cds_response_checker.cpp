@@ -35,7 +35,7 @@ bool isUuid(const std::string& text) {
 bool hasBareReference(const std::string& text) {
   for (const char* type : {"Condition/", "Observation/", "Procedure/", "MedicationRequest/",
                            "MedicationStatement/", "Encounter/", "AllergyIntolerance/", "DocumentReference/",
-                           "QuestionnaireResponse/", "Device/", "CarePlan/"}) {
+                           "QuestionnaireResponse/", "Device/", "CarePlan/", "Coverage/", "Organization/"}) {
     if (text.find(type) != std::string::npos) {
       return true;
     }
