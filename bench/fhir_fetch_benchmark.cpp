@@ -10,9 +10,9 @@
 #include <rapidjson/document.h>
 
 #include "cards/uuid_source.h"
+#include "fhir/json_read.h"
 #include "hooks/hook_service.h"
 #include "tests/support/fhir_test_server.h"
-#include "tests/support/json_text.h"
 
 namespace {
 
@@ -39,7 +39,7 @@ struct Fixture {
         resources.PushBack(rapidjson::Value(key.value, resources.GetAllocator()), resources.GetAllocator());
       }
     }
-    server.seed("bench", pumpcds::testing::jsonText(resources), request["context"]["patientId"].GetString());
+    server.seed("bench", pumpcds::fhir::jsonText(resources), request["context"]["patientId"].GetString());
   }
 
   std::string hook(const std::string& modifiers, bool prefetch_routing) {
@@ -53,7 +53,7 @@ struct Fixture {
     const std::string base = server.base("/tenant/bench" + modifiers);
     copy.RemoveMember("fhirServer");
     copy.AddMember("fhirServer", rapidjson::Value(base.c_str(), copy.GetAllocator()), copy.GetAllocator());
-    return pumpcds::testing::jsonText(copy);
+    return pumpcds::fhir::jsonText(copy);
   }
 };
 

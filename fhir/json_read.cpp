@@ -1,5 +1,9 @@
 #include "fhir/json_read.h"
 
+#include <rapidjson/writer.h>
+
+#include <rapidjson/stringbuffer.h>
+
 #include <rapidjson/error/en.h>
 
 namespace pumpcds::fhir {
@@ -131,6 +135,13 @@ std::string describeParseError(const rapidjson::Document& document, std::string_
   const TextPosition position = positionOf(text, document.GetErrorOffset());
   return "line " + std::to_string(position.line) + ", column " + std::to_string(position.column) + ": " +
          rapidjson::GetParseError_En(document.GetParseError());
+}
+
+std::string jsonText(const JsonValue& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> out(buffer);
+  value.Accept(out);
+  return {buffer.GetString(), buffer.GetSize()};
 }
 
 } // namespace pumpcds::fhir

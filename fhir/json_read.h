@@ -46,6 +46,9 @@ struct TextPosition {
 };
 TextPosition positionOf(std::string_view text, size_t offset);
 
+/// A JSON value as compact JSON text.
+std::string jsonText(const JsonValue& value);
+
 /// "line L, column C: <RapidJSON's reason>" for a failed parse.
 std::string describeParseError(const rapidjson::Document& document, std::string_view text);
 

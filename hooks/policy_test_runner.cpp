@@ -92,16 +92,6 @@ void apply(const JsonValue& from, CaseRecord& record) {
   stringSet(fhir::member(from, "unread"), record.unread);
 }
 
-std::string jsonText(const JsonValue* value) {
-  if (value == nullptr) {
-    return {};
-  }
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> out(buffer);
-  value->Accept(out);
-  return {buffer.GetString(), buffer.GetSize()};
-}
-
 // The hook request for a case: patient "p1", its record in prefetch (absent keys are the types the case
 // leaves unread), attestations as QuestionnaireResponse items with linkId "<prefix>/<label>".
 std::string buildRequest(const CaseRecord& record, const std::string& link_prefix) {
@@ -124,14 +114,18 @@ std::string buildRequest(const CaseRecord& record, const std::string& link_prefi
     draft.code = fhir::stringAt(drug, "code");
     draft.text = fhir::stringAt(drug, "text");
     draft.route = fhir::stringAt(drug, "route");
-    draft.dose_json = jsonText(fhir::member(*drug, "dose"));
-    draft.dispense_json = jsonText(fhir::member(*drug, "dispense"));
+    if (const JsonValue* dose = fhir::member(*drug, "dose")) {
+      draft.dose_json = fhir::jsonText(*dose);
+    }
+    if (const JsonValue* dispense = fhir::member(*drug, "dispense")) {
+      draft.dispense_json = fhir::jsonText(*dispense);
+    }
     draft.id = "drug-" + std::to_string(++index);
     draft.authored = record.as_of;
     parts.draft_orders.push_back(draftDrugOrderJson(draft));
   }
   for (const JsonValue* resource : record.resources) {
-    parts.resources[fhir::stringAt(resource, "resourceType")].push_back(jsonText(resource));
+    parts.resources[fhir::stringAt(resource, "resourceType")].push_back(fhir::jsonText(*resource));
   }
   if (!record.payor.empty()) {
     rapidjson::StringBuffer buffer;

@@ -2,10 +2,9 @@
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "cards/uuid_source.h"
+#include "fhir/json_read.h"
 #include "hooks/hook_service.h"
 #include "tests/support/request_builder.h"
 
@@ -151,12 +150,9 @@ TEST_F(CardsTest, AFailedCoverageReadIsNotAnUninsuredPatient) {
   rapidjson::Document outcome;
   outcome.Parse(R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"timeout"}]})");
   body["prefetch"]["coverage"].CopyFrom(outcome, body.GetAllocator());
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  body.Accept(writer);
   auto library = policy::PolicyLibrary::loadBundled();
   const hooks::HookService service(library.value(), std::make_unique<cards::SequentialUuidSource>());
-  auto answer = service.handle("pumpcds-order-sign", buffer.GetString());
+  auto answer = service.handle("pumpcds-order-sign", fhir::jsonText(body));
   ASSERT_TRUE(answer.isOk()) << answer.status().message();
   rapidjson::Document response;
   response.Parse(answer.value().response_json.c_str());

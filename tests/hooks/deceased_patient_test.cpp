@@ -4,9 +4,9 @@
 #include <rapidjson/document.h>
 
 #include "cards/uuid_source.h"
+#include "fhir/json_read.h"
 #include "hooks/hook_service.h"
 #include "policies/report_json.h"
-#include "tests/support/json_text.h"
 #include "tests/support/test_data.h"
 
 namespace pumpcds::hooks {
@@ -19,7 +19,7 @@ std::string requestWithDeath(const char* died) {
   auto& patient = request["prefetch"]["patient"];
   patient.AddMember("deceasedDateTime", rapidjson::Value(died, request.GetAllocator()),
                     request.GetAllocator());
-  return testing::jsonText(request);
+  return fhir::jsonText(request);
 }
 
 TEST(DeceasedPatient, OneCardSaysSoAndNothingIsRequested) {

@@ -3,9 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
+#include "fhir/json_read.h"
 #include "hooks/policy_test_runner.h"
 
 namespace pumpcds::hooks {
@@ -37,10 +36,7 @@ protected:
     auto& cases = document["cases"];
     cases.Clear();
     cases.PushBack(rapidjson::Value(replacement, document.GetAllocator()), document.GetAllocator());
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    document.Accept(writer);
-    return runPolicyTests(*library_, {{"noridian/noridian-a55239_test.json", buffer.GetString()}});
+    return runPolicyTests(*library_, {{"noridian/noridian-a55239_test.json", fhir::jsonText(document)}});
   }
 
   static std::string failures(const std::vector<PolicyCaseResult>& results) {
@@ -148,10 +144,7 @@ TEST_F(PolicyTestRunnerTest, ANamedRuleWithoutCasesIsReported) {
       for (auto it = cases.Begin(); it != cases.End();) {
         it = std::string((*it)["rule"].GetString()) == "body-size-adequate" ? cases.Erase(it) : it + 1;
       }
-      rapidjson::StringBuffer buffer;
-      rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-      document.Accept(writer);
-      file.text = buffer.GetString();
+      file.text = fhir::jsonText(document);
     }
   }
   const auto uncovered = namedRulesWithoutCases(**library_, test_files);

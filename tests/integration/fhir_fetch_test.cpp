@@ -25,7 +25,6 @@
 #include "hooks/policy_test_runner.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/fhir_test_server.h"
-#include "tests/support/json_text.h"
 #include "tests/support/synthea_request.h"
 #include "tests/support/test_data.h"
 
@@ -147,7 +146,7 @@ SplitRequest splitPrefetch(const std::string& request_json) {
       }
     }
   }
-  split.resources_json = testing::jsonText(resources);
+  split.resources_json = fhir::jsonText(resources);
   return split;
 }
 
@@ -175,7 +174,7 @@ std::string pointedAt(const std::string& request_json, const std::string& base,
     authorization.AddMember("token_type", "Bearer", allocator);
     request.AddMember("fhirAuthorization", authorization, allocator);
   }
-  return testing::jsonText(request);
+  return fhir::jsonText(request);
 }
 
 // "/fail/Observation/500" for each unread type, so that the server cannot read what prefetch did not.
@@ -271,7 +270,7 @@ TEST(FromTheServerAlone, MedicationsByReferenceResolveWhetherIncludedOrFetched) 
       referenced.PushBack(copy, allocator);
     }
     const std::string tenant = "medref-" + std::to_string(++checked);
-    ASSERT_GT(fhir_server->seed(tenant, testing::jsonText(referenced), split.patient_id), 0);
+    ASSERT_GT(fhir_server->seed(tenant, fhir::jsonText(referenced), split.patient_id), 0);
     auto expected = prefetch_only.handle("pumpcds-order-sign", request.request_json);
     ASSERT_TRUE(expected.isOk());
     for (const std::string modifiers : {"", "/ignore/_include"}) {
@@ -330,7 +329,7 @@ TEST(FromTheServerAlone, SyntheaRecordIsPagedThroughAndMatchesFullPrefetch) {
       coverage.PushBack(rapidjson::Value(resource, coverage.GetAllocator()), coverage.GetAllocator());
     }
   }
-  ASSERT_EQ(fhir_server->seed("synthea", testing::jsonText(coverage), split.patient_id), 1);
+  ASSERT_EQ(fhir_server->seed("synthea", fhir::jsonText(coverage), split.patient_id), 1);
   const HookService prefetch_only(library(), std::make_unique<cards::SequentialUuidSource>());
   auto expected = prefetch_only.handle("pumpcds-order-sign", request);
   ASSERT_TRUE(expected.isOk());
@@ -367,7 +366,7 @@ TEST(Prefetch, NullKeyIsNotQueriedAbsentKeyIsAndPagedKeyIsCompleted) {
   observations.RemoveMember("link");
   observations.AddMember("link", link, allocator);
   document.AddMember("prefetch", prefetch, allocator);
-  auto outcome = serviceWith().handle("pumpcds-order-sign", testing::jsonText(document));
+  auto outcome = serviceWith().handle("pumpcds-order-sign", fhir::jsonText(document));
   ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
   EXPECT_EQ(outcome.value().determination.orders.at(0).decision, policy::Decision::Complete)
       << issuesOf(outcome.value().determination);

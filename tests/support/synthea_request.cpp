@@ -1,24 +1,12 @@
 #include "tests/support/synthea_request.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
+#include "fhir/json_read.h"
 #include "hooks/draft_order_writer.h"
 #include "hooks/hook_request_writer.h"
 
 namespace pumpcds::testing {
-namespace {
-
-std::string jsonText(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> out(buffer);
-  value.Accept(out);
-  return {buffer.GetString(), buffer.GetSize()};
-}
-
-} // namespace
-
 // An order-sign request whose prefetch holds every resource of the bundle, grouped by type as a FHIR
 // server's searches would return them, plus a Coverage with `payor`.
 std::string syntheaRequest(const std::string& bundle_text, const std::string& payor) {
@@ -30,10 +18,10 @@ std::string syntheaRequest(const std::string& bundle_text, const std::string& pa
     const rapidjson::Value& resource = entry["resource"];
     const std::string type = resource["resourceType"].GetString();
     if (type == "Patient" && parts.patient_json.empty()) {
-      parts.patient_json = jsonText(resource);
+      parts.patient_json = fhir::jsonText(resource);
       parts.patient_id = resource["id"].GetString();
     } else {
-      parts.resources[type].push_back(jsonText(resource));
+      parts.resources[type].push_back(fhir::jsonText(resource));
     }
   }
   parts.resources["Coverage"].insert(
