@@ -42,15 +42,6 @@ struct Finding {
   Polarity polarity;
 };
 
-std::string idOf(const std::string& reference) {
-  const auto slash = reference.rfind('/');
-  const auto colon = reference.rfind(':');
-  const auto cut = slash == std::string::npos   ? colon
-                   : colon == std::string::npos ? slash
-                                                : std::max(slash, colon);
-  return cut == std::string::npos ? reference : reference.substr(cut + 1);
-}
-
 fhir::ObservationResult ownResult(const fhir::Resource& test) {
   return {test.codes, test.text, test.value_string, test.value_codes, test.interpretation};
 }
@@ -69,22 +60,19 @@ std::vector<Finding> findingsOf(const fhir::Resource& test, const NegativeDrugTe
     out.push_back(
         {&owner, analyte, label, resultPolarity(result, *rule.negative_results, *rule.positive_results)});
   };
-  if (hasOwnResult(test)) {
-    add(test, ownResult(test));
-  }
-  for (const auto& component : test.components) {
-    add(test, component);
-  }
+  const auto addAll = [&](const fhir::Resource& owner) {
+    if (hasOwnResult(owner)) {
+      add(owner, ownResult(owner));
+    }
+    for (const auto& component : owner.components) {
+      add(owner, component);
+    }
+  };
+  addAll(test);
   for (const auto& reference : test.member_references) {
-    for (const auto& member : context.record.ofType("Observation")) {
-      if (member.id == idOf(reference) && counts(member, context.as_of)) {
-        if (hasOwnResult(member)) {
-          add(member, ownResult(member));
-        }
-        for (const auto& component : member.components) {
-          add(member, component);
-        }
-      }
+    const fhir::Resource* member = context.record.find(reference);
+    if (member != nullptr && member->type == "Observation" && counts(*member, context.as_of)) {
+      addAll(*member);
     }
   }
   return out;
