@@ -6,6 +6,7 @@
 #include "cards/uuid_source.h"
 #include "fhir/json_read.h"
 #include "hooks/hook_service.h"
+#include "tests/support/cds_response_checker.h"
 #include "tests/support/request_builder.h"
 
 namespace pumpcds::cards {
@@ -26,26 +27,11 @@ TEST(CardText, CharactersAreCountedNotBytes) {
   EXPECT_EQ(wide.substr(0, 2), "é");
 }
 
-// Walks a JSON value and reports any null, "", [] or {} (CDS Hooks: absent optional fields are left out).
-void expectNoEmptyValues(const rapidjson::Value& value, const std::string& path) {
-  if (value.IsNull()) {
-    ADD_FAILURE() << path << " is null";
-  } else if (value.IsString() && value.GetStringLength() == 0) {
-    ADD_FAILURE() << path << " is \"\"";
-  } else if (value.IsArray()) {
-    if (value.Empty() && path != "/cards") {
-      ADD_FAILURE() << path << " is []";
-    }
-    for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
-      expectNoEmptyValues(value[i], path + "/" + std::to_string(i));
-    }
-  } else if (value.IsObject()) {
-    if (value.MemberCount() == 0) {
-      ADD_FAILURE() << path << " is {}";
-    }
-    for (const auto& member : value.GetObject()) {
-      expectNoEmptyValues(member.value, path + "/" + member.name.GetString());
-    }
+// The response passes the CDS Hooks checker every suite response goes through (among its rules: no null,
+// "", [] or {}, since absent optional fields are left out).
+void expectConforming(const rapidjson::Value& response) {
+  for (const auto& problem : testing::cdsResponseProblems(fhir::jsonText(response))) {
+    ADD_FAILURE() << problem;
   }
 }
 
@@ -67,7 +53,7 @@ TEST_F(CardsTest, SummaryFitsAndNamesWhatIsMissingAndDetailCitesThePolicy) {
   rapidjson::Document response;
   response.Parse(respond(request).c_str());
   ASSERT_TRUE(response.IsObject());
-  expectNoEmptyValues(response, "");
+  expectConforming(response);
   ASSERT_EQ(response["cards"].Size(), 1u);
   const auto& card = response["cards"][0];
   const std::string summary = card["summary"].GetString();
@@ -133,7 +119,7 @@ TEST_F(CardsTest, NoPolicyCardSaysWhichCoverageWasSeen) {
   request.pumpOrder("62362").coverage("Acme Health");
   rapidjson::Document response;
   response.Parse(respond(request).c_str());
-  expectNoEmptyValues(response, "");
+  expectConforming(response);
   const auto& card = response["cards"][0];
   EXPECT_NE(std::string(card["summary"].GetString()).find("plan not identified"), std::string::npos);
   const std::string detail = card["detail"].GetString();
@@ -184,7 +170,7 @@ TEST_F(PriorAuthCardsTest, PriorAuthOnlyCardSaysWhetherPaIsNeededAndWhy) {
   request.pumpOrder("62324", "2021-06-15").patientState("OH");
   auto response = respond(request);
   ASSERT_TRUE(response.HasMember("cards"));
-  expectNoEmptyValues(response, "");
+  expectConforming(response);
   ASSERT_EQ(response["cards"].Size(), 1u);
   const std::string summary = response["cards"][0]["summary"].GetString();
   const std::string detail = response["cards"][0]["detail"].GetString();
@@ -203,7 +189,7 @@ TEST_F(PriorAuthCardsTest, RefillGetsAFeeEstimateCard) {
   request.pumpOrder("95990").patientState("CA").coverage("Medicare").drugOrder("7052");
   // The drug order from the builder has no amount, so the estimate says it could not be priced.
   auto response = respond(request);
-  expectNoEmptyValues(response, "");
+  expectConforming(response);
   ASSERT_EQ(response["cards"].Size(), 2u);
   EXPECT_NE(std::string(response["cards"][1]["summary"].GetString()).find("could not be priced"),
             std::string::npos);
