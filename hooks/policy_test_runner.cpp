@@ -610,9 +610,9 @@ std::vector<PolicyCaseResult> namedRulesWithoutCases(const policy::PolicyLibrary
     }
   }
   std::vector<PolicyCaseResult> results;
-  for (const auto& [name, file] : library.namedRuleFiles()) {
+  for (const auto& [name, named] : library.namedRules()) {
     if (with_cases.count(name) == 0) {
-      results.push_back({file,
+      results.push_back({named.file,
                          0,
                          "(named rule)",
                          PolicyCaseResult::Outcome::Error,

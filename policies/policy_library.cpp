@@ -102,8 +102,7 @@ Result<PolicyLibrary::Ptr> PolicyLibrary::load(const std::vector<LibraryFile>& i
   }
   named_rules.resolveAll(); // a named rule no policy uses yet is still checked
   for (const auto& [name, definition] : named_rules.definitions()) {
-    library->named_rules_.emplace(name, definition.parsed);
-    library->named_rule_files_.emplace(name, definition.file);
+    library->named_rules_.emplace(name, NamedRule{definition.file, definition.parsed});
   }
   if (!have_orders) {
     errors.emplace_back("orders.json: missing from the library: it says which order codes are pump orders");
@@ -182,7 +181,7 @@ Result<PolicyLibrary::Ptr> PolicyLibrary::loadBundled() {
 
 const Rule* PolicyLibrary::namedRule(std::string_view name) const {
   const auto found = named_rules_.find(name);
-  return found != named_rules_.end() ? found->second.get() : nullptr;
+  return found != named_rules_.end() ? found->second.rule.get() : nullptr;
 }
 
 const Policy* PolicyLibrary::find(std::string_view id) const {

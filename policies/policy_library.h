@@ -52,9 +52,13 @@ public:
   [[nodiscard]] const std::set<std::string>& readTypes() const { return read_types_; }
   /// A named rule of rules/*.json, or nullptr.
   [[nodiscard]] const Rule* namedRule(std::string_view name) const;
-  /// Every named rule and the file that defines it.
-  [[nodiscard]] const std::map<std::string, std::string, std::less<>>& namedRuleFiles() const {
-    return named_rule_files_;
+  struct NamedRule {
+    std::string file; ///< the rules/*.json that defines it
+    RulePtr rule;
+  };
+  /// Every named rule, by name.
+  [[nodiscard]] const std::map<std::string, NamedRule, std::less<>>& namedRules() const {
+    return named_rules_;
   }
   /// The policy for the record's coverage on `as_of`, and what coverage was seen.
   [[nodiscard]] RoutingResult route(const fhir::PatientRecord& record, const fhir::Date& as_of) const;
@@ -72,8 +76,7 @@ private:
   RoutingTable routing_;
   CardSettings card_settings_;
   std::set<std::string> read_types_;
-  std::map<std::string, RulePtr, std::less<>> named_rules_;
-  std::map<std::string, std::string, std::less<>> named_rule_files_;
+  std::map<std::string, NamedRule, std::less<>> named_rules_;
   std::string revision_;
 };
 
