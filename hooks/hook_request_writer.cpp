@@ -72,6 +72,36 @@ void writeAttestations(Writer& out, const HookRequestParts& parts) {
   out.EndObject();
 }
 
+void writeCoverage(Writer& out, const HookRequestParts& parts) {
+  out.StartObject();
+  out.Key("resourceType");
+  out.String("Coverage");
+  out.Key("id");
+  out.String(parts.coverage_id);
+  out.Key("status");
+  out.String("active");
+  out.Key("beneficiary");
+  out.StartObject();
+  out.Key("reference");
+  out.String("Patient/" + parts.patient_id);
+  out.EndObject();
+  out.Key("payor");
+  out.StartArray();
+  out.StartObject();
+  out.Key("display");
+  out.String(parts.payor);
+  out.EndObject();
+  out.EndArray();
+  if (!parts.coverage_type.empty()) {
+    out.Key("type");
+    out.StartObject();
+    out.Key("text");
+    out.String(parts.coverage_type);
+    out.EndObject();
+  }
+  out.EndObject();
+}
+
 void writeSearchset(Writer& out, const HookRequestParts& parts, const std::string& type) {
   out.StartObject();
   out.Key("resourceType");
@@ -101,6 +131,12 @@ void writeSearchset(Writer& out, const HookRequestParts& parts, const std::strin
     out.StartObject();
     out.Key("resource");
     writeAttestations(out, parts);
+    out.EndObject();
+  }
+  if (type == "Coverage" && !parts.payor.empty()) {
+    out.StartObject();
+    out.Key("resource");
+    writeCoverage(out, parts);
     out.EndObject();
   }
   out.EndArray();
@@ -177,8 +213,9 @@ std::string writeHookRequest(const HookRequestParts& parts) {
       writePatient(out, parts);
       continue;
     }
-    const bool has_resources =
-        parts.resources.count(type) != 0 || (type == "QuestionnaireResponse" && !parts.attestations.empty());
+    const bool has_resources = parts.resources.count(type) != 0 ||
+                               (type == "QuestionnaireResponse" && !parts.attestations.empty()) ||
+                               (type == "Coverage" && !parts.payor.empty());
     if (parts.none.count(type) != 0 && !has_resources) {
       out.Null();
       continue;

@@ -21,8 +21,13 @@ struct HookRequestParts {
   std::string patient_id = "p1";
   /// The Patient resource; when empty, one is written with patient_id, birth_date and state.
   std::string patient_json;
-  std::string birth_date;                                    ///< "" leaves Patient.birthDate out
-  std::string state;                                         ///< "" leaves Patient.address out
+  std::string birth_date; ///< "" leaves Patient.birthDate out
+  std::string state;      ///< "" leaves Patient.address out
+  /// When set, an active Coverage of the patient whose payor has this display name (and Coverage.type this
+  /// text), after any Coverage in `resources`: what routes the order.
+  std::string payor;
+  std::string coverage_type;
+  std::string coverage_id = "coverage-1";
   std::vector<std::string> draft_orders;                     ///< JSON of each draft resource
   std::map<std::string, std::vector<std::string>> resources; ///< prefetch type -> resource JSON
   /// QuestionnaireResponse items (linkId, answer), written as one completed response.

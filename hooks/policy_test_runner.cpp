@@ -7,8 +7,6 @@
 #include <set>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "cards/uuid_source.h"
 #include "fhir/coding.h"
@@ -127,33 +125,8 @@ std::string buildRequest(const CaseRecord& record, const std::string& link_prefi
   for (const JsonValue* resource : record.resources) {
     parts.resources[fhir::stringAt(resource, "resourceType")].push_back(fhir::jsonText(*resource));
   }
-  if (!record.payor.empty()) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> out(buffer);
-    out.StartObject();
-    out.Key("resourceType");
-    out.String("Coverage");
-    out.Key("id");
-    out.String("coverage-1");
-    out.Key("status");
-    out.String("active");
-    out.Key("payor");
-    out.StartArray();
-    out.StartObject();
-    out.Key("display");
-    out.String(record.payor);
-    out.EndObject();
-    out.EndArray();
-    if (!record.coverage_type.empty()) {
-      out.Key("type");
-      out.StartObject();
-      out.Key("text");
-      out.String(record.coverage_type);
-      out.EndObject();
-    }
-    out.EndObject();
-    parts.resources["Coverage"].push_back({buffer.GetString(), buffer.GetSize()});
-  }
+  parts.payor = record.payor;
+  parts.coverage_type = record.coverage_type;
   for (const auto& label : record.attested) {
     parts.attestations.emplace_back(label.find('/') == std::string::npos ? link_prefix + "/" + label : label,
                                     true);

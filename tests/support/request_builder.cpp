@@ -25,6 +25,8 @@ RequestBuilder::RequestBuilder() {
   parts_.self_link_base = "https://ehr.example/fhir/";
   parts_.user_id = "Practitioner/u1";
   parts_.state = "NC";
+  parts_.payor = "CareSource";
+  parts_.coverage_id = "cov1";
 }
 
 RequestBuilder& RequestBuilder::hook(const std::string& hook) {
@@ -54,7 +56,7 @@ RequestBuilder& RequestBuilder::patientState(const std::string& state) {
 }
 
 RequestBuilder& RequestBuilder::coverage(const std::string& payor_name) {
-  payor_ = payor_name;
+  parts_.payor = payor_name;
   return *this;
 }
 
@@ -154,11 +156,7 @@ RequestBuilder& RequestBuilder::none(const std::string& type) {
 }
 
 std::string RequestBuilder::json() const {
-  hooks::HookRequestParts parts = parts_;
-  parts.resources["Coverage"].push_back(
-      R"({"resourceType":"Coverage","id":"cov1","status":"active","beneficiary":{"reference":"Patient/p1"},"payor":[{"display":")" +
-      payor_ + R"("}]})");
-  return hooks::writeHookRequest(parts);
+  return hooks::writeHookRequest(parts_);
 }
 
 } // namespace pumpcds::testing

@@ -64,7 +64,6 @@ public:
 
 private:
   hooks::HookRequestParts parts_;
-  std::string payor_ = "CareSource";
   int next_id_ = 1;
 };
 

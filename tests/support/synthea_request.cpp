@@ -24,9 +24,8 @@ std::string syntheaRequest(const std::string& bundle_text, const std::string& pa
       parts.resources[type].push_back(fhir::jsonText(resource));
     }
   }
-  parts.resources["Coverage"].insert(
-      parts.resources["Coverage"].begin(),
-      R"({"resourceType":"Coverage","id":"cov","status":"active","payor":[{"display":")" + payor + R"("}]})");
+  parts.payor = payor;
+  parts.coverage_id = "cov";
   parts.draft_orders.push_back(
       hooks::draftPumpOrderJson({"62326", "ServiceRequest", "trial", "", "2025-11-20"}));
   return hooks::writeHookRequest(parts);
