@@ -14,11 +14,18 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 constexpr const char* kCardTypeSystem = "http://terminology.hl7.org/CodeSystem/cdshooks-card-type";
 
 struct CardContent {
+  CardContent(std::string summary_text, std::string detail_text, const char* indicator_code,
+              const std::vector<fhir::Coding>* reasons = nullptr)
+      : summary(std::move(summary_text)), detail(std::move(detail_text)), indicator(indicator_code),
+        override_reasons(reasons) {}
+
   std::string summary;
   std::string detail;
   const char* indicator;
   /// The reasons a clinician may give for dismissing it: offered only by a card that asks for something.
-  const std::vector<fhir::Coding>* override_reasons = nullptr;
+  const std::vector<fhir::Coding>* override_reasons;
+  /// Orders that close its gaps, as CDS Hooks suggestion JSON.
+  std::vector<std::string> suggestions;
 };
 
 void writeCoding(Writer& out, std::string_view system, std::string_view code, std::string_view display) {
@@ -72,6 +79,16 @@ void writeCard(Writer& out, const policy::OrderDetermination& order, const CardC
     }
     out.EndArray();
   }
+  if (!content.suggestions.empty()) {
+    out.Key("suggestions");
+    out.StartArray();
+    for (const auto& suggestion : content.suggestions) {
+      out.RawValue(suggestion.c_str(), suggestion.size(), rapidjson::kObjectType);
+    }
+    out.EndArray();
+    out.Key("selectionBehavior");
+    out.String("any"); // each closes a different gap: the clinician may accept several
+  }
   writeSource(out, order);
   if (const policy::Policy* policy = sourcePolicy(order)) {
     out.Key("links");
@@ -121,8 +138,9 @@ const char* indicatorFor(const policy::OrderDetermination& order) {
 } // namespace
 
 std::string renderCdsResponse(const policy::Determination& determination, UuidSource& uuids,
-                              const std::map<std::string, std::string>& order_json,
-                              const std::vector<fhir::Coding>& override_reasons) {
+                              const ResponseContext& context) {
+  static const policy::CardSettings kNoSettings;
+  const policy::CardSettings& settings = context.settings != nullptr ? *context.settings : kNoSettings;
   rapidjson::StringBuffer buffer;
   Writer out(buffer);
   out.StartObject();
@@ -138,16 +156,19 @@ std::string renderCdsResponse(const policy::Determination& determination, UuidSo
       continue;
     }
     if (order.decision == policy::Decision::Contraindicated) {
-      writeCard(
-          out, order,
-          {contraindicationSummary(order), contraindicationDetail(order), "critical", &override_reasons},
-          uuids);
+      writeCard(out, order,
+                {contraindicationSummary(order), contraindicationDetail(order), "critical",
+                 &settings.override_reasons},
+                uuids);
     }
     const char* indicator = indicatorFor(order);
-    writeCard(out, order,
-              {documentationSummary(order), documentationDetail(order), indicator,
-               std::string_view(indicator) == "info" ? nullptr : &override_reasons},
-              uuids);
+    CardContent documentation{documentationSummary(order),
+                              documentationDetail(order, context.options.detail_level), indicator,
+                              std::string_view(indicator) == "info" ? nullptr : &settings.override_reasons};
+    for (const auto& offered : suggestionsFor(order, settings, context.options)) {
+      documentation.suggestions.push_back(suggestionJson(offered, order, context.hook, uuids.next()));
+    }
+    writeCard(out, order, documentation, uuids);
     if (order.fee_estimate) {
       writeCard(out, order, {feeSummary(order), feeDetail(order), "info"}, uuids);
     }
@@ -155,8 +176,11 @@ std::string renderCdsResponse(const policy::Determination& determination, UuidSo
   out.EndArray();
   bool actions = false;
   for (const auto& order : determination.orders) {
-    const auto json = order_json.find(order.order.reference);
-    if (json == order_json.end() || order.patient_deceased) {
+    if (context.order_json == nullptr) {
+      break;
+    }
+    const auto json = context.order_json->find(order.order.reference);
+    if (json == context.order_json->end() || order.patient_deceased) {
       continue; // no coverage assertion for a patient the record shows as deceased
     }
     const auto updated = orderWithCoverageInformation(order, json->second, uuids);

@@ -6,17 +6,28 @@
 #include <string>
 #include <vector>
 
+#include "cards/card_options.h"
+#include "cards/suggestions.h"
 #include "cards/uuid_source.h"
+#include "policies/card_settings.h"
 #include "policies/determination.h"
 
 namespace pumpcds::cards {
 
+/// What a response is rendered with besides the Determination.
+struct ResponseContext {
+  /// Each draft order's JSON as sent ("Type/id" -> JSON): an order with a policy gets a Da Vinci CRD
+  /// coverage-information systemAction updating it.
+  const std::map<std::string, std::string>* order_json = nullptr;
+  /// Override reasons (on a card that asks for something) and the suggestions a card can offer.
+  const policy::CardSettings* settings = nullptr;
+  HookContext hook;
+  CardOptions options; ///< the request's davinci-crd.configuration
+};
+
 /// The JSON response body {"cards": [...], "systemActions": [...]}. Absent optional fields are left out,
-/// never null or empty. `order_json` holds each draft order as sent ("Type/id" -> JSON): an order with a
-/// policy gets a Da Vinci CRD coverage-information systemAction updating it.
-/// A card that asks for something (a warning or a contraindication) offers `override_reasons`.
+/// never null or empty.
 std::string renderCdsResponse(const policy::Determination& determination, UuidSource& uuids,
-                              const std::map<std::string, std::string>& order_json = {},
-                              const std::vector<fhir::Coding>& override_reasons = {});
+                              const ResponseContext& context = {});
 
 } // namespace pumpcds::cards

@@ -49,22 +49,28 @@ std::string evidenceText(const CriterionResult& result) {
   return out;
 }
 
-constexpr size_t kNoteLimit = 160; // one line of why per item; the report has the whole note
+constexpr size_t kNoteLimit = 160;    // a whole note on a card; the report has all of it
+constexpr size_t kFindingLimit = 100; // one line of why per item
 constexpr size_t kMetShown = 3;    // met criteria named on the card; the rest are counted
 
 // The first finding of a note ("only 85 days ... of therapy"), without the alternatives a combined rule
 // appends ("; needs a clinician's attestation ..."): one line of why.
 std::string firstFinding(const std::string& note) {
-  return fitCharacters(note.substr(0, note.find("; ")), kNoteLimit);
+  return fitCharacters(note.substr(0, note.find("; ")), kFindingLimit);
 }
 
-// One line per item: its short name and citation, why (the first finding, or the whole note), evidence.
-void appendItem(std::string& out, const CriterionResult& result, bool first_finding_only) {
-  out += "- **" + result.criterion->short_name + "** (" + result.criterion->citation + ")";
-  if (!result.note.empty()) {
-    out += ": " + (first_finding_only ? firstFinding(result.note) : fitCharacters(result.note, kNoteLimit));
+// How much an item line says: its name only, the first finding, or the whole note.
+enum class ItemDetail { Name, FirstFinding, WholeNote };
+
+// One line per item: its short name and citation, why, evidence.
+void appendItem(std::string& out, const CriterionResult& result, ItemDetail detail) {
+  // The card's first line names the policy: an item cites its section alone ("IV.D.2").
+  out += "- **" + result.criterion->short_name + "** (" + result.criterion->label + ")";
+  if (detail != ItemDetail::Name && !result.note.empty()) {
+    out += ": " + (detail == ItemDetail::FirstFinding ? firstFinding(result.note)
+                                                      : fitCharacters(result.note, kNoteLimit));
   }
-  if (!result.evidence_labels.empty()) {
+  if (detail != ItemDetail::Name && !result.evidence_labels.empty()) {
     out += ". Evidence: " + evidenceText(result);
   }
   out += "\n";
@@ -78,11 +84,11 @@ std::string joinList(const std::vector<std::string>& items) {
   return out;
 }
 
-// "life expectancy (MM-1369 I.B); ... and 4 more": the first `shown` by short name and citation.
+// "life expectancy (I.B); ... and 4 more": the first `shown` by short name and section.
 std::string shortList(const std::vector<const CriterionResult*>& results, size_t shown) {
   std::vector<std::string> items;
   for (size_t i = 0; i < results.size() && i < shown; ++i) {
-    items.push_back(results[i]->criterion->short_name + " (" + results[i]->criterion->citation + ")");
+    items.push_back(results[i]->criterion->short_name + " (" + results[i]->criterion->label + ")");
   }
   std::string out = joinList(items);
   if (results.size() > shown) {
@@ -163,8 +169,8 @@ std::string priorAuthLine(const OrderDetermination& order) {
   if (order.prior_auth_reason.empty()) {
     return {};
   }
-  return "**Prior authorization: " + std::string(policy::toString(order.prior_auth)) +
-         "**: " + order.prior_auth_reason + ".\n\n";
+  return "**Prior authorization: " + std::string(policy::toString(order.prior_auth)) + "** (" +
+         order.prior_auth_reason + ").\n\n";
 }
 
 std::string documentationSummary(const OrderDetermination& order) {
@@ -190,13 +196,15 @@ std::string documentationSummary(const OrderDetermination& order) {
   const auto missing = withStatus(order, CriterionStatus::Missing);
   // Counts by what closes the gap, never a list of labels (a label with a comma reads as two items).
   size_t to_attest = 0;
+  size_t unchecked = 0;
   for (const auto* result : missing) {
-    to_attest += result->criterion->attestation_only ? 1 : 0;
+    unchecked += result->unchecked ? 1 : 0;
+    to_attest += !result->unchecked && result->criterion->attestation_only ? 1 : 0;
   }
-  const size_t to_record = missing.size() - to_attest;
+  const size_t to_record = missing.size() - to_attest - unchecked;
   std::string needs;
   if (to_record > 0) {
-    needs = std::to_string(to_record) + " to order or record";
+    needs += (needs.empty() ? "" : ", ") + std::to_string(to_record) + " to order or record";
   }
   if (to_attest > 0) {
     needs += (needs.empty() ? "" : ", ") + std::to_string(to_attest) + " to attest";
@@ -207,8 +215,14 @@ std::string documentationSummary(const OrderDetermination& order) {
                " not met" + (needs.empty() ? "" : "; " + needs);
   } else if (!needs.empty()) {
     summary += cite + " needs " + needs;
-  } else {
+  } else if (unchecked == 0) {
     summary += "record meets all " + cite + " criteria";
+  } else {
+    summary += cite + ": ";
+  }
+  if (unchecked > 0) {
+    summary += (unmet.empty() && needs.empty() ? "" : "; ") + std::to_string(unchecked) +
+               " not checked (records not read)";
   }
   if (order.prior_auth == policy::PriorAuth::Required) {
     summary += "; prior auth required";
@@ -216,8 +230,10 @@ std::string documentationSummary(const OrderDetermination& order) {
   return fitCharacters(summary, kSummaryLimit);
 }
 
-std::string documentationDetail(const OrderDetermination& order) {
+std::string documentationDetail(const OrderDetermination& order, int detail_level) {
   const policy::Policy& policy = order.policy != nullptr ? *order.policy : *order.prior_auth_policy;
+  const bool brief = detail_level <= 1;
+  const bool full = detail_level >= 3;
   std::string out =
       "**" + policyName(policy) + "** (" + pathText(order) + ", as of " + order.as_of.toString() + ")\n\n";
   out += priorAuthLine(order);
@@ -238,28 +254,50 @@ std::string documentationDetail(const OrderDetermination& order) {
   if (!unmet.empty()) {
     out += "**Not met: the record shows the opposite**\n\n";
     for (const auto* result : unmet) {
-      appendItem(out, *result, false);
+      appendItem(out, *result, brief ? ItemDetail::Name : ItemDetail::WholeNote);
     }
     out += "\n";
   }
+  std::vector<const CriterionResult*> unchecked;
   std::vector<const CriterionResult*> to_record;
   std::vector<const CriterionResult*> to_attest;
   for (const auto* result : withStatus(order, CriterionStatus::Missing)) {
-    (result->criterion->attestation_only ? to_attest : to_record).push_back(result);
+    if (result->unchecked) {
+      unchecked.push_back(result); // the record may hold it: what to do is fix the data problem above
+    } else {
+      (result->criterion->attestation_only ? to_attest : to_record).push_back(result);
+    }
+  }
+  if (!unchecked.empty()) {
+    out += "**Not checked: records not read** (" + std::to_string(unchecked.size()) +
+           "): " + shortList(unchecked, unchecked.size()) + ".\n\n";
   }
   if (!to_record.empty()) {
     out += "**To order or record**\n\n";
     for (const auto* result : to_record) {
-      appendItem(out, *result, true);
+      appendItem(out, *result,
+                 brief ? ItemDetail::Name : (full ? ItemDetail::WholeNote : ItemDetail::FirstFinding));
     }
     out += "\n";
   }
-  if (!to_attest.empty()) {
+  if (!to_attest.empty() && full) {
+    out += "**To attest**\n\n";
+    for (const auto* result : to_attest) {
+      appendItem(out, *result, ItemDetail::WholeNote);
+    }
+    out += "\n";
+  } else if (!to_attest.empty()) {
     out += "**To attest** (" + std::to_string(to_attest.size()) +
            "): " + shortList(to_attest, to_attest.size()) + ".\n\n";
   }
   const auto met = withStatus(order, CriterionStatus::Met);
-  if (!met.empty()) {
+  if (!met.empty() && full) {
+    out += "**Met**\n\n";
+    for (const auto* result : met) {
+      appendItem(out, *result, ItemDetail::WholeNote);
+    }
+    out += "\n";
+  } else if (!met.empty() && !brief) {
     out += "**Met** (" + std::to_string(met.size()) + "): " + shortList(met, kMetShown) + ".\n\n";
   }
   std::vector<std::string> prior_auth;
@@ -269,7 +307,7 @@ std::string documentationDetail(const OrderDetermination& order) {
                            std::string(policy::toString(result.status)));
     }
   }
-  if (!prior_auth.empty()) {
+  if (!prior_auth.empty() && !brief) {
     out += "**Prior-authorization rules** (met: applies to this order): " + joinList(prior_auth) + ".\n";
   }
   return out;
@@ -288,7 +326,7 @@ std::string contraindicationSummary(const OrderDetermination& order) {
 std::string contraindicationDetail(const OrderDetermination& order) {
   std::string out = "The record shows a contraindication under " + policyName(*order.policy) + ":\n\n";
   for (const auto* result : withStatus(order, CriterionStatus::Unmet, true)) {
-    appendItem(out, *result, false);
+    appendItem(out, *result, ItemDetail::WholeNote);
   }
   return out;
 }
@@ -311,11 +349,11 @@ std::string noPolicySummary(const OrderDetermination& order) {
 }
 
 std::string noPolicyDetail(const OrderDetermination& order) {
-  std::string out =
-      "No payer policy in force on " + order.as_of.toString() +
-      " matched this patient's coverage for this order (" + order.no_policy_reason +
-      "), so the documentation needed for prior authorization could not be checked. Coverage data "
-      "seen:\n\n";
+  // Only reached when no policy at all applies, so the reason would repeat the sentence: what coverage was
+  // seen says why.
+  std::string out = "No payer policy on file applies to this patient's coverage on " + order.as_of.toString() +
+                    ", so the documentation needed for prior authorization could not be checked. Coverage "
+                    "seen:\n\n";
   for (const auto& line : order.coverage_seen) {
     out += "- " + line + "\n";
   }

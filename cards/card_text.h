@@ -19,9 +19,10 @@ std::string orderLabel(const policy::OrderDetermination& order);
 
 /// The main card's summary: what is missing at a glance (< 140 characters).
 std::string documentationSummary(const policy::OrderDetermination& order);
-/// The main card's detail: each missing and unmet criterion with its citation and what would satisfy it,
-/// then the met ones with the evidence found.
-std::string documentationDetail(const policy::OrderDetermination& order);
+/// The main card's detail, most actionable first: data problems, what contradicts the policy, what to order
+/// or record, what to attest, what is met. `detail_level` (card_options.h): 1 names the items only, 2 adds
+/// one line of why per item and a line of what is met, 3 gives every criterion its finding and evidence.
+std::string documentationDetail(const policy::OrderDetermination& order, int detail_level = 2);
 
 std::string contraindicationSummary(const policy::OrderDetermination& order);
 std::string contraindicationDetail(const policy::OrderDetermination& order);

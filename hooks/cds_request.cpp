@@ -61,6 +61,30 @@ void readDraftOrders(const JsonValue& draft_orders, CdsRequest& request) {
   }
 }
 
+// Da Vinci CRD: extension["davinci-crd.configuration"] is an object of option code -> boolean or integer.
+Status readConfiguration(const JsonValue& document, CdsRequest& request) {
+  const JsonValue* configuration = fhir::member(fhir::member(document, "extension"), "davinci-crd.configuration");
+  if (configuration == nullptr || configuration->IsNull()) {
+    return {};
+  }
+  if (!configuration->IsObject()) {
+    return invalidArgument("'extension.davinci-crd.configuration' must be an object of option codes and values");
+  }
+  for (const auto& option : configuration->GetObject()) {
+    cards::ConfigurationValue value;
+    if (option.value.IsBool()) {
+      value.type = cards::ConfigurationValue::Type::Boolean;
+      value.boolean = option.value.GetBool();
+    } else if (option.value.IsInt64()) {
+      value.type = cards::ConfigurationValue::Type::Integer;
+      value.integer = option.value.GetInt64();
+    }
+    request.configuration.emplace_back(std::string(option.name.GetString(), option.name.GetStringLength()),
+                                       value);
+  }
+  return {};
+}
+
 } // namespace
 
 Result<CdsRequest> parseCdsRequest(std::string_view body) {
@@ -103,6 +127,7 @@ Result<CdsRequest> parseCdsRequest(std::string_view body) {
     return status;
   }
   request.user_id = fhir::stringAt(context, "userId");
+  request.encounter_id = fhir::stringAt(context, "encounterId");
   const JsonValue* draft_orders = fhir::member(*context, "draftOrders");
   if (draft_orders == nullptr || draft_orders->IsNull()) {
     return invalidArgument("'context.draftOrders' is required for " + request.hook);
@@ -116,6 +141,7 @@ Result<CdsRequest> parseCdsRequest(std::string_view body) {
       request.selections.emplace_back(selection->GetString());
     }
   }
+  PUMPCDS_RETURN_IF_ERROR(readConfiguration(document, request));
   request.record.setPatient(request.patient_id);
   const JsonValue* prefetch = fhir::member(document, "prefetch");
   if (prefetch != nullptr && !prefetch->IsNull()) {

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cards/card_options.h"
 #include "fhir/patient_record.h"
 #include "fhir/resource.h"
 #include "fhir/result.h"
@@ -24,6 +25,9 @@ struct CdsRequest {
   std::string access_token;
   std::string patient_id;
   std::string user_id;
+  std::string encounter_id; ///< context.encounterId, when sent
+  /// extension["davinci-crd.configuration"]: each option as sent, in order (checked by the service).
+  std::vector<std::pair<std::string, cards::ConfigurationValue>> configuration;
   std::vector<fhir::Resource> draft_orders;
   /// Each draft order's JSON as sent, keyed by "Type/id": echoed back in coverage-information actions.
   std::map<std::string, std::string> draft_order_json;
@@ -35,7 +39,8 @@ struct CdsRequest {
 
 /// Parses a hook request body. Fails with InvalidArgument naming the problem: malformed JSON (with
 /// line and column), a missing or mistyped hook, hookInstance, context, context.patientId or
-/// context.draftOrders, a prefetch that is not an object. Unknown fields are ignored.
+/// context.draftOrders, a prefetch or davinci-crd.configuration that is not an object. Unknown fields are
+/// ignored.
 Result<CdsRequest> parseCdsRequest(std::string_view body);
 
 } // namespace pumpcds::hooks

@@ -62,6 +62,8 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
               << "'; answered as " << service->hook << "\n";
     request.hook = service->hook;
   }
+  PUMPCDS_ASSIGN_OR_RETURN(const cards::CardOptions options,
+                           cards::readConfiguration(request.configuration, library_->cardSettings()));
   HookOutcome outcome;
   const auto orders = pumpOrders(request, library_->orders());
   if (!orders.empty()) {
@@ -77,8 +79,12 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
     const policy::EvaluationInput input{request.record, request.draft_orders, as_of};
     outcome.determination.orders.push_back(policy::decideOrder(*library_, order, input));
   }
-  outcome.response_json = cards::renderCdsResponse(outcome.determination, *uuids_, request.draft_order_json,
-                                                   library_->cardSettings().override_reasons);
+  cards::ResponseContext context;
+  context.order_json = &request.draft_order_json;
+  context.settings = &library_->cardSettings();
+  context.hook = {request.patient_id, request.encounter_id, request.user_id};
+  context.options = options;
+  outcome.response_json = cards::renderCdsResponse(outcome.determination, *uuids_, context);
   return outcome;
 }
 

@@ -31,7 +31,8 @@ const ServiceDefinition* findService(std::string_view id) {
   return nullptr;
 }
 
-std::string discoveryJson(fhir::PrefetchMode mode, const std::set<std::string>& read_types) {
+std::string discoveryJson(fhir::PrefetchMode mode, const std::set<std::string>& read_types,
+                          const std::vector<cards::ConfigurationOption>& options) {
   rapidjson::StringBuffer buffer;
   rapidjson::PrettyWriter<rapidjson::StringBuffer> out(buffer);
   out.SetIndent(' ', 2);
@@ -59,6 +60,29 @@ std::string discoveryJson(fhir::PrefetchMode mode, const std::set<std::string>& 
     out.String("Send fhirServer and fhirAuthorization (a token that can read the patient's record): what "
                "prefetch does not hold is read from the FHIR server. A null prefetch key means the EHR has "
                "no such data and is not queried.");
+    if (!options.empty()) {
+      out.Key("extension");
+      out.StartObject();
+      out.Key("davinci-crd.configuration-options");
+      out.StartArray();
+      for (const auto& option : options) {
+        out.StartObject();
+        out.Key("code");
+        out.String(option.code);
+        out.Key("type");
+        out.String(option.type);
+        out.Key("name");
+        out.String(option.name);
+        out.Key("description");
+        out.String(option.description);
+        out.Key("default");
+        out.RawValue(option.default_json.c_str(), option.default_json.size(),
+                     option.type == "boolean" ? rapidjson::kTrueType : rapidjson::kNumberType);
+        out.EndObject();
+      }
+      out.EndArray();
+      out.EndObject();
+    }
     out.EndObject();
   }
   out.EndArray();

@@ -28,6 +28,9 @@ struct CriterionResult {
   /// (the resource's own words and date; its type when it has no words). Cards show these, never ids.
   std::vector<std::string> evidence_labels;
   std::string note; ///< why: what was found, or what was not read
+  /// Missing because the data it reads was not read (prefetch paged or failed, the FHIR server not read):
+  /// the record may well hold it.
+  bool unchecked = false;
 };
 
 /// A pump order found in the request's draftOrders.

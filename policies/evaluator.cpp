@@ -1,6 +1,7 @@
 #include "policies/evaluator.h"
 
 #include <algorithm>
+#include <set>
 
 #include "policies/rule_support.h"
 #include "policies/rules.h"
@@ -77,6 +78,13 @@ OrderDetermination evaluateOrder(const Policy& policy, const PumpOrder& order, c
     CriterionResult criterion_result;
     criterion_result.criterion = &criterion;
     criterion_result.status = statusOf(outcome.truth, criterion.role);
+    if (outcome.truth == Truth::Unknown) {
+      std::set<std::string> read_types;
+      criterion.rule->addReadTypes(read_types);
+      criterion_result.unchecked = std::any_of(read_types.begin(), read_types.end(), [&](const std::string& type) {
+        return !input.record.wasRead(type);
+      });
+    }
     for (auto& reference : outcome.evidence) {
       if (std::find(criterion_result.evidence.begin(), criterion_result.evidence.end(), reference) ==
           criterion_result.evidence.end()) {

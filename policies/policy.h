@@ -48,6 +48,8 @@ struct Criterion {
   /// Only an attestation or a clinician's note can show it (its rule reads no coded data): a card asks to
   /// attest it rather than to order or record something.
   bool attestation_only = false;
+  /// Ids of the orders (cards.json suggestions) a card offers when this criterion is missing.
+  std::vector<std::string> suggestions;
 
   [[nodiscard]] bool appliesTo(OrderKind kind, Origin origin) const;
 };

@@ -90,7 +90,7 @@ Result<PolicyLibrary::Ptr> PolicyLibrary::load(const std::vector<LibraryFile>& i
       library->routing_.load(path, document, errors);
       have_routing = true;
     } else if (path == "cards.json") {
-      library->card_settings_.load(path, document, errors);
+      library->card_settings_.load(path, document, library->value_sets_, errors);
       have_cards = true;
     } else if (auto policy = loadPolicy(path, document, library->value_sets_, &named_rules, errors)) {
       if (library->find(policy->id) != nullptr) {
@@ -120,6 +120,20 @@ Result<PolicyLibrary::Ptr> PolicyLibrary::load(const std::vector<LibraryFile>& i
                                      [&](const Route& route) { return route.policy_id == policy.id; })) {
       errors.push_back(policy.file + ": /id: no route in routing.json points to policy '" + policy.id +
                        "', so it would never decide an order: add a route for the coverage it governs");
+    }
+  }
+  if (have_cards) {
+    for (const auto& policy : library->policies_) {
+      for (size_t i = 0; i < policy.criteria.size(); ++i) {
+        const auto& suggestions = policy.criteria[i].suggestions;
+        for (size_t j = 0; j < suggestions.size(); ++j) {
+          if (library->card_settings_.findSuggestion(suggestions[j]) == nullptr) {
+            errors.push_back(policy.file + ": /criteria/" + std::to_string(i) + "/suggestions/" +
+                             std::to_string(j) + ": unknown suggestion '" + suggestions[j] +
+                             "': cards.json lists the orders a card can suggest");
+          }
+        }
+      }
     }
   }
   for (size_t i = 0; i < library->routing_.routes().size(); ++i) {

@@ -24,7 +24,7 @@ public:
     Criterion criterion;
     if (!in_.checkObject(&json, pointer,
                          {"label", "short", "text", "document", "applies", "contraindication", "role", "rule",
-                          "source_text"})) {
+                          "source_text", "suggestions"})) {
       return criterion;
     }
     criterion.label = in_.requiredString(json, "label", pointer);
@@ -48,6 +48,7 @@ public:
       }
     }
     criterion.rule = rules_.read(fhir::member(json, "rule"), pointer + "/rule");
+    criterion.suggestions = in_.stringList(json, "suggestions", pointer, false);
     return criterion;
   }
 

@@ -107,9 +107,9 @@ Outcome TherapyDurationRule::evaluate(const RuleContext& context) const {
   const fhir::Seconds needed = last_day.endSeconds() - monthsBefore(last_day, rule.min_months).endSeconds();
   const auto days = static_cast<int>(covered / fhir::kSecondsPerDay);
   char summary[200];
-  std::snprintf(summary, sizeof summary, "%d days from %s to %s in %zu record(s)", days,
+  std::snprintf(summary, sizeof summary, "%d days from %s to %s in %zu %s", days,
                 fhir::formatDate(merged.front().start).c_str(), last_day.toString().c_str(),
-                outcome.evidence.size());
+                outcome.evidence.size(), outcome.evidence.size() == 1 ? "record" : "records");
   if (covered >= needed) {
     outcome.truth = Truth::True;
     outcome.note = rule.looks_for + ": " + summary;

@@ -70,9 +70,9 @@ TEST_F(CardsTest, SummaryFitsAndNamesWhatIsMissingAndDetailCitesThePolicy) {
   const size_t to_attest = detail.find("**To attest** (");
   ASSERT_NE(to_record, std::string::npos) << detail;
   ASSERT_NE(to_attest, std::string::npos) << detail;
-  const size_t drug_test = detail.find("**negative drug test in last 3 months** (MM-1369 IV.D.2)");
+  const size_t drug_test = detail.find("**negative drug test in last 3 months** (IV.D.2)");
   EXPECT_TRUE(drug_test > to_record && drug_test < to_attest) << detail;
-  const size_t psychological = detail.find("psychological evaluation (MM-1369 IV.E)");
+  const size_t psychological = detail.find("psychological evaluation (IV.E)");
   EXPECT_TRUE(psychological != std::string::npos && psychological > to_attest) << detail;
   for (const char* developer_words : {"data read", "prefetch", "documentation of that", "Observation data"}) {
     EXPECT_EQ(detail.find(developer_words), std::string::npos) << developer_words << " in: " << detail;
@@ -95,8 +95,7 @@ TEST_F(CardsTest, SummaryFitsAndNamesWhatIsMissingAndDetailCitesThePolicy) {
   }
   // No prior-authorization rules for CareSource North Carolina in the library: said, not left out.
   EXPECT_NE(
-      detail.find("**Prior authorization: unknown**: the library has no prior-authorization rules for this "
-                  "coverage"),
+      detail.find("**Prior authorization: unknown** (no prior-authorization rules on file for this plan)"),
       std::string::npos)
       << detail;
 }

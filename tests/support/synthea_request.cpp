@@ -7,27 +7,48 @@
 #include "hooks/hook_request_writer.h"
 
 namespace pumpcds::testing {
-// An order-sign request whose prefetch holds every resource of the bundle, grouped by type as a FHIR
-// server's searches would return them, plus a Coverage with `payor`.
-std::string syntheaRequest(const std::string& bundle_text, const std::string& payor) {
+
+namespace {
+
+void addEntries(const std::string& bundle_text, const std::string& state, hooks::HookRequestParts& parts) {
   rapidjson::Document bundle;
   bundle.Parse(bundle_text.c_str());
-  hooks::HookRequestParts parts;
-  parts.hook_instance = "synthea";
-  for (const auto& entry : bundle["entry"].GetArray()) {
-    const rapidjson::Value& resource = entry["resource"];
+  for (auto& entry : bundle["entry"].GetArray()) {
+    rapidjson::Value& resource = entry["resource"];
     const std::string type = resource["resourceType"].GetString();
     if (type == "Patient" && parts.patient_json.empty()) {
+      if (!state.empty()) {
+        rapidjson::Value address(rapidjson::kObjectType);
+        address.AddMember("state", rapidjson::Value(state.c_str(), bundle.GetAllocator()), bundle.GetAllocator());
+        rapidjson::Value addresses(rapidjson::kArrayType);
+        addresses.PushBack(address, bundle.GetAllocator());
+        resource.RemoveMember("address");
+        resource.AddMember("address", addresses, bundle.GetAllocator());
+      }
       parts.patient_json = fhir::jsonText(resource);
       parts.patient_id = resource["id"].GetString();
     } else {
       parts.resources[type].push_back(fhir::jsonText(resource));
     }
   }
+}
+
+} // namespace
+
+// An order-sign request whose prefetch holds every resource of the bundle, grouped by type as a FHIR
+// server's searches would return them, plus a Coverage with `payor`.
+std::string syntheaRequest(const std::string& bundle_text, const std::string& payor,
+                           const SyntheaOptions& options) {
+  hooks::HookRequestParts parts;
+  parts.hook_instance = "synthea";
+  addEntries(bundle_text, options.state, parts);
+  if (!options.extra_bundle.empty()) {
+    addEntries(options.extra_bundle, "", parts);
+  }
   parts.payor = payor;
   parts.coverage_id = "cov";
   parts.draft_orders.push_back(
-      hooks::draftPumpOrderJson({"62326", "ServiceRequest", "trial", "", "2025-11-20"}));
+      hooks::draftPumpOrderJson({"62326", "ServiceRequest", "trial", "", options.order_date}));
   return hooks::writeHookRequest(parts);
 }
 
