@@ -14,9 +14,9 @@ std::vector<ConfigurationOption> configurationOptions(const policy::CardSettings
                      "and what is already met; 3: every criterion with its finding and evidence.",
                      std::to_string(kDefaultDetail)});
   for (const auto& suggestion : settings.suggestions) {
-    options.push_back({std::string(kSuggestPrefix) + suggestion.id, "boolean", suggestion.option_name,
-                       "Offer '" + suggestion.label + "' as a suggestion when a criterion it closes is missing.",
-                       "true"});
+    options.push_back(
+        {std::string(kSuggestPrefix) + suggestion.id, "boolean", suggestion.option_name,
+         "Offer '" + suggestion.label + "' as a suggestion when a criterion it closes is missing.", "true"});
   }
   return options;
 }

@@ -51,7 +51,7 @@ std::string evidenceText(const CriterionResult& result) {
 
 constexpr size_t kNoteLimit = 160;    // a whole note on a card; the report has all of it
 constexpr size_t kFindingLimit = 100; // one line of why per item
-constexpr size_t kMetShown = 3;    // met criteria named on the card; the rest are counted
+constexpr size_t kMetShown = 3;       // met criteria named on the card; the rest are counted
 
 // The first finding of a note ("only 85 days ... of therapy"), without the alternatives a combined rule
 // appends ("; needs a clinician's attestation ..."): one line of why.
@@ -351,7 +351,8 @@ std::string noPolicySummary(const OrderDetermination& order) {
 std::string noPolicyDetail(const OrderDetermination& order) {
   // Only reached when no policy at all applies, so the reason would repeat the sentence: what coverage was
   // seen says why.
-  std::string out = "No payer policy on file applies to this patient's coverage on " + order.as_of.toString() +
+  std::string out = "No payer policy on file applies to this patient's coverage on " +
+                    order.as_of.toString() +
                     ", so the documentation needed for prior authorization could not be checked. Coverage "
                     "seen:\n\n";
   for (const auto& line : order.coverage_seen) {

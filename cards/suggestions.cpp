@@ -47,7 +47,8 @@ std::string citations(const OfferedSuggestion& offered) {
 } // namespace
 
 std::vector<OfferedSuggestion> suggestionsFor(const policy::OrderDetermination& order,
-                                              const policy::CardSettings& settings, const CardOptions& options) {
+                                              const policy::CardSettings& settings,
+                                              const CardOptions& options) {
   std::vector<OfferedSuggestion> offered;
   for (const auto& result : order.criteria) {
     if (result.status != policy::CriterionStatus::Missing ||

@@ -28,7 +28,8 @@ struct OfferedSuggestion {
 /// The suggestions for an order's missing criteria, in the order of the criteria, each once, without those
 /// the EHR switched off.
 std::vector<OfferedSuggestion> suggestionsFor(const policy::OrderDetermination& order,
-                                              const policy::CardSettings& settings, const CardOptions& options);
+                                              const policy::CardSettings& settings,
+                                              const CardOptions& options);
 
 /// The suggestion as CDS Hooks JSON: {label, uuid, actions: [{type: create, description, resource}]}.
 std::string suggestionJson(const OfferedSuggestion& offered, const policy::OrderDetermination& order,

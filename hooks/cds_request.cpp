@@ -63,12 +63,14 @@ void readDraftOrders(const JsonValue& draft_orders, CdsRequest& request) {
 
 // Da Vinci CRD: extension["davinci-crd.configuration"] is an object of option code -> boolean or integer.
 Status readConfiguration(const JsonValue& document, CdsRequest& request) {
-  const JsonValue* configuration = fhir::member(fhir::member(document, "extension"), "davinci-crd.configuration");
+  const JsonValue* configuration =
+      fhir::member(fhir::member(document, "extension"), "davinci-crd.configuration");
   if (configuration == nullptr || configuration->IsNull()) {
     return {};
   }
   if (!configuration->IsObject()) {
-    return invalidArgument("'extension.davinci-crd.configuration' must be an object of option codes and values");
+    return invalidArgument(
+        "'extension.davinci-crd.configuration' must be an object of option codes and values");
   }
   for (const auto& option : configuration->GetObject()) {
     cards::ConfigurationValue value;

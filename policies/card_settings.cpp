@@ -81,8 +81,8 @@ const SuggestionTemplate* CardSettings::findSuggestion(std::string_view id) cons
   return nullptr;
 }
 
-void CardSettings::load(const std::string& file, const fhir::JsonValue& root, const ValueSetLibrary& value_sets,
-                        std::vector<std::string>& errors) {
+void CardSettings::load(const std::string& file, const fhir::JsonValue& root,
+                        const ValueSetLibrary& value_sets, std::vector<std::string>& errors) {
   FileReader in(file, errors);
   if (!in.checkObject(&root, "", {"description", "override_reasons", "suggestions"})) {
     return;

@@ -81,9 +81,9 @@ OrderDetermination evaluateOrder(const Policy& policy, const PumpOrder& order, c
     if (outcome.truth == Truth::Unknown) {
       std::set<std::string> read_types;
       criterion.rule->addReadTypes(read_types);
-      criterion_result.unchecked = std::any_of(read_types.begin(), read_types.end(), [&](const std::string& type) {
-        return !input.record.wasRead(type);
-      });
+      criterion_result.unchecked =
+          std::any_of(read_types.begin(), read_types.end(),
+                      [&](const std::string& type) { return !input.record.wasRead(type); });
     }
     for (auto& reference : outcome.evidence) {
       if (std::find(criterion_result.evidence.begin(), criterion_result.evidence.end(), reference) ==

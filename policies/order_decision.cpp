@@ -75,10 +75,10 @@ OrderDetermination decideOrder(const PolicyLibrary& library, const PumpOrder& or
     result.record_issues = input.record.issues();
     result.decision = Decision::NoPolicy;
     result.no_policy_reason =
-        route.policy != nullptr ? route.policy->publisher + " " + route.policy->citation +
-                                      " sets no criteria for " + std::string(toString(order.kind)) + " orders"
-                                : "no medical policy on file for this coverage is in force on " +
-                                      input.as_of.toString();
+        route.policy != nullptr
+            ? route.policy->publisher + " " + route.policy->citation + " sets no criteria for " +
+                  std::string(toString(order.kind)) + " orders"
+            : "no medical policy on file for this coverage is in force on " + input.as_of.toString();
   }
   result.coverage_seen = route.coverage_seen;
   result.coverage = route.coverage;
@@ -96,8 +96,7 @@ OrderDetermination decideOrder(const PolicyLibrary& library, const PumpOrder& or
     }
   }
   if (result.prior_auth_policy == nullptr) {
-    result.prior_auth_reason =
-        "no prior-authorization rules on file for this plan";
+    result.prior_auth_reason = "no prior-authorization rules on file for this plan";
   }
   for (const auto& patient : input.record.ofType("Patient")) {
     if (patient.deceased && (!patient.deceased_date || !(input.as_of < *patient.deceased_date))) {

@@ -61,7 +61,8 @@ void HttpServer::installRoutes() {
       config_.prefetch == "minimal" ? fhir::PrefetchMode::Minimal : fhir::PrefetchMode::Full;
   server.Get("/cds-services", [this, prefetch](const httplib::Request&, httplib::Response& response) {
     response.set_content(hooks::discoveryJson(prefetch, service_.library().readTypes(),
-                                                cards::configurationOptions(service_.library().cardSettings())), kJson);
+                                              cards::configurationOptions(service_.library().cardSettings())),
+                         kJson);
   });
 
   server.Post(

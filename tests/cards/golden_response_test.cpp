@@ -127,8 +127,8 @@ std::string requestFor(const Value& spec, const std::vector<PolicyCaseRequest>& 
     if (const Value* date = fhir::member(spec, "order_date")) {
       options.order_date = date->GetString();
     }
-    body = testing::syntheaRequest(testing::readTestFile(synthea->GetString()), fhir::stringAt(&spec, "payor"),
-                                   options);
+    body = testing::syntheaRequest(testing::readTestFile(synthea->GetString()),
+                                   fhir::stringAt(&spec, "payor"), options);
   }
   return body.empty() ? body : changeRequest(body, spec);
 }
@@ -220,7 +220,8 @@ TEST(GoldenResponses, EveryResponseEqualsItsReviewedAndApprovedFile) {
       }
       EXPECT_EQ(readFile(path), text)
           << file << " changed. Run PUMPCDS_UPDATE_GOLDEN=1 on this test, read the diff of "
-          << "tests/golden/responses/" << current.name << ".md as a clinician would, then tests/golden/approve";
+          << "tests/golden/responses/" << current.name
+          << ".md as a clinician would, then tests/golden/approve";
       EXPECT_EQ(approved.count(sha256Hex(readFile(path))), 1U)
           << file << " is not approved: read it, then run tests/golden/approve (tests/golden/README.md)";
     }
@@ -237,7 +238,8 @@ TEST(GoldenResponses, CardsConformAndReadAsAClinicianWouldWriteThem) {
     response.Parse(current.response.c_str());
     for (const Value& card : response["cards"].GetArray()) {
       const std::string text = std::string(card["summary"].GetString()) + "\n" + card["detail"].GetString();
-      for (const char* word : {"of that", "prefetch", "data read", "(s)", "resourceType", "null", "undefined"}) {
+      for (const char* word :
+           {"of that", "prefetch", "data read", "(s)", "resourceType", "null", "undefined"}) {
         EXPECT_EQ(text.find(word), std::string::npos) << current.name << ": '" << word << "' in:\n" << text;
       }
       const std::string detail = card["detail"].GetString();

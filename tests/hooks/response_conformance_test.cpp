@@ -55,7 +55,8 @@ TEST(ResponseConformance, TheCheckerCatchesWhatAnEhrWouldReject) {
   }();
   for (const char* expected :
        {"/cards/0/uuid", "/cards/0/summary: 140 characters", "/cards/0/indicator",
-        "/cards/0/detail: a bare FHIR id", "/cards/0/source/url", "/cards/0/selectionBehavior"}) {
+        "/cards/0/detail: a bare FHIR id", "/cards/0/source/url", "/cards/0/selectionBehavior",
+        "/cards/0/suggestions/0/uuid", "/cards/0/suggestions/0/actions"}) {
     EXPECT_NE(all.find(expected), std::string::npos) << expected << " not in:\n" << all;
   }
   EXPECT_NE(testing::cdsResponseProblems(R"({"cards":null})").size(), 0U);

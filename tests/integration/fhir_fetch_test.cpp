@@ -24,6 +24,7 @@
 #include "hooks/hook_service.h"
 #include "hooks/policy_test_runner.h"
 #include "tests/e2e/server_process.h"
+#include "tests/support/cds_response_checker.h"
 #include "tests/support/fhir_test_server.h"
 #include "tests/support/synthea_request.h"
 #include "tests/support/test_data.h"
@@ -228,6 +229,9 @@ TEST(FromTheServerAlone, EveryPolicyCaseGivesTheSameDeterminationAsFullPrefetch)
     ASSERT_TRUE(read.isOk()) << read.status().message();
     EXPECT_EQ(summary(read.value().determination), summary(expected.value().determination))
         << issuesOf(read.value().determination);
+    for (const auto& problem : testing::cdsResponseProblems(read.value().response_json)) {
+      ADD_FAILURE() << request.file << " #" << request.index << ", read from the FHIR server: " << problem;
+    }
     EXPECT_GT(read.value().fetch.requests, 0);
   }
 }

@@ -112,5 +112,29 @@ TEST(PolicyLibrary, DuplicatePolicyIdIsRefused) {
             std::string::npos);
 }
 
+std::string bundledText(const std::string& path) {
+  for (const auto& file : bundledLibraryFiles()) {
+    if (file.path == path) {
+      return file.text;
+    }
+  }
+  return {};
+}
+
+TEST(PolicyLibrary, ASuggestionMustOrderWhatItsCriteriaLookForAndBeKnownToThem) {
+  std::string cards = bundledText("cards.json");
+  cards.replace(cards.find("69739-1"), 7, "2345-7"); // glucose, not a drug test
+  EXPECT_NE(
+      loadError(bundledWith("cards.json", cards))
+          .find("cards.json: /suggestions/0/code: code 2345-7 is not in value set 'urine-drug-screen-all'"),
+      std::string::npos);
+  const std::string path = "caresource/caresource-nc-mm-1369.json";
+  std::string policy = bundledText(path);
+  policy.replace(policy.find("\"urine-drug-screen\""), 19, "\"urine-drug-scren\"");
+  const std::string error = loadError(bundledWith(path, policy));
+  EXPECT_NE(error.find(path + ": /criteria/"), std::string::npos) << error;
+  EXPECT_NE(error.find("/suggestions/0: unknown suggestion 'urine-drug-scren'"), std::string::npos) << error;
+}
+
 } // namespace
 } // namespace pumpcds::policy

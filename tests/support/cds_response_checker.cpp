@@ -152,8 +152,43 @@ public:
       }
     }
     if (const auto suggestions = card.FindMember("suggestions"); suggestions != card.MemberEnd()) {
-      if (card.FindMember("selectionBehavior") == card.MemberEnd()) {
-        fail(where + "/selectionBehavior", "required with suggestions");
+      const Value* behaviour = string(card, "selectionBehavior", where, true);
+      if (behaviour != nullptr && std::string(behaviour->GetString()) != "any" &&
+          std::string(behaviour->GetString()) != "at-most-one") {
+        fail(where + "/selectionBehavior", "not any or at-most-one");
+      }
+      for (rapidjson::SizeType i = 0; suggestions->value.IsArray() && i < suggestions->value.Size(); ++i) {
+        suggestion(suggestions->value[i], where + "/suggestions/" + std::to_string(i), uuids);
+      }
+    } else if (card.HasMember("selectionBehavior")) {
+      fail(where + "/selectionBehavior", "without suggestions");
+    }
+  }
+
+  // CDS Hooks 2.0: a label, a uuid no other card or suggestion has, and actions an EHR can apply.
+  void suggestion(const Value& suggestion, const std::string& where, std::set<std::string>& uuids) {
+    string(suggestion, "label", where, true);
+    if (const Value* uuid = string(suggestion, "uuid", where, true)) {
+      if (!isUuid(uuid->GetString()) || !uuids.insert(uuid->GetString()).second) {
+        fail(where + "/uuid", "expected a uuid no other card or suggestion has");
+      }
+    }
+    const auto actions = suggestion.FindMember("actions");
+    if (actions == suggestion.MemberEnd() || !actions->value.IsArray() || actions->value.Empty()) {
+      fail(where + "/actions", "a suggestion needs at least one action");
+      return;
+    }
+    for (rapidjson::SizeType i = 0; i < actions->value.Size(); ++i) {
+      const Value& action = actions->value[i];
+      const std::string at = where + "/actions/" + std::to_string(i);
+      const Value* type = string(action, "type", at, true);
+      string(action, "description", at, true);
+      if (type != nullptr && std::string(type->GetString()) != "delete") {
+        const auto resource = action.FindMember("resource");
+        if (resource == action.MemberEnd() || !resource->value.IsObject() ||
+            !resource->value.HasMember("resourceType")) {
+          fail(at + "/resource", "a create or update needs a FHIR resource");
+        }
       }
     }
   }

@@ -19,7 +19,8 @@ void addEntries(const std::string& bundle_text, const std::string& state, hooks:
     if (type == "Patient" && parts.patient_json.empty()) {
       if (!state.empty()) {
         rapidjson::Value address(rapidjson::kObjectType);
-        address.AddMember("state", rapidjson::Value(state.c_str(), bundle.GetAllocator()), bundle.GetAllocator());
+        address.AddMember("state", rapidjson::Value(state.c_str(), bundle.GetAllocator()),
+                          bundle.GetAllocator());
         rapidjson::Value addresses(rapidjson::kArrayType);
         addresses.PushBack(address, bundle.GetAllocator());
         resource.RemoveMember("address");
