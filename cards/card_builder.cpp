@@ -137,10 +137,10 @@ const char* indicatorFor(const policy::OrderDetermination& order) {
 
 } // namespace
 
-std::string renderCdsResponse(const policy::Determination& determination, UuidSource& uuids,
+std::string renderCdsResponse(const policy::Determination& determination,
+                              const policy::CardSettings& settings, UuidSource& uuids,
                               const ResponseContext& context) {
-  static const policy::CardSettings kNoSettings;
-  const policy::CardSettings& settings = context.settings != nullptr ? *context.settings : kNoSettings;
+  const policy::CardTemplates& text = settings.text;
   rapidjson::StringBuffer buffer;
   Writer out(buffer);
   out.StartObject();
@@ -148,29 +148,29 @@ std::string renderCdsResponse(const policy::Determination& determination, UuidSo
   out.StartArray();
   for (const auto& order : determination.orders) {
     if (order.patient_deceased) {
-      writeCard(out, order, {deceasedSummary(order), deceasedDetail(order), "warning"}, uuids);
+      writeCard(out, order, {deceasedSummary(text, order), deceasedDetail(text, order), "warning"}, uuids);
       continue;
     }
     if (sourcePolicy(order) == nullptr) {
-      writeCard(out, order, {noPolicySummary(order), noPolicyDetail(order), "info"}, uuids);
+      writeCard(out, order, {noPolicySummary(text, order), noPolicyDetail(text, order), "info"}, uuids);
       continue;
     }
     if (order.decision == policy::Decision::Contraindicated) {
       writeCard(out, order,
-                {contraindicationSummary(order), contraindicationDetail(order), "critical",
+                {contraindicationSummary(text, order), contraindicationDetail(text, order), "critical",
                  &settings.override_reasons},
                 uuids);
     }
     const char* indicator = indicatorFor(order);
-    CardContent documentation{documentationSummary(order),
-                              documentationDetail(order, context.options.detail_level), indicator,
+    CardContent documentation{documentationSummary(text, order),
+                              documentationDetail(text, order, context.options.detail_level), indicator,
                               std::string_view(indicator) == "info" ? nullptr : &settings.override_reasons};
     for (const auto& offered : suggestionsFor(order, settings, context.options)) {
       documentation.suggestions.push_back(suggestionJson(offered, order, context.hook, uuids.next()));
     }
     writeCard(out, order, documentation, uuids);
     if (order.fee_estimate) {
-      writeCard(out, order, {feeSummary(order), feeDetail(order), "info"}, uuids);
+      writeCard(out, order, {feeSummary(text, order), feeDetail(text, order), "info"}, uuids);
     }
   }
   out.EndArray();

@@ -19,15 +19,15 @@ struct ResponseContext {
   /// Each draft order's JSON as sent ("Type/id" -> JSON): an order with a policy gets a Da Vinci CRD
   /// coverage-information systemAction updating it.
   const std::map<std::string, std::string>* order_json = nullptr;
-  /// Override reasons (on a card that asks for something) and the suggestions a card can offer.
-  const policy::CardSettings* settings = nullptr;
   HookContext hook;
   CardOptions options; ///< the request's davinci-crd.configuration
 };
 
 /// The JSON response body {"cards": [...], "systemActions": [...]}. Absent optional fields are left out,
 /// never null or empty.
-std::string renderCdsResponse(const policy::Determination& determination, UuidSource& uuids,
+/// `settings` gives the cards' words (templates), their override reasons and the suggestions they can offer.
+std::string renderCdsResponse(const policy::Determination& determination,
+                              const policy::CardSettings& settings, UuidSource& uuids,
                               const ResponseContext& context = {});
 
 } // namespace pumpcds::cards

@@ -13,6 +13,10 @@ using policy::OrderDetermination;
 namespace {
 
 constexpr size_t kSummaryLimit = 139; // CDS Hooks: "less than 140 characters"
+constexpr size_t kNoteLimit = 160;    // a whole note on a card; the report has all of it
+constexpr size_t kFindingLimit = 100; // one line of why per item
+constexpr size_t kMetShown = 3;       // met criteria named on the card; the rest are counted
+constexpr size_t kEvidenceShown = 3;  // evidence per item; ids stay in the report, never in card text
 
 bool isContinuationByte(unsigned char c) {
   return (c & 0xC0) == 0x80;
@@ -33,25 +37,26 @@ std::vector<const CriterionResult*> withStatus(const OrderDetermination& order, 
   return out;
 }
 
-// At most three pieces of evidence as a person reads them ("oxycodone 5 MG Oral Tablet, 2025-02-03"), then
-// "+N more": ids stay in the report and the coverage information, never in card text.
-constexpr size_t kEvidenceShown = 3;
-
-std::string evidenceText(const CriterionResult& result) {
+std::string joinList(const std::vector<std::string>& items, const char* separator = "; ") {
   std::string out;
-  const size_t shown = std::min(result.evidence_labels.size(), kEvidenceShown);
-  for (size_t i = 0; i < shown; ++i) {
-    out += (out.empty() ? "" : "; ") + result.evidence_labels[i];
-  }
-  if (result.evidence_labels.size() > shown) {
-    out += " +" + std::to_string(result.evidence_labels.size() - shown) + " more";
+  for (const auto& item : items) {
+    out += (out.empty() ? "" : separator) + item;
   }
   return out;
 }
 
-constexpr size_t kNoteLimit = 160;    // a whole note on a card; the report has all of it
-constexpr size_t kFindingLimit = 100; // one line of why per item
-constexpr size_t kMetShown = 3;       // met criteria named on the card; the rest are counted
+// At most three pieces of evidence as a person reads them ("oxycodone 5 MG Oral Tablet, 2025-02-03"), then
+// "+N more".
+std::string evidenceText(const CardTemplates& text, const CriterionResult& result) {
+  const size_t shown = std::min(result.evidence_labels.size(), kEvidenceShown);
+  std::string out = joinList(
+      std::vector<std::string>(result.evidence_labels.begin(), result.evidence_labels.begin() + shown));
+  if (result.evidence_labels.size() > shown) {
+    out += " " + text.render("detail.evidence_more",
+                             {{"count", std::to_string(result.evidence_labels.size() - shown)}});
+  }
+  return out;
+}
 
 // The first finding of a note ("only 85 days ... of therapy"), without the alternatives a combined rule
 // appends ("; needs a clinician's attestation ..."): one line of why.
@@ -62,37 +67,31 @@ std::string firstFinding(const std::string& note) {
 // How much an item line says: its name only, the first finding, or the whole note.
 enum class ItemDetail { Name, FirstFinding, WholeNote };
 
-// One line per item: its short name and citation, why, evidence.
-void appendItem(std::string& out, const CriterionResult& result, ItemDetail detail) {
-  // The card's first line names the policy: an item cites its section alone ("IV.D.2").
+// One line per item: its short name and section, why, evidence. The card's first line names the policy, so
+// an item cites its section alone ("IV.D.2").
+void appendItem(const CardTemplates& text, std::string& out, const CriterionResult& result,
+                ItemDetail detail) {
   out += "- **" + result.criterion->short_name + "** (" + result.criterion->label + ")";
   if (detail != ItemDetail::Name && !result.note.empty()) {
     out += ": " + (detail == ItemDetail::FirstFinding ? firstFinding(result.note)
                                                       : fitCharacters(result.note, kNoteLimit));
   }
   if (detail != ItemDetail::Name && !result.evidence_labels.empty()) {
-    out += ". Evidence: " + evidenceText(result);
+    out += ". " + text.render("detail.evidence", {{"evidence", evidenceText(text, result)}});
   }
   out += "\n";
 }
 
-std::string joinList(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    out += (out.empty() ? "" : "; ") + item;
-  }
-  return out;
-}
-
 // "life expectancy (I.B); ... and 4 more": the first `shown` by short name and section.
-std::string shortList(const std::vector<const CriterionResult*>& results, size_t shown) {
+std::string shortList(const CardTemplates& text, const std::vector<const CriterionResult*>& results,
+                      size_t shown) {
   std::vector<std::string> items;
   for (size_t i = 0; i < results.size() && i < shown; ++i) {
     items.push_back(results[i]->criterion->short_name + " (" + results[i]->criterion->label + ")");
   }
   std::string out = joinList(items);
   if (results.size() > shown) {
-    out += " and " + std::to_string(results.size() - shown) + " more";
+    out += " " + text.render("detail.list_more", {{"count", std::to_string(results.size() - shown)}});
   }
   return out;
 }
@@ -104,16 +103,49 @@ std::string policyName(const policy::Policy& policy) {
              : policy.citation;
 }
 
-std::string pathText(const OrderDetermination& order) {
+std::string pathText(const CardTemplates& text, const OrderDetermination& order) {
   const std::string kind(policy::toString(order.order.kind));
   if (order.order.kind == policy::OrderKind::Maintenance || order.order.kind == policy::OrderKind::Removal) {
-    return kind + " order"; // the paths by origin are for trials and placements
+    return text.render("path.kind_only",
+                       {{"kind", kind}}); // the paths by origin are for trials and placements
   }
-  std::string origin(policy::toString(order.origin));
   if (order.origin == policy::Origin::Unknown) {
-    origin = "origin unknown (conditions not read), non-malignant";
+    return text.render("path.origin_unknown", {{"kind", kind}});
   }
-  return kind + ", " + origin + " path";
+  return text.render("path.by_origin", {{"kind", kind}, {"origin", policy::toString(order.origin)}});
+}
+
+// A heading or sentence of its own, then a blank line.
+std::string paragraph(const std::string& line) {
+  return line + "\n\n";
+}
+
+// Whether prior authorization is needed is said on every card, "unknown" with its reason.
+std::string priorAuthLine(const CardTemplates& text, const OrderDetermination& order) {
+  if (order.prior_auth_reason.empty()) {
+    return {};
+  }
+  return paragraph(text.render("detail.prior_auth", {{"status", policy::toString(order.prior_auth)},
+                                                     {"reason", order.prior_auth_reason}}));
+}
+
+std::string priorAuthOnlySummary(const CardTemplates& text, const OrderDetermination& order) {
+  const char* id = "summary.pa_unknown";
+  switch (order.prior_auth) {
+  case policy::PriorAuth::Exempt:
+    id = "summary.pa_exempt";
+    break;
+  case policy::PriorAuth::NotRequired:
+    id = "summary.pa_not_required";
+    break;
+  case policy::PriorAuth::Required:
+    id = "summary.pa_required";
+    break;
+  case policy::PriorAuth::Unknown:
+    break;
+  }
+  return text.render(id,
+                     {{"order", orderLabel(text, order)}, {"pa_policy", order.prior_auth_policy->citation}});
 }
 
 } // namespace
@@ -145,52 +177,29 @@ std::string fitCharacters(const std::string& utf8, size_t max_characters) {
   return utf8.substr(0, bytes) + "...";
 }
 
-std::string orderLabel(const OrderDetermination& order) {
-  std::string kind;
+std::string orderLabel(const CardTemplates& text, const OrderDetermination& order) {
+  const char* id = "order.trial";
   switch (order.order.kind) {
   case policy::OrderKind::Trial:
-    kind = "Pump trial";
     break;
   case policy::OrderKind::Permanent:
-    kind = "Pain pump";
+    id = "order.permanent";
     break;
   case policy::OrderKind::Maintenance:
-    kind = "Pump refill/maintenance";
+    id = "order.maintenance";
     break;
   case policy::OrderKind::Removal:
-    kind = "Pump removal";
+    id = "order.removal";
     break;
   }
-  return kind + " " + order.order.code.code;
+  return text.render(id, {{"code", order.order.code.code}});
 }
 
-// Whether prior authorization is needed is said on every card, "unknown" with its reason.
-std::string priorAuthLine(const OrderDetermination& order) {
-  if (order.prior_auth_reason.empty()) {
-    return {};
-  }
-  return "**Prior authorization: " + std::string(policy::toString(order.prior_auth)) + "** (" +
-         order.prior_auth_reason + ").\n\n";
-}
-
-std::string documentationSummary(const OrderDetermination& order) {
-  const std::string head = orderLabel(order);
+std::string documentationSummary(const CardTemplates& text, const OrderDetermination& order) {
   if (order.policy == nullptr) {
-    // Only a prior-authorization policy applies.
-    const std::string& who = order.prior_auth_policy->citation;
-    switch (order.prior_auth) {
-    case policy::PriorAuth::Exempt:
-      return fitCharacters(head + ": exempt from prior authorization (" + who + ")", kSummaryLimit);
-    case policy::PriorAuth::NotRequired:
-      return fitCharacters(head + ": no prior authorization needed (" + who + ")", kSummaryLimit);
-    case policy::PriorAuth::Required:
-      return fitCharacters(
-          head + ": prior authorization required (" + who + "); medical criteria not checked", kSummaryLimit);
-    case policy::PriorAuth::Unknown:
-      return fitCharacters(head + ": prior authorization likely required (" + who + "); exemptions unchecked",
-                           kSummaryLimit);
-    }
+    return fitCharacters(priorAuthOnlySummary(text, order), kSummaryLimit); // only PA rules apply
   }
+  const std::string head = orderLabel(text, order);
   const std::string& cite = order.policy->citation;
   const auto unmet = withStatus(order, CriterionStatus::Unmet);
   const auto missing = withStatus(order, CriterionStatus::Missing);
@@ -202,49 +211,56 @@ std::string documentationSummary(const OrderDetermination& order) {
     to_attest += !result->unchecked && result->criterion->attestation_only ? 1 : 0;
   }
   const size_t to_record = missing.size() - to_attest - unchecked;
-  std::string needs;
+  std::vector<std::string> needs;
   if (to_record > 0) {
-    needs += (needs.empty() ? "" : ", ") + std::to_string(to_record) + " to order or record";
+    needs.push_back(text.render("summary.to_record", {{"count", std::to_string(to_record)}}));
   }
   if (to_attest > 0) {
-    needs += (needs.empty() ? "" : ", ") + std::to_string(to_attest) + " to attest";
+    needs.push_back(text.render("summary.to_attest", {{"count", std::to_string(to_attest)}}));
   }
-  std::string summary = head + ": ";
+  const std::string needed = joinList(needs, ", ");
+  std::vector<std::string> parts;
   if (!unmet.empty()) {
-    summary += std::to_string(unmet.size()) + " " + cite + (unmet.size() == 1 ? " criterion" : " criteria") +
-               " not met" + (needs.empty() ? "" : "; " + needs);
-  } else if (!needs.empty()) {
-    summary += cite + " needs " + needs;
+    const std::string needs_tail = needed.empty() ? "" : "; " + needed;
+    parts.push_back(
+        unmet.size() == 1
+            ? text.render("summary.not_met_one", {{"order", head}, {"policy", cite}, {"needs", needs_tail}})
+            : text.render("summary.not_met_many", {{"order", head},
+                                                   {"policy", cite},
+                                                   {"count", std::to_string(unmet.size())},
+                                                   {"needs", needs_tail}}));
+  } else if (!needed.empty()) {
+    parts.push_back(text.render("summary.needs", {{"order", head}, {"policy", cite}, {"needs", needed}}));
   } else if (unchecked == 0) {
-    summary += "record meets all " + cite + " criteria";
+    parts.push_back(text.render("summary.complete", {{"order", head}, {"policy", cite}}));
   } else {
-    summary += cite + ": ";
+    parts.push_back(head + ": " + cite);
   }
   if (unchecked > 0) {
-    summary += (unmet.empty() && needs.empty() ? "" : "; ") + std::to_string(unchecked) +
-               " not checked (records not read)";
+    parts.push_back(text.render("summary.not_checked", {{"count", std::to_string(unchecked)}}));
   }
   if (order.prior_auth == policy::PriorAuth::Required) {
-    summary += "; prior auth required";
+    parts.push_back(text.render("summary.pa_required_suffix"));
   }
-  return fitCharacters(summary, kSummaryLimit);
+  return fitCharacters(joinList(parts), kSummaryLimit);
 }
 
-std::string documentationDetail(const OrderDetermination& order, int detail_level) {
+std::string documentationDetail(const CardTemplates& text, const OrderDetermination& order,
+                                int detail_level) {
   const policy::Policy& policy = order.policy != nullptr ? *order.policy : *order.prior_auth_policy;
   const bool brief = detail_level <= 1;
   const bool full = detail_level >= 3;
-  std::string out =
-      "**" + policyName(policy) + "** (" + pathText(order) + ", as of " + order.as_of.toString() + ")\n\n";
-  out += priorAuthLine(order);
+  std::string out = paragraph(text.render("detail.header", {{"policy_name", policyName(policy)},
+                                                            {"path", pathText(text, order)},
+                                                            {"date", order.as_of.toString()}}));
+  out += priorAuthLine(text, order);
   if (order.policy == nullptr && !order.no_policy_reason.empty()) {
-    out +=
-        "Medical necessity: " + order.no_policy_reason + ", so its documentation could not be checked.\n\n";
+    out += paragraph(text.render("detail.medical_not_checked", {{"reason", order.no_policy_reason}}));
   }
   // Most actionable first: what may make the rest wrong, what contradicts the policy, what to order or
   // record, what to attest, and what is already met. The full text of each criterion is in the report.
   if (!order.record_issues.empty()) {
-    out += "**Check the data first**\n\n";
+    out += paragraph(text.render("detail.data_problems"));
     for (const auto& issue : order.record_issues) {
       out += "- " + fitCharacters(issue, kNoteLimit) + "\n";
     }
@@ -252,9 +268,9 @@ std::string documentationDetail(const OrderDetermination& order, int detail_leve
   }
   const auto unmet = withStatus(order, CriterionStatus::Unmet);
   if (!unmet.empty()) {
-    out += "**Not met: the record shows the opposite**\n\n";
+    out += paragraph(text.render("detail.not_met"));
     for (const auto* result : unmet) {
-      appendItem(out, *result, brief ? ItemDetail::Name : ItemDetail::WholeNote);
+      appendItem(text, out, *result, brief ? ItemDetail::Name : ItemDetail::WholeNote);
     }
     out += "\n";
   }
@@ -269,36 +285,39 @@ std::string documentationDetail(const OrderDetermination& order, int detail_leve
     }
   }
   if (!unchecked.empty()) {
-    out += "**Not checked: records not read** (" + std::to_string(unchecked.size()) +
-           "): " + shortList(unchecked, unchecked.size()) + ".\n\n";
+    out += paragraph(
+        text.render("detail.not_checked", {{"count", std::to_string(unchecked.size())},
+                                           {"list", shortList(text, unchecked, unchecked.size())}}));
   }
   if (!to_record.empty()) {
-    out += "**To order or record**\n\n";
+    out += paragraph(text.render("detail.to_record"));
     for (const auto* result : to_record) {
-      appendItem(out, *result,
+      appendItem(text, out, *result,
                  brief ? ItemDetail::Name : (full ? ItemDetail::WholeNote : ItemDetail::FirstFinding));
     }
     out += "\n";
   }
   if (!to_attest.empty() && full) {
-    out += "**To attest**\n\n";
+    out += paragraph(text.render("detail.to_attest_heading"));
     for (const auto* result : to_attest) {
-      appendItem(out, *result, ItemDetail::WholeNote);
+      appendItem(text, out, *result, ItemDetail::WholeNote);
     }
     out += "\n";
   } else if (!to_attest.empty()) {
-    out += "**To attest** (" + std::to_string(to_attest.size()) +
-           "): " + shortList(to_attest, to_attest.size()) + ".\n\n";
+    out +=
+        paragraph(text.render("detail.to_attest", {{"count", std::to_string(to_attest.size())},
+                                                   {"list", shortList(text, to_attest, to_attest.size())}}));
   }
   const auto met = withStatus(order, CriterionStatus::Met);
   if (!met.empty() && full) {
-    out += "**Met**\n\n";
+    out += paragraph(text.render("detail.met_heading"));
     for (const auto* result : met) {
-      appendItem(out, *result, ItemDetail::WholeNote);
+      appendItem(text, out, *result, ItemDetail::WholeNote);
     }
     out += "\n";
   } else if (!met.empty() && !brief) {
-    out += "**Met** (" + std::to_string(met.size()) + "): " + shortList(met, kMetShown) + ".\n\n";
+    out += paragraph(text.render(
+        "detail.met", {{"count", std::to_string(met.size())}, {"list", shortList(text, met, kMetShown)}}));
   }
   std::vector<std::string> prior_auth;
   for (const auto& result : order.criteria) {
@@ -308,62 +327,53 @@ std::string documentationDetail(const OrderDetermination& order, int detail_leve
     }
   }
   if (!prior_auth.empty() && !brief) {
-    out += "**Prior-authorization rules** (met: applies to this order): " + joinList(prior_auth) + ".\n";
+    out += text.render("detail.prior_auth_rules", {{"list", joinList(prior_auth)}}) + "\n";
   }
   return out;
 }
 
-std::string contraindicationSummary(const OrderDetermination& order) {
-  const auto unmet = withStatus(order, CriterionStatus::Unmet, true);
-  std::string summary = "Contraindication on record for " + orderLabel(order) + ": ";
-  std::string names;
-  for (const auto* result : unmet) {
-    names += (names.empty() ? "" : ", ") + result->criterion->citation;
-  }
-  return fitCharacters(summary + names, kSummaryLimit);
-}
-
-std::string contraindicationDetail(const OrderDetermination& order) {
-  std::string out = "The record shows a contraindication under " + policyName(*order.policy) + ":\n\n";
+std::string contraindicationSummary(const CardTemplates& text, const OrderDetermination& order) {
+  std::vector<std::string> citations;
   for (const auto* result : withStatus(order, CriterionStatus::Unmet, true)) {
-    appendItem(out, *result, ItemDetail::WholeNote);
+    citations.push_back(result->criterion->citation);
   }
-  return out;
-}
-
-std::string deceasedSummary(const OrderDetermination& order) {
-  return fitCharacters(
-      orderLabel(order) + ": the record shows this patient as deceased; nothing is requested", kSummaryLimit);
-}
-
-std::string deceasedDetail(const OrderDetermination& order) {
-  const std::string when = order.deceased_date ? " on " + order.deceased_date->toString() : "";
-  return "The patient's record says the patient died" + when +
-         ". No prior-authorization documentation is requested for this order. If the record is wrong, "
-         "correct it in the chart and sign again.";
-}
-
-std::string noPolicySummary(const OrderDetermination& order) {
-  return fitCharacters(orderLabel(order) + ": plan not identified, coverage requirements unknown",
+  return fitCharacters(text.render("summary.contraindication", {{"order", orderLabel(text, order)},
+                                                                {"citations", joinList(citations, ", ")}}),
                        kSummaryLimit);
 }
 
-std::string noPolicyDetail(const OrderDetermination& order) {
-  // Only reached when no policy at all applies, so the reason would repeat the sentence: what coverage was
-  // seen says why.
-  std::string out = "No payer policy on file applies to this patient's coverage on " +
-                    order.as_of.toString() +
-                    ", so the documentation needed for prior authorization could not be checked. Coverage "
-                    "seen:\n\n";
+std::string contraindicationDetail(const CardTemplates& text, const OrderDetermination& order) {
+  std::string out =
+      text.render("detail.contraindication", {{"policy_name", policyName(*order.policy)}}) + "\n\n";
+  for (const auto* result : withStatus(order, CriterionStatus::Unmet, true)) {
+    appendItem(text, out, *result, ItemDetail::WholeNote);
+  }
+  return out;
+}
+
+std::string deceasedSummary(const CardTemplates& text, const OrderDetermination& order) {
+  return fitCharacters(text.render("summary.deceased", {{"order", orderLabel(text, order)}}), kSummaryLimit);
+}
+
+std::string deceasedDetail(const CardTemplates& text, const OrderDetermination& order) {
+  const std::string when =
+      order.deceased_date ? text.render("detail.deceased_on", {{"date", order.deceased_date->toString()}})
+                          : "";
+  return text.render("detail.deceased", {{"when", when}});
+}
+
+std::string noPolicySummary(const CardTemplates& text, const OrderDetermination& order) {
+  return fitCharacters(text.render("summary.no_policy", {{"order", orderLabel(text, order)}}), kSummaryLimit);
+}
+
+std::string noPolicyDetail(const CardTemplates& text, const OrderDetermination& order) {
+  // Only reached when no policy at all applies: what coverage was seen says why.
+  std::string out = paragraph(text.render("detail.no_policy", {{"date", order.as_of.toString()}}));
   for (const auto& line : order.coverage_seen) {
     out += "- " + line + "\n";
   }
   return out;
 }
-
-} // namespace pumpcds::cards
-
-namespace pumpcds::cards {
 
 namespace {
 std::string money(double amount) {
@@ -378,37 +388,40 @@ std::string quantity(double amount) {
 }
 } // namespace
 
-std::string feeSummary(const OrderDetermination& order) {
+std::string feeSummary(const CardTemplates& text, const OrderDetermination& order) {
   const auto& fees = *order.fee_estimate;
+  const std::string head = orderLabel(text, order);
   if (fees.lines.empty()) {
-    return fitCharacters(orderLabel(order) + ": refill drug could not be priced from the " +
-                             order.policy->citation + " fee table",
-                         kSummaryLimit);
+    return fitCharacters(
+        text.render("summary.fee_unpriced", {{"order", head}, {"policy", order.policy->citation}}),
+        kSummaryLimit);
   }
-  return fitCharacters(orderLabel(order) + ": estimated allowable " + money(fees.total) + " (" +
-                           order.policy->citation + " fee table)",
-                       kSummaryLimit);
+  return fitCharacters(
+      text.render("summary.fee",
+                  {{"order", head}, {"policy", order.policy->citation}, {"total", money(fees.total)}}),
+      kSummaryLimit);
 }
 
-std::string feeDetail(const OrderDetermination& order) {
+std::string feeDetail(const CardTemplates& text, const OrderDetermination& order) {
   const auto& fees = *order.fee_estimate;
-  std::string out = "Estimated allowable for the drugs of this refill if compounded, from the " +
-                    policyName(*order.policy) +
-                    " fee table (amount x unit price, "
-                    "plus the compounding fee once per refill):\n\n";
+  std::string out = paragraph(text.render("detail.fee_intro", {{"policy_name", policyName(*order.policy)}}));
   for (const auto& line : fees.lines) {
-    out += "- " + line.drug + ": " + quantity(line.amount) + " " + line.unit + " x " +
-           money(line.unit_price) + " per " + line.unit + " = " + money(line.subtotal) + "\n";
+    out += "- " +
+           text.render("detail.fee_line", {{"drug", line.drug},
+                                           {"amount", quantity(line.amount)},
+                                           {"unit", line.unit},
+                                           {"price", money(line.unit_price)},
+                                           {"subtotal", money(line.subtotal)}}) +
+           "\n";
   }
   if (!fees.lines.empty()) {
-    out += "- Compounding fee: " + money(fees.compounding_fee) + "\n\n**Total: " + money(fees.total) + "**\n";
+    out += "- " + text.render("detail.fee_compounding", {{"compounding", money(fees.compounding_fee)}}) +
+           "\n\n" + text.render("detail.fee_total", {{"total", money(fees.total)}}) + "\n";
   }
   for (const auto& reason : fees.unpriced) {
-    out += "\n_Not priced: " + reason + "._";
+    out += "\n" + text.render("detail.fee_unpriced", {{"reason", reason}});
   }
-  out += "\n\nAn estimate, not a payment determination: drugs given in a hospital outpatient department "
-         "under OPPS "
-         "are not paid separately.";
+  out += "\n\n" + text.render("detail.fee_disclaimer");
   return out;
 }
 

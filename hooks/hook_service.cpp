@@ -81,10 +81,10 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
   }
   cards::ResponseContext context;
   context.order_json = &request.draft_order_json;
-  context.settings = &library_->cardSettings();
   context.hook = {request.patient_id, request.encounter_id, request.user_id};
   context.options = options;
-  outcome.response_json = cards::renderCdsResponse(outcome.determination, *uuids_, context);
+  outcome.response_json =
+      cards::renderCdsResponse(outcome.determination, library_->cardSettings(), *uuids_, context);
   return outcome;
 }
 

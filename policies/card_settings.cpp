@@ -84,11 +84,12 @@ const SuggestionTemplate* CardSettings::findSuggestion(std::string_view id) cons
 void CardSettings::load(const std::string& file, const fhir::JsonValue& root,
                         const ValueSetLibrary& value_sets, std::vector<std::string>& errors) {
   FileReader in(file, errors);
-  if (!in.checkObject(&root, "", {"description", "override_reasons", "suggestions"})) {
+  if (!in.checkObject(&root, "", {"description", "override_reasons", "suggestions", "text"})) {
     return;
   }
   loadOverrideReasons(in, root, *this);
   loadSuggestions(in, root, value_sets, *this);
+  text.load(file, fhir::member(root, "text"), errors);
 }
 
 } // namespace pumpcds::policy

@@ -8,6 +8,7 @@
 
 #include "fhir/coding.h"
 #include "fhir/json_read.h"
+#include "policies/card_templates.h"
 #include "policies/value_set.h"
 
 namespace pumpcds::policy {
@@ -27,13 +28,14 @@ struct SuggestionTemplate {
 struct CardSettings {
   std::vector<fhir::Coding> override_reasons; ///< offered on every card that asks for something
   std::vector<SuggestionTemplate> suggestions;
+  CardTemplates text; ///< every sentence and heading the cards show
 
   [[nodiscard]] const SuggestionTemplate* findSuggestion(std::string_view id) const;
 
   /// Reads cards.json: {"description", "override_reasons": [{"code", "display"}], "suggestions": [{"id",
-  /// "label", "option_name", "code": {"system", "code", "display"}, "in_value_set", "category"}]}. A
-  /// suggestion's code must be in its `in_value_set`, so what it orders is what the criterion looks for.
-  /// Problems are appended as "<file>: <pointer>: <reason>".
+  /// "label", "option_name", "code": {"system", "code", "display"}, "in_value_set", "category"}], "text":
+  /// {id: template}}. A suggestion's code must be in its `in_value_set`, so what it orders is what the
+  /// criterion looks for. Problems are appended as "<file>: <pointer>: <reason>".
   void load(const std::string& file, const fhir::JsonValue& root, const ValueSetLibrary& value_sets,
             std::vector<std::string>& errors);
 };

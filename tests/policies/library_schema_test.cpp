@@ -15,6 +15,7 @@
 #include <rapidjson/writer.h>
 
 #include "hooks/policy_test_runner.h"
+#include "policies/card_templates.h"
 #include "policies/policy_library.h"
 #include "policies/rules.h"
 #include "tests/support/library_schemas.h"
@@ -64,6 +65,20 @@ TEST(LibrarySchema, KnowsExactlyTheRegistrysRuleKinds) {
     registered.insert(std::string(kind->name));
   }
   EXPECT_EQ(in_schema, registered);
+}
+
+TEST(LibrarySchema, KnowsExactlyTheCardTextIds) {
+  rapidjson::Document cards;
+  cards.Parse(readSchemaText("cards.schema.json").c_str());
+  std::set<std::string> in_schema;
+  for (const auto& id : cards["properties"]["text"]["properties"].GetObject()) {
+    in_schema.insert(id.name.GetString());
+  }
+  std::set<std::string> known;
+  for (const auto& [id, values] : CardTemplates::known()) {
+    known.insert(id);
+  }
+  EXPECT_EQ(in_schema, known);
 }
 
 TEST(LibrarySchema, RefusesWhatTheLoaderRefuses) {

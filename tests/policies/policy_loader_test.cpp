@@ -136,5 +136,23 @@ TEST(PolicyLibrary, ASuggestionMustOrderWhatItsCriteriaLookForAndBeKnownToThem) 
   EXPECT_NE(error.find("/suggestions/0: unknown suggestion 'urine-drug-scren'"), std::string::npos) << error;
 }
 
+TEST(PolicyLibrary, CardTextMustNameKnownValuesAndLeaveNoIdOut) {
+  std::string cards = bundledText("cards.json");
+  cards.replace(cards.find("{order}: {policy} needs {needs}"), 31, "{order}: {polcy} needs {needs}");
+  std::string error = loadError(bundledWith("cards.json", cards));
+  EXPECT_NE(error.find("cards.json: /text/summary.needs: unknown value {polcy}; this text may use {order}, "
+                       "{policy}, {needs}"),
+            std::string::npos)
+      << error;
+  cards = bundledText("cards.json");
+  cards.replace(cards.find("\"summary.complete\""), 18, "\"summary.completed\"");
+  error = loadError(bundledWith("cards.json", cards));
+  EXPECT_NE(error.find("cards.json: /text/summary.completed: unknown card text 'summary.completed'"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("cards.json: /text: missing card text 'summary.complete'"), std::string::npos)
+      << error;
+}
+
 } // namespace
 } // namespace pumpcds::policy
