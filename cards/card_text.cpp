@@ -64,6 +64,11 @@ std::string firstFinding(const std::string& note) {
   return fitCharacters(note.substr(0, note.find("; ")), kFindingLimit);
 }
 
+// " (IV.D.2)" after an item's name, where the source prints its sections' numbers.
+std::string section(const policy::Criterion& criterion) {
+  return criterion.label_printed ? " (" + criterion.label + ")" : "";
+}
+
 // How much an item line says: its name only, the first finding, or the whole note.
 enum class ItemDetail { Name, FirstFinding, WholeNote };
 
@@ -71,7 +76,7 @@ enum class ItemDetail { Name, FirstFinding, WholeNote };
 // an item cites its section alone ("IV.D.2").
 void appendItem(const CardTemplates& text, std::string& out, const CriterionResult& result,
                 ItemDetail detail) {
-  out += "- **" + result.criterion->short_name + "** (" + result.criterion->label + ")";
+  out += "- **" + result.criterion->short_name + "**" + section(*result.criterion);
   if (detail != ItemDetail::Name && !result.note.empty()) {
     out += ": " + (detail == ItemDetail::FirstFinding ? firstFinding(result.note)
                                                       : fitCharacters(result.note, kNoteLimit));
@@ -87,7 +92,7 @@ std::string shortList(const CardTemplates& text, const std::vector<const Criteri
                       size_t shown) {
   std::vector<std::string> items;
   for (size_t i = 0; i < results.size() && i < shown; ++i) {
-    items.push_back(results[i]->criterion->short_name + " (" + results[i]->criterion->label + ")");
+    items.push_back(results[i]->criterion->short_name + section(*results[i]->criterion));
   }
   std::string out = joinList(items);
   if (results.size() > shown) {
@@ -368,7 +373,10 @@ std::string noPolicySummary(const CardTemplates& text, const OrderDetermination&
 
 std::string noPolicyDetail(const CardTemplates& text, const OrderDetermination& order) {
   // Only reached when no policy at all applies: what coverage was seen says why.
-  std::string out = paragraph(text.render("detail.no_policy", {{"date", order.as_of.toString()}}));
+  // A failed read of the coverage is not an uninsured patient: say which it is first.
+  std::string out =
+      paragraph(text.render(order.coverage_unread ? "detail.coverage_unread" : "detail.no_policy",
+                            {{"date", order.as_of.toString()}}));
   for (const auto& line : order.coverage_seen) {
     out += "- " + line + "\n";
   }

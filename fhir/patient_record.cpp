@@ -1,5 +1,7 @@
 #include "fhir/patient_record.h"
 
+#include <algorithm>
+
 #include <optional>
 
 namespace pumpcds::fhir {
@@ -73,6 +75,14 @@ void PatientRecord::markUnreadable(const std::string& type, std::string reason) 
 }
 
 std::vector<std::string> PatientRecord::issues() const {
+  std::vector<std::string> types;
+  for (const auto& [type, reason] : unreadable_) {
+    types.push_back(type);
+  }
+  return issuesFor(types);
+}
+
+std::vector<std::string> PatientRecord::issuesFor(const std::vector<std::string>& types) const {
   std::vector<std::string> all = issues_;
   for (const auto& [type, count] : other_patients_) {
     all.push_back(std::to_string(count) + " " + type + (count == 1 ? " record" : " records") +
@@ -80,7 +90,7 @@ std::vector<std::string> PatientRecord::issues() const {
                   " sent with this patient's data and ignored; the EHR may be mixing patients");
   }
   for (const auto& [type, reason] : unreadable_) {
-    if (!wasRead(type)) {
+    if (!wasRead(type) && std::find(types.begin(), types.end(), type) != types.end()) {
       all.push_back(reason);
     }
   }

@@ -46,6 +46,9 @@ public:
   void addIssue(std::string issue) { issues_.push_back(std::move(issue)); }
   /// The issues added, then why each type that is still not read could not be read.
   [[nodiscard]] std::vector<std::string> issues() const;
+  /// The same, but of the types not read only those in `types` (what a policy reads): a paged search of
+  /// data the policy never looks at is no problem for its answer.
+  [[nodiscard]] std::vector<std::string> issuesFor(const std::vector<std::string>& types) const;
 
   /// Gives medications named by reference (medicationReference to a Medication in the record, as a
   /// search's _include or a fetch brings it) the Medication's code and text, and dates a Condition whose

@@ -54,6 +54,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& CardTemplate
       {"detail.deceased", {"when"}},
       {"detail.deceased_on", {"date"}},
       {"detail.no_policy", {"date"}},
+      {"detail.coverage_unread", {"date"}},
       {"detail.fee_intro", {"policy_name"}},
       {"detail.fee_line", {"drug", "amount", "unit", "price", "subtotal"}},
       {"detail.fee_compounding", {"compounding"}},

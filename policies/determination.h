@@ -74,6 +74,7 @@ struct OrderDetermination {
   Decision decision = Decision::NoPolicy;
   std::vector<CriterionResult> criteria;
   std::vector<std::string> coverage_seen; ///< what coverage data was seen, for a no-policy answer
+  bool coverage_unread = false;           ///< the patient's Coverage could not be read (not: has none)
   std::string coverage;                   ///< the Coverage the policy was chosen for, e.g. "Coverage/1"
   std::vector<std::string> record_issues; ///< prefetch problems that explain `missing`s
   /// The record says the patient died on or before the reference date: no documentation is asked for.

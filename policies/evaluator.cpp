@@ -68,7 +68,7 @@ OrderDetermination evaluateOrder(const Policy& policy, const PumpOrder& order, c
   result.as_of = input.as_of;
   result.policy = &policy;
   result.origin = determineOrigin(policy, input, result.origin_evidence);
-  result.record_issues = input.record.issues();
+  result.record_issues = input.record.issuesFor(policy.read_types);
   for (const auto& criterion : policy.criteria) {
     if (!criterion.appliesTo(order.kind, result.origin)) {
       continue;

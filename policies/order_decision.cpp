@@ -81,6 +81,7 @@ OrderDetermination decideOrder(const PolicyLibrary& library, const PumpOrder& or
             : "no medical policy on file for this coverage is in force on " + input.as_of.toString();
   }
   result.coverage_seen = route.coverage_seen;
+  result.coverage_unread = input.record.couldNotRead("Coverage");
   result.coverage = route.coverage;
   if (route.prior_auth != nullptr && route.prior_auth->prior_auth && route.prior_auth->handles(order.kind)) {
     const OrderDetermination prior_auth = evaluateOrder(*route.prior_auth, order, input);

@@ -34,7 +34,10 @@ class Rule;
 using RulePtr = std::shared_ptr<const Rule>;
 
 struct Criterion {
-  std::string label;      ///< as printed in the source, e.g. "IV.D.2"
+  std::string label; ///< as printed in the source, e.g. "IV.D.2"
+  /// The source prints the label (a section number), so cards cite it; false for a source whose sections
+  /// have no numbers, where the label is only an id ("coverage.opioid").
+  bool label_printed = true;
   std::string id;         ///< "<policy id>/<label>"
   std::string citation;   ///< how a card cites it: "<policy citation> <label>", e.g. "MM-1369 IV.D.2"
   std::string short_name; ///< a few words for the card summary

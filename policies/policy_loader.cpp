@@ -31,6 +31,10 @@ public:
     criterion.id = policy_id + "/" + criterion.label;
     criterion.citation = citation + " " + criterion.label;
     criterion.short_name = in_.requiredString(json, "short", pointer);
+    if (criterion.short_name.find_first_of(",;") != std::string::npos) {
+      in_.fail(pointer + "/short", "no commas or semicolons: cards list short names side by side, so '" +
+                                       criterion.short_name + "' would read as two items");
+    }
     criterion.text = in_.requiredString(json, "text", pointer);
     criterion.document = in_.requiredString(json, "document", pointer);
     criterion.contraindication = in_.optionalBool(json, "contraindication", pointer).value_or(false);
@@ -66,7 +70,8 @@ std::optional<Policy> loadPolicy(const std::string& file, const JsonValue& root,
   const size_t errors_before = errors.size();
   if (!in.checkObject(&root, "",
                       {"id", "title", "publisher", "citation", "version", "url", "effective", "source",
-                       "description", "kinds", "origin", "criteria", "prior_auth", "fees"})) {
+                       "description", "kinds", "origin", "criteria", "prior_auth", "fees",
+                       "labels_printed"})) {
     return std::nullopt;
   }
   PolicyReader reader(in, value_sets, named_rules);
@@ -109,6 +114,7 @@ std::optional<Policy> loadPolicy(const std::string& file, const JsonValue& root,
       if (!criterion.label.empty() && !labels.insert(criterion.label).second) {
         in.fail(pointer + "/label", "label '" + criterion.label + "' is used twice");
       }
+      criterion.label_printed = in.optionalBool(root, "labels_printed", "").value_or(true);
       policy.criteria.push_back(std::move(criterion));
     }
   }

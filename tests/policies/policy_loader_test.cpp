@@ -154,5 +154,13 @@ TEST(PolicyLibrary, CardTextMustNameKnownValuesAndLeaveNoIdOut) {
       << error;
 }
 
+TEST(PolicyLibrary, AShortNameWithACommaIsRefusedBecauseItReadsAsTwoItems) {
+  const std::string path = "noridian/noridian-a55239.json";
+  std::string policy = bundledText(path);
+  policy.replace(policy.find("chronic pain and life >= 3 months"), 33, "chronic pain, life >= 3 months");
+  const std::string error = loadError(bundledWith(path, policy));
+  EXPECT_NE(error.find("/short: no commas or semicolons"), std::string::npos) << error;
+}
+
 } // namespace
 } // namespace pumpcds::policy
