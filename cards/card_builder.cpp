@@ -5,11 +5,12 @@
 
 #include "cards/card_text.h"
 #include "cards/coverage_information.h"
+#include "fhir/json_write.h"
 
 namespace pumpcds::cards {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = fhir::JsonWriter;
 
 constexpr const char* kCardTypeSystem = "http://terminology.hl7.org/CodeSystem/cdshooks-card-type";
 
@@ -28,17 +29,6 @@ struct CardContent {
   std::vector<std::string> suggestions;
 };
 
-void writeCoding(Writer& out, std::string_view system, std::string_view code, std::string_view display) {
-  out.StartObject();
-  out.Key("system");
-  out.String(system.data(), static_cast<rapidjson::SizeType>(system.size()));
-  out.Key("code");
-  out.String(code.data(), static_cast<rapidjson::SizeType>(code.size()));
-  out.Key("display");
-  out.String(display.data(), static_cast<rapidjson::SizeType>(display.size()));
-  out.EndObject();
-}
-
 const policy::Policy* sourcePolicy(const policy::OrderDetermination& order) {
   return order.policy != nullptr ? order.policy : order.prior_auth_policy;
 }
@@ -56,7 +46,7 @@ void writeSource(Writer& out, const policy::OrderDetermination& order) {
     out.String("pumpcds coverage requirements");
   }
   out.Key("topic");
-  writeCoding(out, kCardTypeSystem, "coverage-info", "Coverage Information");
+  fhir::writeCoding(out, {std::string(kCardTypeSystem), "coverage-info", "Coverage Information"});
   out.EndObject();
 }
 
@@ -75,7 +65,7 @@ void writeCard(Writer& out, const policy::OrderDetermination& order, const CardC
     out.Key("overrideReasons");
     out.StartArray();
     for (const auto& reason : *content.override_reasons) {
-      writeCoding(out, reason.system, reason.code, reason.display);
+      fhir::writeCoding(out, reason);
     }
     out.EndArray();
   }

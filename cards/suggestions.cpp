@@ -2,33 +2,15 @@
 
 #include <algorithm>
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include "fhir/json_write.h"
 
 namespace pumpcds::cards {
 
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void writeCoding(Writer& out, const fhir::Coding& coding) {
-  out.StartObject();
-  out.Key("system");
-  out.String(coding.system);
-  out.Key("code");
-  out.String(coding.code);
-  out.Key("display");
-  out.String(coding.display);
-  out.EndObject();
-}
-
-void writeReference(Writer& out, const char* key, const std::string& reference) {
-  out.Key(key);
-  out.StartObject();
-  out.Key("reference");
-  out.String(reference);
-  out.EndObject();
-}
+using Writer = fhir::JsonWriter;
+using fhir::writeCoding;
+using fhir::writeReference;
 
 // context.userId names the user as "Practitioner/123" (or PractitionerRole, Patient, RelatedPerson): only
 // a practitioner can be the requester of an order.

@@ -2,19 +2,14 @@
 
 #include <cctype>
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include "fhir/coding.h"
+#include "fhir/json_write.h"
 
 namespace pumpcds::hooks {
 namespace {
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void writeString(JsonWriter& out, std::string_view text) {
-  out.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
+using fhir::JsonWriter;
+using fhir::writeString;
 
 void openDraft(JsonWriter& out, std::string_view type, const std::string& id, const std::string& patient_id,
                const std::string& authored) {

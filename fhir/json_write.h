@@ -1,0 +1,43 @@
+// Writing FHIR JSON with RapidJSON's writer: the small shapes several writers share (a Coding, a
+// Reference), so each is spelled once.
+#pragma once
+
+#include <string_view>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "fhir/coding.h"
+
+namespace pumpcds::fhir {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+inline void writeString(JsonWriter& out, std::string_view text) {
+  out.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
+/// {"system", "code", "display"}; display left out when empty (FHIR has no empty strings).
+inline void writeCoding(JsonWriter& out, const Coding& coding) {
+  out.StartObject();
+  out.Key("system");
+  writeString(out, coding.system);
+  out.Key("code");
+  writeString(out, coding.code);
+  if (!coding.display.empty()) {
+    out.Key("display");
+    writeString(out, coding.display);
+  }
+  out.EndObject();
+}
+
+/// "key": {"reference": "Type/id"}.
+inline void writeReference(JsonWriter& out, const char* key, std::string_view reference) {
+  out.Key(key);
+  out.StartObject();
+  out.Key("reference");
+  writeString(out, reference);
+  out.EndObject();
+}
+
+} // namespace pumpcds::fhir
