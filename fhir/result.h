@@ -16,6 +16,7 @@ enum class StatusCode {
   FailedPrecondition, // the request is well formed but cannot be served as it stands
   Unavailable,        // a dependency could not be reached; retrying may help
   DeadlineExceeded,   // a dependency did not answer in time
+  Unauthenticated,    // the caller did not prove who it is (no, or an unacceptable, token)
   Internal,           // a bug: an invariant of ours was broken
 };
 
@@ -40,6 +41,10 @@ inline Status invalidArgument(std::string message) {
 }
 inline Status notFound(std::string message) {
   return {StatusCode::NotFound, std::move(message)};
+}
+/// The message is for the server's log: the client is told nothing of which check failed.
+inline Status unauthenticated(std::string message) {
+  return {StatusCode::Unauthenticated, std::move(message)};
 }
 inline Status internalError(std::string message) {
   return {StatusCode::Internal, std::move(message)};

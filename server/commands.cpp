@@ -11,6 +11,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "auth/trusted_issuers.h"
 #include "cards/uuid_source.h"
 #include "fhir/json_read.h"
 #include "fhir/resource_parser.h"
@@ -45,6 +46,45 @@ fhir::FhirClientPtr makeFhirClient(const Config& config) {
   return std::make_shared<const fhir::FhirClient>(std::move(settings));
 }
 
+// The JWT verifier of `serve`, from --issuers, fetching JWKS documents with the FHIR client's transport
+// (HTTPS verified against the same trust store); nullptr when no issuer file is given.
+Result<std::shared_ptr<auth::JwtVerifier>> makeVerifier(const Config& config,
+                                                        const fhir::FhirClientPtr& client) {
+  if (config.issuers.empty()) {
+    return std::shared_ptr<auth::JwtVerifier>();
+  }
+  const auto text = fhir::readWholeFile(config.issuers);
+  if (!text) {
+    return invalidArgument("--issuers: cannot read '" + config.issuers + "'");
+  }
+  const auto slash = config.issuers.rfind('/');
+  const std::string directory = slash == std::string::npos ? "." : config.issuers.substr(0, slash);
+  PUMPCDS_ASSIGN_OR_RETURN(auto issuers, auth::parseTrustedIssuers(*text, config.issuers, directory));
+  if (config.public_url.empty()) {
+    return invalidArgument(
+        "--issuers needs --public-url: a token's aud must name this service as EHRs call it");
+  }
+  auth::VerifierSettings settings;
+  settings.issuers = std::move(issuers);
+  settings.public_url = config.public_url;
+  settings.skew = std::chrono::seconds(config.jwt_skew_seconds);
+  auto fetch = [client](const std::string& url) -> Result<std::string> {
+    Result<std::string> result = Status(StatusCode::Unavailable, "no answer");
+    client->fetch({{url, 0}}, "", std::chrono::steady_clock::now() + std::chrono::seconds(5),
+                  [&result](const fhir::HttpGet&, fhir::HttpAnswer&& answer, std::vector<fhir::HttpGet>&) {
+                    if (answer.status == 200) {
+                      result = std::move(answer.body);
+                    } else {
+                      result = Status(StatusCode::Unavailable, answer.error.empty()
+                                                                   ? "HTTP " + std::to_string(answer.status)
+                                                                   : answer.error);
+                    }
+                  });
+    return result;
+  };
+  return std::make_shared<auth::JwtVerifier>(std::move(settings), std::move(fetch));
+}
+
 HttpServer* running_server = nullptr;
 
 extern "C" void stopOnSignal(int /*signal*/) {
@@ -61,9 +101,22 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
     err << "pumpcds: the policy library is invalid, not starting:\n" << library.status().message() << "\n";
     return 2;
   }
+  const auto fhir_client = makeFhirClient(config);
+  auto verifier = makeVerifier(config, fhir_client);
+  if (!verifier.isOk()) {
+    err << "pumpcds: " << verifier.status().message() << "\n";
+    return 2;
+  }
+  if (!verifier.value() && config.allow_unauthenticated) {
+    err << "pumpcds: WARNING: --allow-unauthenticated: hook and feedback calls are answered without a JWT. "
+           "Never expose this server to an EHR or a network.\n";
+  } else if (!verifier.value()) {
+    err << "pumpcds: no trusted issuer configured (--issuers): hook and feedback calls are refused (401) "
+           "until one is; --allow-unauthenticated serves local trials.\n";
+  }
   const hooks::HookService service(library.value(), std::make_unique<cards::RandomUuidSource>(), config.now,
-                                   makeFhirClient(config));
-  HttpServer server(config, service);
+                                   fhir_client);
+  HttpServer server(config, service, verifier.value());
   auto port = server.bind();
   if (!port.isOk()) {
     err << "pumpcds: " << port.status().message() << "\n";

@@ -28,6 +28,10 @@ const std::vector<OptionSpec>& optionSpecs() {
       {"--threads", "PUMPCDS_THREADS", "threads", true},
       {"--max-body-bytes", "PUMPCDS_MAX_BODY_BYTES", "max_body_bytes", true},
       {"--allowed-origin", "PUMPCDS_ALLOWED_ORIGIN", "allowed_origin", true},
+      {"--issuers", "PUMPCDS_ISSUERS", "issuers", true},
+      {"--public-url", "PUMPCDS_PUBLIC_URL", "public_url", true},
+      {"--jwt-skew-seconds", "PUMPCDS_JWT_SKEW_SECONDS", "jwt_skew_seconds", true},
+      {"--allow-unauthenticated", "PUMPCDS_ALLOW_UNAUTHENTICATED", "allow_unauthenticated", false},
       {"--fhir-deadline-ms", "PUMPCDS_FHIR_DEADLINE_MS", "fhir_deadline_ms", true},
       {"--fhir-max-pages", "PUMPCDS_FHIR_MAX_PAGES", "fhir_max_pages", true},
       {"--fhir-max-resources", "PUMPCDS_FHIR_MAX_RESOURCES", "fhir_max_resources", true},
@@ -68,6 +72,7 @@ constexpr BoundedInt kBoundedInts[] = {
     {"fhir_deadline_ms", &Config::fhir_deadline_ms, 50, 60000},
     {"fhir_max_pages", &Config::fhir_max_pages, 1, 1000},
     {"fhir_max_resources", &Config::fhir_max_resources, 1, 1000000},
+    {"jwt_skew_seconds", &Config::jwt_skew_seconds, 0, 600},
 };
 
 const BoundedInt* findBoundedInt(std::string_view key) {
@@ -77,6 +82,17 @@ const BoundedInt* findBoundedInt(std::string_view key) {
     }
   }
   return nullptr;
+}
+
+// A switch's value: empty (the bare flag), 1/true/yes or 0/false/no.
+Result<bool> parseSwitch(const std::string& value, const std::string& where) {
+  if (value.empty() || value == "1" || value == "true" || value == "yes") {
+    return true;
+  }
+  if (value == "0" || value == "false" || value == "no") {
+    return false;
+  }
+  return invalidArgument(where + ": expected true or false, got '" + value + "'");
 }
 
 // Applies one option value (from any source) to the config.
@@ -110,13 +126,17 @@ Status apply(Config& config, const std::string& key, const std::string& value, c
   } else if (key == "fhir_ca_file") {
     config.fhir_ca_file = value;
   } else if (key == "allow_insecure_fhir") {
-    if (value.empty() || value == "1" || value == "true" || value == "yes") {
-      config.allow_insecure_fhir = true;
-    } else if (value == "0" || value == "false" || value == "no") {
-      config.allow_insecure_fhir = false;
-    } else {
-      return invalidArgument(where + ": expected true or false, got '" + value + "'");
+    PUMPCDS_ASSIGN_OR_RETURN(config.allow_insecure_fhir, parseSwitch(value, where));
+  } else if (key == "allow_unauthenticated") {
+    PUMPCDS_ASSIGN_OR_RETURN(config.allow_unauthenticated, parseSwitch(value, where));
+  } else if (key == "issuers") {
+    config.issuers = value;
+  } else if (key == "public_url") {
+    if (value.rfind("https://", 0) != 0 && value.rfind("http://", 0) != 0) {
+      return invalidArgument(where + ": expected the absolute URL EHRs call this service at, got '" + value +
+                             "'");
     }
+    config.public_url = value;
   } else if (key == "fhir_server_allow") {
     config.fhir_server_allow.clear();
     std::string_view rest = value;
@@ -359,7 +379,12 @@ std::string usage(const std::string& command) {
            "GET /healthz, GET /metrics. Defaults: 127.0.0.1:8080 and the bundled policy library.\n"
            "Port 0 picks a free port; the address is printed on the first line of output.\n"
            "Every option is also an environment variable (--max-body-bytes is PUMPCDS_MAX_BODY_BYTES)\n"
-           "and a key of the --config JSON file (max_body_bytes).\n" +
+           "and a key of the --config JSON file (max_body_bytes).\n"
+           "Who may call (CDS Hooks 2.0 JWTs; hook and feedback calls without a valid one get 401):\n"
+           "  --issuers FILE           the trusted EHR issuers and their keys (JSON; see README)\n"
+           "  --public-url URL         this service as EHRs call it; a token's aud must be URL + path\n"
+           "  --jwt-skew-seconds N     clock difference allowed for exp and iat (default 60)\n"
+           "  --allow-unauthenticated  serve hook calls without a token (local trials only; warned)\n" +
            fhirOptionsUsage();
   }
   if (command == "evaluate") {

@@ -20,6 +20,11 @@ struct Config {
   int threads = 8;                   ///< --threads, PUMPCDS_THREADS, "threads"
   size_t max_body_bytes = 16u << 20; ///< --max-body-bytes, PUMPCDS_MAX_BODY_BYTES, "max_body_bytes"
   std::string allowed_origin = "*";  ///< --allowed-origin, PUMPCDS_ALLOWED_ORIGIN, "allowed_origin" (CORS)
+  // Who may call (serve): CDS Hooks 2.0 JWTs from trusted issuers.
+  std::string issuers;                ///< --issuers FILE: the trusted EHR issuers (JSON, see README)
+  std::string public_url;             ///< --public-url URL: this service as EHRs address it (the JWT's aud)
+  int jwt_skew_seconds = 60;          ///< --jwt-skew-seconds: clock difference tolerated for exp and iat
+  bool allow_unauthenticated = false; ///< --allow-unauthenticated: serve hooks without a JWT (local trials)
   // Reading the EHR's FHIR server (serve, evaluate, check).
   int fhir_deadline_ms = 3000;                ///< --fhir-deadline-ms: the whole FHIR read of one hook call
   int fhir_max_pages = 20;                    ///< --fhir-max-pages: pages followed per search

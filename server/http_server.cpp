@@ -26,8 +26,10 @@ void sendError(httplib::Response& response, const Status& status) {
 
 } // namespace
 
-HttpServer::HttpServer(const Config& config, const hooks::HookService& service)
-    : config_(config), service_(service), server_(std::make_unique<httplib::Server>()) {
+HttpServer::HttpServer(const Config& config, const hooks::HookService& service,
+                       std::shared_ptr<auth::JwtVerifier> verifier)
+    : config_(config), service_(service), verifier_(std::move(verifier)),
+      server_(std::make_unique<httplib::Server>()) {
   // cpp-httplib also sets SO_REUSEPORT by default, which lets a second server bind the same port and
   // silently share its traffic; a port in use must be an error at start. SO_REUSEADDR alone still allows
   // a quick restart.
@@ -40,6 +42,26 @@ HttpServer::HttpServer(const Config& config, const hooks::HookService& service)
 }
 
 HttpServer::~HttpServer() = default;
+
+bool HttpServer::authorized(const httplib::Request& request, httplib::Response& response) {
+  Status status;
+  if (verifier_) {
+    auto caller = verifier_->verify(request.get_header_value("Authorization"), request.path);
+    status = caller.status();
+  } else if (!config_.allow_unauthenticated) {
+    status = unauthenticated("no trusted issuer is configured (--issuers), so no hook call can be verified");
+  }
+  if (status.isOk()) {
+    return true;
+  }
+  // Bare, as CDS Hooks asks: which check failed is for the operator's log, not for the caller.
+  ++unauthorized_;
+  std::fprintf(stderr, "auth: refused %s %s: %s\n", request.method.c_str(), request.path.c_str(),
+               status.message().c_str());
+  response.status = 401;
+  response.set_header("WWW-Authenticate", "Bearer");
+  return false;
+}
 
 void HttpServer::installRoutes() {
   httplib::Server& server = *server_;
@@ -67,6 +89,9 @@ void HttpServer::installRoutes() {
 
   server.Post(
       R"(/cds-services/([^/]+))", [this](const httplib::Request& request, httplib::Response& response) {
+        if (!authorized(request, response)) {
+          return;
+        }
         const auto started = std::chrono::steady_clock::now();
         ++hook_calls_;
         auto outcome = service_.handle(request.matches[1].str(), request.body);
@@ -92,6 +117,9 @@ void HttpServer::installRoutes() {
 
   server.Post(R"(/cds-services/([^/]+)/feedback)", [this](const httplib::Request& request,
                                                           httplib::Response& response) {
+    if (!authorized(request, response)) {
+      return;
+    }
     if (hooks::findService(request.matches[1].str()) == nullptr) {
       sendError(response, notFound("no CDS service '" + request.matches[1].str() + "'"));
       return;
@@ -105,8 +133,13 @@ void HttpServer::installRoutes() {
   });
 
   server.Get("/healthz", [this](const httplib::Request&, httplib::Response& response) {
+    // A server that takes calls from anyone says so wherever an operator looks.
+    const std::string unauthenticated = !verifier_ && config_.allow_unauthenticated
+                                            ? ",\"warning\":\"hook calls are not authenticated\""
+                                            : "";
     response.set_content(std::string("{\"status\":\"ok\",\"version\":\"") + PUMPCDS_VERSION +
-                             "\",\"libraryRevision\":\"" + service_.library().revision() + "\"}",
+                             "\",\"libraryRevision\":\"" + service_.library().revision() + "\"" +
+                             unauthenticated + "}",
                          kJson);
   });
   server.Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {
@@ -159,6 +192,8 @@ std::string HttpServer::metricsText() const {
   counter("pumpcds_http_client_errors_total", "Responses with a 4xx status.", client_errors_.load());
   counter("pumpcds_http_server_errors_total", "Responses with a 5xx status.", server_errors_.load());
   counter("pumpcds_hook_calls_total", "Hook requests received.", hook_calls_.load());
+  counter("pumpcds_unauthorized_total", "Hook and feedback calls refused for want of a valid JWT.",
+          unauthorized_.load());
   counter("pumpcds_cards_total", "Cards returned.", cards_returned_.load());
   counter("pumpcds_hook_seconds_micros_total", "Microseconds spent handling hooks.",
           hook_microseconds_.load());

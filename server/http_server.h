@@ -6,19 +6,25 @@
 #include <memory>
 #include <string>
 
+#include "auth/jwt_verifier.h"
 #include "hooks/hook_service.h"
 #include "server/config.h"
 #include "server/feedback_tally.h"
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+} // namespace httplib
 
 namespace pumpcds::server {
 
 class HttpServer {
 public:
-  HttpServer(const Config& config, const hooks::HookService& service);
+  /// `verifier` checks the JWT of every hook and feedback call; without one, those calls are refused
+  /// unless config.allow_unauthenticated.
+  HttpServer(const Config& config, const hooks::HookService& service,
+             std::shared_ptr<auth::JwtVerifier> verifier = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -31,10 +37,14 @@ public:
 
 private:
   void installRoutes();
+  /// Whether the call may go on; if not, the response is a bare 401 and the reason is logged.
+  bool authorized(const httplib::Request& request, httplib::Response& response);
   std::string metricsText() const;
 
   Config config_;
   const hooks::HookService& service_;
+  std::shared_ptr<auth::JwtVerifier> verifier_;
+  std::atomic<long> unauthorized_{0};
   std::unique_ptr<httplib::Server> server_;
   std::atomic<long> requests_{0};
   std::atomic<long> hook_calls_{0};

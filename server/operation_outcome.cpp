@@ -19,6 +19,8 @@ int httpStatusFor(StatusCode code) {
     return 503;
   case StatusCode::DeadlineExceeded:
     return 504;
+  case StatusCode::Unauthenticated:
+    return 401;
   case StatusCode::Internal:
     return 500;
   }
@@ -40,6 +42,8 @@ const char* issueTypeFor(StatusCode code) {
     return "transient";
   case StatusCode::DeadlineExceeded:
     return "timeout";
+  case StatusCode::Unauthenticated:
+    return "login";
   case StatusCode::Ok:
   case StatusCode::Internal:
     return "exception";

@@ -1,5 +1,7 @@
 #include "tests/e2e/server_process.h"
 
+#include <algorithm>
+
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -80,7 +82,20 @@ namespace {
 
 std::vector<std::string> serveArguments(std::vector<std::string> extra_arguments) {
   std::vector<std::string> all = {PUMPCDS_BINARY, "serve", "--host", "127.0.0.1", "--port", "0"};
-  all.insert(all.end(), extra_arguments.begin(), extra_arguments.end());
+  // Tests of what a call does run without tokens; tests of who may call give --issuers (or "--no-auth-
+  // default" to see the refusal of an unconfigured server).
+  const bool auth_under_test =
+      std::find_if(extra_arguments.begin(), extra_arguments.end(), [](const std::string& argument) {
+        return argument == "--issuers" || argument == kNoAuthDefault;
+      }) != extra_arguments.end();
+  if (!auth_under_test) {
+    all.emplace_back("--allow-unauthenticated");
+  }
+  for (auto& argument : extra_arguments) {
+    if (argument != kNoAuthDefault) {
+      all.push_back(std::move(argument));
+    }
+  }
   return all;
 }
 

@@ -18,8 +18,12 @@ struct CommandResult {
 /// Runs `pumpcds ARGS...` to completion and captures its output.
 CommandResult runPumpcds(const std::vector<std::string>& arguments);
 
-/// `pumpcds serve --host 127.0.0.1 --port 0 ...`, started in the constructor (the port is read from its
-/// first line of output) and stopped with SIGTERM in the destructor.
+/// Passed to ServerProcess: start the server as an operator would, without --allow-unauthenticated.
+inline constexpr const char* kNoAuthDefault = "--test-no-auth-default";
+
+/// `pumpcds serve --host 127.0.0.1 --port 0 --allow-unauthenticated ...`, started in the constructor (the
+/// port is read from its first line of output) and stopped with SIGTERM in the destructor. With
+/// "--issuers" or kNoAuthDefault among the arguments, --allow-unauthenticated is left out.
 class ServerProcess {
 public:
   explicit ServerProcess(std::vector<std::string> extra_arguments = {});
