@@ -167,17 +167,20 @@ Result<Caller> JwtVerifier::verify(std::string_view authorization, std::string_v
   if (std::find(issuer->algorithms.begin(), issuer->algorithms.end(), alg) == issuer->algorithms.end()) {
     return unauthenticated("algorithm '" + alg + "' not accepted for this issuer" + who);
   }
-  std::string jwks_url = issuer->jwks_url;
-  if (const std::string jku = fhir::stringAt(&*header, "jku"); !jku.empty()) {
-    if (std::find(issuer->jku_allowed.begin(), issuer->jku_allowed.end(), jku) == issuer->jku_allowed.end()) {
-      return unauthenticated("jku '" + jku + "' is not allowed for this issuer" + who);
-    }
-    jwks_url = jku;
+  // A jku header may only name the issuer's own key set or one it allows; the keys the issuer is configured
+  // with are tried first, so a jku can add keys but never replace trusted ones.
+  const std::string jku = fhir::stringAt(&*header, "jku");
+  if (!jku.empty() && jku != issuer->jwks_url &&
+      std::find(issuer->jku_allowed.begin(), issuer->jku_allowed.end(), jku) == issuer->jku_allowed.end()) {
+    return unauthenticated("jku '" + jku + "' is not allowed for this issuer" + who);
   }
   {
     const std::lock_guard<std::mutex> lock(mutex_);
     std::string why;
-    const PublicKey* key = findKey(*issuer, jwks_url, caller.kid, why);
+    const PublicKey* key = findKey(*issuer, issuer->jwks_url, caller.kid, why);
+    if (key == nullptr && !jku.empty() && jku != issuer->jwks_url) {
+      key = findKey(*issuer, jku, caller.kid, why);
+    }
     if (key == nullptr) {
       return unauthenticated(why + who);
     }

@@ -38,6 +38,7 @@ struct Fixture {
   int fetches = 0;
   int64_t now = kNow;
   std::string published;
+  std::string published_at_jku; ///< what https://keys.example.org/jwks.json serves
 
   Fixture() { published = testing::jwks({rsa.publicJwk("k1"), ec.publicJwk("k2")}); }
 
@@ -54,7 +55,10 @@ struct Fixture {
         settings,
         [this](const std::string& url) -> Result<std::string> {
           ++fetches;
-          if (url != kJwksUrl && url != "https://keys.example.org/jwks.json") {
+          if (url == "https://keys.example.org/jwks.json") {
+            return published_at_jku;
+          }
+          if (url != kJwksUrl) {
             return Status(StatusCode::Unavailable, "unexpected URL " + url);
           }
           return published;
@@ -185,15 +189,26 @@ TEST(JwtVerifier, AnUnknownKidFetchesTheJwksAgainButNotOnEveryCall) {
   EXPECT_EQ(keys.fetches, 2);
 }
 
-TEST(JwtVerifier, AJkuOnTheIssuersListIsFollowed) {
+TEST(JwtVerifier, AJkuOnTheIssuersListAddsKeysButNeverReplacesTheConfiguredOnes) {
   Fixture keys;
+  const SigningKey elsewhere = SigningKey::rsa();
+  keys.published_at_jku = testing::jwks({elsewhere.publicJwk("k7")});
   auto verifier = keys.verifier({"https://keys.example.org/jwks.json"});
-  auto result = verifier.verify(
-      "Bearer " + keys.rsa.sign("RS384",
-                                header("RS384", "k1", R"(,"jku":"https://keys.example.org/jwks.json")"),
-                                claims()),
-      kPath);
+  const std::string jku = R"(,"jku":"https://keys.example.org/jwks.json")";
+  auto result =
+      verifier.verify("Bearer " + elsewhere.sign("RS384", header("RS384", "k7", jku), claims()), kPath);
   EXPECT_TRUE(result.isOk()) << result.status().message();
+  // A key of the issuer's own set is found there first, whatever the jku says.
+  auto own = verifier.verify("Bearer " + keys.rsa.sign("RS384", header("RS384", "k1", jku),
+                                                       claims(kIssuer, kAudience, kNow + 300, kNow, "j9")),
+                             kPath);
+  EXPECT_TRUE(own.isOk()) << own.status().message();
+  // The issuer's own JWKS address in jku needs no listing.
+  auto same = verifier.verify(
+      "Bearer " + keys.rsa.sign("RS384", header("RS384", "k1", R"(,"jku":")" + kJwksUrl + "\""),
+                                claims(kIssuer, kAudience, kNow + 300, kNow, "j10")),
+      kPath);
+  EXPECT_TRUE(same.isOk()) << same.status().message();
 }
 
 TEST(TrustedIssuers, TheFileIsReadStrictlyWithEveryMistakeNamed) {
