@@ -52,4 +52,65 @@ std::optional<std::string> readWholeFile(const std::string& path) {
   return text.str();
 }
 
+namespace {
+
+// The length of the valid UTF-8 sequence at `at`, or 0 when the bytes there are not one.
+size_t utf8SequenceLength(std::string_view text, size_t at) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(at);
+  size_t length = 0;
+  unsigned int minimum = 0;
+  unsigned int code = 0;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2, minimum = 0x80, code = lead & 0x1F;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3, minimum = 0x800, code = lead & 0x0F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4, minimum = 0x10000, code = lead & 0x07;
+  } else {
+    return 0;
+  }
+  if (at + length > text.size()) {
+    return 0;
+  }
+  for (size_t i = 1; i < length; ++i) {
+    if ((byte(at + i) & 0xC0) != 0x80) {
+      return 0;
+    }
+    code = (code << 6) | (byte(at + i) & 0x3F);
+  }
+  const bool surrogate = code >= 0xD800 && code <= 0xDFFF;
+  return code < minimum || code > 0x10FFFF || surrogate ? 0 : length;
+}
+
+} // namespace
+
+std::string printable(std::string_view text, size_t max_characters) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  size_t characters = 0;
+  for (size_t i = 0; i < text.size(); ++characters) {
+    if (characters == max_characters) {
+      return out + "...";
+    }
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7F) {
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    const size_t length = c >= 0x80 ? utf8SequenceLength(text, i) : 0;
+    if (length > 0) {
+      out.append(text.substr(i, length));
+      i += length;
+      continue;
+    }
+    out += "\\x";
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+    ++i;
+  }
+  return out;
+}
+
 } // namespace pumpcds::fhir

@@ -17,6 +17,11 @@ std::optional<double> milligramsPerUnit(std::string_view unit);
 /// The whole content of a file, byte for byte; nullopt when it cannot be read.
 std::optional<std::string> readWholeFile(const std::string& path);
 
+/// Text from outside safe to echo in an error or a log line: valid UTF-8 is kept, control characters and
+/// invalid bytes become "\xNN" (so a line cannot be forged or a response made invalid JSON), and it is
+/// cut to `max_characters` with "...".
+std::string printable(std::string_view text, size_t max_characters = 200);
+
 /// Without leading and trailing white space.
 std::string_view trimmed(std::string_view text);
 

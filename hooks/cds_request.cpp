@@ -24,6 +24,9 @@ Status requiredString(const JsonValue& object, std::string_view key, std::string
   if (!value->IsString() || value->GetStringLength() == 0) {
     return invalidArgument("'" + name + "' must be a non-empty string");
   }
+  if (std::string_view(value->GetString(), value->GetStringLength()).find('\0') != std::string_view::npos) {
+    return invalidArgument("'" + name + "' contains a NUL character");
+  }
   out = value->GetString();
   return {};
 }
@@ -97,7 +100,8 @@ Result<CdsRequest> parseCdsRequest(std::string_view body) {
                            " levels");
   }
   rapidjson::Document document;
-  document.Parse(body.data(), body.size());
+  // Invalid UTF-8 anywhere is refused here, so nothing of it is echoed into a response or a log.
+  document.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
   if (document.HasParseError()) {
     return invalidArgument("request body is not valid JSON: " + fhir::describeParseError(document, body));
   }

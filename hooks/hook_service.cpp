@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "cards/card_builder.h"
+#include "fhir/text.h"
 #include "hooks/cds_request.h"
 #include "hooks/record_gathering.h"
 #include "hooks/service_catalog.h"
@@ -40,7 +41,7 @@ std::vector<policy::PumpOrder> pumpOrders(const CdsRequest& request, const polic
 Result<HookOutcome> HookService::handle(std::string_view service_id, std::string_view body) const {
   const ServiceDefinition* service = findService(service_id);
   if (service == nullptr) {
-    return notFound("no CDS service '" + std::string(service_id) + "'; GET /cds-services lists them");
+    return notFound("no CDS service '" + fhir::printable(service_id, 64) + "'; GET /cds-services lists them");
   }
   auto parsed = parseCdsRequest(body);
   if (!parsed.isOk()) {
@@ -55,8 +56,8 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
       known = known || other.hook == request.hook;
     }
     if (!known) {
-      return invalidArgument("hook '" + request.hook + "' does not match service '" + service->id +
-                             "', which answers " + service->hook);
+      return invalidArgument("hook '" + fhir::printable(request.hook, 64) + "' does not match service '" +
+                             service->id + "', which answers " + service->hook);
     }
     std::cerr << "warning: a '" << request.hook << "' request reached service '" << service->id
               << "'; answered as " << service->hook << "\n";

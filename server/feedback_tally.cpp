@@ -3,13 +3,14 @@
 #include <rapidjson/document.h>
 
 #include "fhir/json_read.h"
+#include "fhir/text.h"
 
 namespace pumpcds::server {
 
 Status FeedbackTally::record(std::string_view body, const std::vector<fhir::Coding>& offered) {
   rapidjson::Document document;
   if (!fhir::nestsDeeperThan(body, 64)) {
-    document.Parse(body.data(), body.size());
+    document.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
   }
   const fhir::JsonValue* items = document.HasParseError() ? nullptr : fhir::member(document, "feedback");
   if (!document.IsObject() || items == nullptr || !items->IsArray()) {
@@ -24,7 +25,8 @@ Status FeedbackTally::record(std::string_view body, const std::vector<fhir::Codi
     }
     const std::string outcome = fhir::stringAt(&item, "outcome");
     if (outcome != "accepted" && outcome != "overridden") {
-      return invalidArgument(at + ".outcome: expected accepted or overridden, got '" + outcome + "'");
+      return invalidArgument(at + ".outcome: expected accepted or overridden, got '" +
+                             fhir::printable(outcome, 64) + "'");
     }
     std::string reason;
     if (const fhir::JsonValue* override_reason = fhir::member(item, "overrideReason")) {

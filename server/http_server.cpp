@@ -10,6 +10,7 @@
 #include <rapidjson/document.h>
 
 #include "fhir/json_read.h"
+#include "fhir/text.h"
 #include "hooks/service_catalog.h"
 #include "server/operation_outcome.h"
 
@@ -105,13 +106,10 @@ void HttpServer::installRoutes() {
         fhir_requests_ += outcome.value().fetch.requests;
         fhir_failures_ += outcome.value().fetch.failures;
         fhir_microseconds_ += outcome.value().fetch_time.count();
-        // Every card carries a uuid, and nothing else in the response does.
-        const std::string& body = outcome.value().response_json;
-        long cards = 0;
-        for (size_t at = body.find("\"uuid\""); at != std::string::npos; at = body.find("\"uuid\"", at + 1)) {
-          ++cards;
-        }
-        cards_returned_ += cards;
+        // Counted from the response itself: a draft order echoed back may hold any text.
+        rapidjson::Document written;
+        written.Parse(outcome.value().response_json.c_str());
+        cards_returned_ += static_cast<long>(fhir::items(fhir::member(written, "cards")).size());
         response.set_content(outcome.value().response_json, kJson);
       });
 
@@ -121,7 +119,7 @@ void HttpServer::installRoutes() {
       return;
     }
     if (hooks::findService(request.matches[1].str()) == nullptr) {
-      sendError(response, notFound("no CDS service '" + request.matches[1].str() + "'"));
+      sendError(response, notFound("no CDS service '" + fhir::printable(request.matches[1].str(), 64) + "'"));
       return;
     }
     if (Status recorded = feedback_.record(request.body, service_.library().cardSettings().override_reasons);
@@ -132,6 +130,19 @@ void HttpServer::installRoutes() {
     response.status = 200;
   });
 
+  // Known paths, other methods: 405 with what is allowed, not a 404 that says the path is unknown.
+  for (const char* pattern : {R"(/cds-services.*)", R"(/healthz)", R"(/metrics)"}) {
+    const auto not_allowed = [](const httplib::Request& request, httplib::Response& response) {
+      const bool hooks = request.path.rfind("/cds-services/", 0) == 0;
+      response.set_header("Allow", hooks ? "POST, OPTIONS" : "GET, OPTIONS");
+      sendError(response, invalidArgument(fhir::printable(request.method, 16) + " is not allowed on " +
+                                          fhir::printable(request.path, 200)));
+      response.status = 405;
+    };
+    server.Put(pattern, not_allowed);
+    server.Delete(pattern, not_allowed);
+    server.Patch(pattern, not_allowed);
+  }
   server.Get("/healthz", [this](const httplib::Request&, httplib::Response& response) {
     // A server that takes calls from anyone says so wherever an operator looks.
     const std::string unauthenticated = !verifier_ && config_.allow_unauthenticated
@@ -146,16 +157,24 @@ void HttpServer::installRoutes() {
     response.set_content(metricsText(), "text/plain; version=0.0.4");
   });
 
-  server.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
+  server.set_error_handler([this](const httplib::Request& request, httplib::Response& response) {
     if (!response.body.empty()) {
       return;
     }
-    if (response.status == 404) {
-      sendError(response, notFound("no route for " + request.method + " " + request.path));
-    } else if (response.status == 413) {
-      sendError(response, invalidArgument("request body is larger than the server accepts"));
-      response.status = 413;
+    // The HTTP engine's own refusals get a body that says what was wrong, like every other error.
+    const int status = response.status;
+    if (status == 404) {
+      sendError(response, notFound("no route for " + fhir::printable(request.method, 16) + " " +
+                                   fhir::printable(request.path, 200)));
+    } else if (status == 413) {
+      sendError(response, invalidArgument("request body is larger than the server accepts (" +
+                                          std::to_string(config_.max_body_bytes) + " bytes)"));
+    } else if (status == 414) {
+      sendError(response, invalidArgument("request line is longer than the server accepts"));
+    } else if (status == 400) {
+      sendError(response, invalidArgument("malformed HTTP request"));
     }
+    response.status = status;
   });
   server.set_exception_handler(
       [](const httplib::Request& request, httplib::Response& response, std::exception_ptr error) {
@@ -177,8 +196,9 @@ void HttpServer::installRoutes() {
     } else if (response.status >= 400) {
       ++client_errors_;
     }
-    std::fprintf(stderr, "%s %s %d %zu\n", request.method.c_str(), request.path.c_str(), response.status,
-                 response.body.size());
+    // Escaped: a decoded %0a or %00 in the path must not forge or hide a log line.
+    std::fprintf(stderr, "%s %s %d %zu\n", fhir::printable(request.method, 16).c_str(),
+                 fhir::printable(request.path, 200).c_str(), response.status, response.body.size());
   });
 }
 
