@@ -1,8 +1,8 @@
 // Renders every golden card (tests/golden/responses/*.json) as an EHR's card panel shows it: the summary,
 // the detail's markdown turned into HTML by a real markdown renderer (marked) in headless Chromium, the
-// suggestion buttons and the links, in a 600-pixel-wide panel like the CDS Hooks sandbox's. Writes one page
-// and one screenshot per case into OUT_DIR and fails when a card that asks for something is taller than
-// one screen, or when markdown is left unrendered.
+// suggestion buttons and the links, in a 600-pixel-wide panel like the CDS Hooks sandbox's. Writes the page
+// and a screenshot of it (all-cards.html/.png; with CARD_SCREENSHOTS=1 also one per case) into OUT_DIR, and
+// fails when a card that asks for something is taller than one screen, or when markdown is left unrendered.
 //
 // Usage: node render_test.mjs GOLDEN_RESPONSES_DIR OUT_DIR
 import { execFileSync } from 'node:child_process';
@@ -25,20 +25,23 @@ const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
 const escape = (text) =>
   String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
-function page(name, response) {
-  const cards = response.cards.map((card, i) => {
+// One page with every case's cards (one Chromium start measures them all), or one case's.
+function page(title, cases) {
+  const all = cases.flatMap(({ name, response }) => response.cards.map((card) => ({ name, card })));
+  const cards = all.map(({ name, card }, i) => {
     const suggestions = (card.suggestions || [])
       .map((s) => `<button>${escape(s.label)}</button>`).join('');
     const links = (card.links || []).map((l) => `<a href="${escape(l.url)}">${escape(l.label)}</a>`).join(' ');
-    return `<section class="card ${escape(card.indicator)}" data-indicator="${escape(card.indicator)}">
+    return `<h4>${escape(name)}</h4>
+<section class="card ${escape(card.indicator)}" data-indicator="${escape(card.indicator)}" data-case="${escape(name)}">
   <div class="summary">${escape(card.summary)}</div>
   <div class="detail" id="detail-${i}"></div>
   <div class="suggestions">${suggestions}</div>
   <div class="links">${links}</div>
 </section>`;
   });
-  const details = JSON.stringify(response.cards.map((card) => card.detail || ''));
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${escape(name)}</title>
+  const details = JSON.stringify(all.map(({ card }) => card.detail || ''));
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${escape(title)}</title>
 <style>
 body { font: 14px/1.43 "Helvetica Neue", Helvetica, Arial, sans-serif; margin: 16px; background: #f5f5f5; }
 .card { width: 600px; box-sizing: border-box; background: #fff; border: 1px solid #ddd; border-left: 5px solid #999;
@@ -51,6 +54,7 @@ button { margin: 4px 8px 0 0; padding: 4px 10px; border: 1px solid #337ab7; back
          border-radius: 3px; font-size: 13px; }
 .links { margin-top: 6px; } .links a { color: #337ab7; }
 #measured { display: none; }
+h4 { margin: 12px 0 4px 0; color: #666; font-weight: normal; }
 </style></head><body>
 ${cards.join('\n')}
 <pre id="measured"></pre>
@@ -59,6 +63,7 @@ ${cards.join('\n')}
 const details = ${details};
 details.forEach((text, i) => { document.getElementById('detail-' + i).innerHTML = marked.parse(text); });
 const cards = [...document.querySelectorAll('.card')].map((card) => ({
+  name: card.dataset.case,
   indicator: card.dataset.indicator,
   height: Math.round(card.getBoundingClientRect().height),
   text: card.querySelector('.detail').textContent,
@@ -75,36 +80,50 @@ function chrome(args, profile) {
   ], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'], timeout: 120000 });
 }
 
+function measure(html, profile) {
+  const dom = chrome(['--dump-dom', `file://${html}`], profile);
+  const found = /MEASURED(.*?)END<\/pre>/s.exec(dom);
+  if (!found) {
+    return null;
+  }
+  return JSON.parse(found[1].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&'));
+}
+
 mkdirSync(outDir, { recursive: true });
 const profile = mkdtempSync(join(tmpdir(), 'pumpcds-chromium-'));
 const failures = [];
 let measured = 0;
 try {
-  for (const file of readdirSync(responsesDir).filter((f) => f.endsWith('.json')).sort()) {
-    const name = file.replace(/\.json$/, '');
-    const html = join(outDir, `${name}.html`);
-    writeFileSync(html, page(name, JSON.parse(readFileSync(join(responsesDir, file), 'utf8'))));
-    const dom = chrome(['--dump-dom', `file://${html}`], profile);
-    const found = /MEASURED(.*?)END<\/pre>/s.exec(dom);
-    if (!found) {
-      failures.push(`${name}: the page did not render (no measurement in Chromium's DOM)`);
-      continue;
-    }
-    const cards = JSON.parse(found[1].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&'));
-    const tallest = Math.max(...cards.map((c) => c.height));
-    chrome([`--screenshot=${join(outDir, `${name}.png`)}`, `--window-size=680,${Math.min(tallest + 60, 4000)}`,
+  const cases = readdirSync(responsesDir).filter((f) => f.endsWith('.json')).sort().map((file) => ({
+    name: file.replace(/\.json$/, ''),
+    response: JSON.parse(readFileSync(join(responsesDir, file), 'utf8')),
+  }));
+  const html = join(outDir, 'all-cards.html');
+  writeFileSync(html, page('golden cards', cases));
+  const cards = measure(html, profile);
+  if (!cards) {
+    failures.push("the page did not render (no measurement in Chromium's DOM)");
+  } else {
+    const total = cards.reduce((sum, card) => sum + card.height + 40, 40);
+    chrome([`--screenshot=${join(outDir, 'all-cards.png')}`, `--window-size=680,${Math.min(total, 16000)}`,
       `file://${html}`], profile);
-    cards.forEach((card, i) => {
+    cards.forEach((card) => {
       measured += 1;
-      console.log(`${name} card ${i + 1} (${card.indicator}): ${card.height} px`);
+      console.log(`${card.name} (${card.indicator}): ${card.height} px`);
       if (card.indicator !== 'info' && card.height > MAX_CARD_HEIGHT) {
-        failures.push(`${name} card ${i + 1}: ${card.height} px tall, more than one screen (${MAX_CARD_HEIGHT} px)`);
+        failures.push(`${card.name}: a card ${card.height} px tall, more than one screen (${MAX_CARD_HEIGHT} px)`);
       }
       if (card.text.includes('**') || /\]\(http/.test(card.text)) {
-        failures.push(`${name} card ${i + 1}: markdown left unrendered`);
+        failures.push(`${card.name}: markdown left unrendered`);
       }
     });
+  }
+  // One screenshot per case on request (CARD_SCREENSHOTS=1), for the README's pictures.
+  for (const one of process.env.CARD_SCREENSHOTS ? cases : []) {
+    const single = join(outDir, `${one.name}.html`);
+    writeFileSync(single, page(one.name, [one]));
+    chrome([`--screenshot=${join(outDir, `${one.name}.png`)}`, '--window-size=680,1100', `file://${single}`], profile);
   }
 } finally {
   rmSync(profile, { recursive: true, force: true });
