@@ -68,6 +68,16 @@ void HttpServer::installRoutes() {
   httplib::Server& server = *server_;
   server.new_task_queue = [threads = config_.threads] { return new httplib::ThreadPool(threads); };
   server.set_payload_max_length(config_.max_body_bytes);
+  // Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and the client's
+  // delayed ACK hold every keep-alive response for ~40 ms.
+  server.set_tcp_nodelay(true);
+  // A client that stops sending or reading loses its worker after a few seconds, not the default minute,
+  // and a keep-alive connection idle past a few seconds is closed: slow or idle clients cannot hold
+  // every worker for long.
+  server.set_read_timeout(5, 0);
+  server.set_write_timeout(5, 0);
+  server.set_keep_alive_timeout(5);
+  server.set_keep_alive_max_count(1000);
 
   // CORS for browser-based CDS clients (the CDS Hooks sandbox): every response carries the headers.
   server.set_post_routing_handler([this](const httplib::Request&, httplib::Response& response) {
