@@ -12,11 +12,11 @@
 namespace pumpcds::server {
 
 struct Config {
-  std::string command;               ///< serve | evaluate | check | policies | help
-  std::string host = "127.0.0.1";    ///< --host, PUMPCDS_HOST, "host"
-  int port = 8080;                   ///< --port, PUMPCDS_PORT, "port" (0: any free port, printed at start)
-  std::string policies;              ///< --policies DIR, PUMPCDS_POLICIES, "policies" ("" = bundled library)
-  std::optional<fhir::Date> now;     ///< --now YYYY-MM-DD, PUMPCDS_NOW, "now"
+  std::string command;            ///< serve | evaluate | check | policies | help
+  std::string host = "127.0.0.1"; ///< --host, PUMPCDS_HOST, "host"
+  int port = 8080;                ///< --port, PUMPCDS_PORT, "port" (0: any free port, printed at start)
+  std::string policies;           ///< --policies DIR, PUMPCDS_POLICIES, "policies" ("" = bundled library)
+  std::optional<fhir::Date> now;  ///< --now YYYY-MM-DD, PUMPCDS_NOW, "now"
   /// --threads, PUMPCDS_THREADS, "threads": one worker per open connection (cpp-httplib), so enough for an
   /// EHR's keep-alive connections; 2 cores run ~950 hooks/s whatever the count (bench/load).
   int threads = 32;
