@@ -6,24 +6,14 @@
 #include <httplib.h>
 #include <rapidjson/document.h>
 
-#include "tests/e2e/server_process.h"
+#include "tests/e2e/shared_server_test.h"
 #include "tests/support/test_data.h"
 
 namespace pumpcds::testing {
 namespace {
 
-class HostileInput : public ::testing::Test {
+class HostileInput : public SharedServerTest {
 protected:
-  static void SetUpTestSuite() { server_ = new ServerProcess(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static httplib::Client client() {
-    httplib::Client http("127.0.0.1", server_->port());
-    http.set_read_timeout(60, 0);
-    return http;
-  }
   // The body is JSON a client can parse, and its diagnostics contain `names`.
   static void expectJsonError(const httplib::Result& result, int status, const std::string& names) {
     ASSERT_TRUE(result);
@@ -34,9 +24,7 @@ protected:
     EXPECT_NE(result->body.find(names), std::string::npos) << result->body.substr(0, 300);
     EXPECT_LT(result->body.size(), 2000U) << "an error echoed too much";
   }
-  static ServerProcess* server_;
 };
-ServerProcess* HostileInput::server_ = nullptr;
 
 const std::string kSign = "/cds-services/pumpcds-order-sign";
 

@@ -6,29 +6,15 @@
 #include <rapidjson/document.h>
 
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/shared_server_test.h"
 #include "tests/support/cds_response_checker.h"
 #include "tests/support/test_data.h"
 
 namespace pumpcds::testing {
 namespace {
 
-class ServerTest : public ::testing::Test {
+class ServerTest : public SharedServerTest {
 protected:
-  static void SetUpTestSuite() {
-    server_ = new ServerProcess();
-    ASSERT_GT(server_->port(), 0) << "the server did not report its port";
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-
-  static httplib::Client client() {
-    httplib::Client http("127.0.0.1", server_->port());
-    http.set_read_timeout(60, 0);
-    return http;
-  }
-
   static rapidjson::Document json(const std::string& body) {
     rapidjson::Document document;
     document.Parse(body.c_str());
@@ -46,11 +32,7 @@ protected:
     const std::string diagnostics = body["issue"][0]["diagnostics"].GetString();
     EXPECT_NE(diagnostics.find(names), std::string::npos) << diagnostics;
   }
-
-  static ServerProcess* server_;
 };
-
-ServerProcess* ServerTest::server_ = nullptr;
 
 TEST_F(ServerTest, DiscoveryOffersOrderSignAndOrderSelectWithPrefetch) {
   auto http = client();
