@@ -120,10 +120,10 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
   auto port = server.bind();
   if (!port.isOk()) {
     err << "pumpcds: " << port.status().message() << "\n";
-    return 1;
+    return port.status().code() == StatusCode::InvalidArgument ? 2 : 1;
   }
-  out << "pumpcds listening on http://" << config.host << ":" << port.value() << " ("
-      << library.value()->policies().size() << " policies, library "
+  out << "pumpcds listening on " << (server.tls() ? "https" : "http") << "://" << config.host << ":"
+      << port.value() << " (" << library.value()->policies().size() << " policies, library "
       << library.value()->revision().substr(0, 12) << ")" << std::endl;
   running_server = &server;
   std::signal(SIGINT, stopOnSignal);

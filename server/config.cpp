@@ -28,6 +28,10 @@ const std::vector<OptionSpec>& optionSpecs() {
       {"--threads", "PUMPCDS_THREADS", "threads", true},
       {"--max-body-bytes", "PUMPCDS_MAX_BODY_BYTES", "max_body_bytes", true},
       {"--allowed-origin", "PUMPCDS_ALLOWED_ORIGIN", "allowed_origin", true},
+      {"--tls-cert", "PUMPCDS_TLS_CERT", "tls_cert", true},
+      {"--tls-key", "PUMPCDS_TLS_KEY", "tls_key", true},
+      {"--tls-client-ca", "PUMPCDS_TLS_CLIENT_CA", "tls_client_ca", true},
+      {"--allow-plain-http", "PUMPCDS_ALLOW_PLAIN_HTTP", "allow_plain_http", false},
       {"--issuers", "PUMPCDS_ISSUERS", "issuers", true},
       {"--public-url", "PUMPCDS_PUBLIC_URL", "public_url", true},
       {"--jwt-skew-seconds", "PUMPCDS_JWT_SKEW_SECONDS", "jwt_skew_seconds", true},
@@ -129,6 +133,14 @@ Status apply(Config& config, const std::string& key, const std::string& value, c
     PUMPCDS_ASSIGN_OR_RETURN(config.allow_insecure_fhir, parseSwitch(value, where));
   } else if (key == "allow_unauthenticated") {
     PUMPCDS_ASSIGN_OR_RETURN(config.allow_unauthenticated, parseSwitch(value, where));
+  } else if (key == "allow_plain_http") {
+    PUMPCDS_ASSIGN_OR_RETURN(config.allow_plain_http, parseSwitch(value, where));
+  } else if (key == "tls_cert") {
+    config.tls_cert = value;
+  } else if (key == "tls_key") {
+    config.tls_key = value;
+  } else if (key == "tls_client_ca") {
+    config.tls_client_ca = value;
   } else if (key == "issuers") {
     config.issuers = value;
   } else if (key == "public_url") {
@@ -380,6 +392,10 @@ std::string usage(const std::string& command) {
            "Port 0 picks a free port; the address is printed on the first line of output.\n"
            "Every option is also an environment variable (--max-body-bytes is PUMPCDS_MAX_BODY_BYTES)\n"
            "and a key of the --config JSON file (max_body_bytes).\n"
+           "HTTPS (needed to listen beyond loopback, unless --allow-plain-http behind a TLS proxy):\n"
+           "  --tls-cert FILE --tls-key FILE   serve HTTPS with this PEM certificate chain and key\n"
+           "  --tls-client-ca FILE     also require a client certificate signed by one of these CAs\n"
+           "  --allow-plain-http       listen on a non-loopback address without TLS\n"
            "Who may call (CDS Hooks 2.0 JWTs; hook and feedback calls without a valid one get 401):\n"
            "  --issuers FILE           the trusted EHR issuers and their keys (JSON; see README)\n"
            "  --public-url URL         this service as EHRs call it; a token's aud must be URL + path\n"

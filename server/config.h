@@ -22,6 +22,11 @@ struct Config {
   int threads = 32;
   size_t max_body_bytes = 16u << 20; ///< --max-body-bytes, PUMPCDS_MAX_BODY_BYTES, "max_body_bytes"
   std::string allowed_origin = "*";  ///< --allowed-origin, PUMPCDS_ALLOWED_ORIGIN, "allowed_origin" (CORS)
+  // HTTPS (serve).
+  std::string tls_cert;          ///< --tls-cert FILE: PEM certificate (chain) to serve HTTPS with
+  std::string tls_key;           ///< --tls-key FILE: its PEM private key
+  std::string tls_client_ca;     ///< --tls-client-ca FILE: require client certificates signed by these CAs
+  bool allow_plain_http = false; ///< --allow-plain-http: listen beyond loopback without TLS (behind a proxy)
   // Who may call (serve): CDS Hooks 2.0 JWTs from trusted issuers.
   std::string issuers;                ///< --issuers FILE: the trusted EHR issuers (JSON, see README)
   std::string public_url;             ///< --public-url URL: this service as EHRs address it (the JWT's aud)

@@ -29,8 +29,14 @@ void sendError(httplib::Response& response, const Status& status) {
 
 HttpServer::HttpServer(const Config& config, const hooks::HookService& service,
                        std::shared_ptr<auth::JwtVerifier> verifier)
-    : config_(config), service_(service), verifier_(std::move(verifier)),
-      server_(std::make_unique<httplib::Server>()) {
+    : config_(config), service_(service), verifier_(std::move(verifier)) {
+  if (config.tls_cert.empty()) {
+    server_ = std::make_unique<httplib::Server>();
+  } else {
+    server_ = std::make_unique<httplib::SSLServer>(
+        config.tls_cert.c_str(), config.tls_key.c_str(),
+        config.tls_client_ca.empty() ? nullptr : config.tls_client_ca.c_str());
+  }
   // cpp-httplib also sets SO_REUSEPORT by default, which lets a second server bind the same port and
   // silently share its traffic; a port in use must be an error at start. SO_REUSEADDR alone still allows
   // a quick restart.
@@ -236,7 +242,38 @@ std::string HttpServer::metricsText() const {
   return out + feedback_.metricsText();
 }
 
+namespace {
+
+bool isLoopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0;
+}
+
+} // namespace
+
+Status HttpServer::checkTransport() const {
+  if (config_.tls_cert.empty() != config_.tls_key.empty()) {
+    return invalidArgument("--tls-cert and --tls-key go together");
+  }
+  if (config_.tls_cert.empty() && !config_.tls_client_ca.empty()) {
+    return invalidArgument("--tls-client-ca needs --tls-cert and --tls-key");
+  }
+  if (!server_->is_valid()) {
+    return invalidArgument(
+        "cannot serve HTTPS with --tls-cert '" + config_.tls_cert + "' and --tls-key '" + config_.tls_key +
+        "'" + (config_.tls_client_ca.empty() ? "" : " and --tls-client-ca '" + config_.tls_client_ca + "'") +
+        ": unreadable, not PEM, or the key does not match the certificate");
+  }
+  if (config_.tls_cert.empty() && !isLoopback(config_.host) && !config_.allow_plain_http) {
+    return invalidArgument(
+        "listening on " + config_.host +
+        " without TLS: give --tls-cert and --tls-key, or --allow-plain-http when a TLS proxy "
+        "in front of pumpcds is the only way in");
+  }
+  return {};
+}
+
 Result<int> HttpServer::bind() {
+  PUMPCDS_RETURN_IF_ERROR(checkTransport());
   int port = config_.port;
   if (port == 0) {
     port = server_->bind_to_any_port(config_.host.c_str());

@@ -29,14 +29,17 @@ public:
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  /// Binds (port 0: any free port) and returns the port, or an Unavailable status.
+  /// Binds (port 0: any free port) and returns the port; InvalidArgument for a TLS setting that cannot
+  /// work or plain HTTP beyond loopback, Unavailable when the address cannot be had.
   Result<int> bind();
+  [[nodiscard]] bool tls() const { return !config_.tls_cert.empty(); }
   /// Serves until stop() is called. Blocks.
   void run();
   void stop();
 
 private:
   void installRoutes();
+  [[nodiscard]] Status checkTransport() const;
   /// Whether the call may go on; if not, the response is a bare 401 and the reason is logged.
   bool authorized(const httplib::Request& request, httplib::Response& response);
   std::string metricsText() const;

@@ -19,7 +19,7 @@ TestCertificates makeTestCertificates(const std::string& directory) {
       "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost && "
       "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 "
       "-extfile san.ext";
-  if (std::system((script + " >/dev/null 2>&1").c_str()) != 0) {
+  if (std::system(("(" + script + ") >/dev/null 2>&1").c_str()) != 0) {
     return {};
   }
   return {d + "ca.crt", d + "server.crt", d + "server.key"};
