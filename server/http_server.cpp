@@ -2,12 +2,17 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <vector>
 
 #include <httplib.h>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "fhir/json_read.h"
 #include "fhir/text.h"
@@ -19,6 +24,51 @@ namespace pumpcds::server {
 namespace {
 
 constexpr const char* kJson = "application/json";
+
+// What the access log line says about the call being served on this worker thread: filled by the
+// handler, written by the logger (cpp-httplib runs both on the thread that serves the connection).
+struct CallRecord {
+  std::string request_id;
+  std::string service;
+  std::vector<std::string> policies;
+  std::vector<std::string> decisions;
+  long long fhir_requests = 0;
+  long long fhir_micros = 0;
+  std::chrono::steady_clock::time_point started;
+};
+thread_local CallRecord current_call;
+
+std::string jsonString(const std::string& text) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.String(text);
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+std::string jsonList(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (const auto& item : items) {
+    out += (out.size() > 1 ? "," : "") + jsonString(item);
+  }
+  return out + "]";
+}
+
+// An id the client sent (X-Request-Id: letters, digits, '-', '_', '.', at most 64) or one made here.
+std::string requestIdFor(const httplib::Request& request) {
+  static std::atomic<unsigned long long> next{0};
+  const std::string sent = request.get_header_value("X-Request-Id");
+  const bool usable = !sent.empty() && sent.size() <= 64 && std::all_of(sent.begin(), sent.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+  });
+  if (usable) {
+    return sent;
+  }
+  char made[32];
+  std::snprintf(made, sizeof made, "pc-%llx-%llu",
+                static_cast<unsigned long long>(std::chrono::system_clock::now().time_since_epoch().count()),
+                ++next);
+  return made;
+}
 
 void sendError(httplib::Response& response, const Status& status) {
   response.status = httpStatusFor(status.code());
@@ -63,8 +113,8 @@ bool HttpServer::authorized(const httplib::Request& request, httplib::Response& 
   }
   // Bare, as CDS Hooks asks: which check failed is for the operator's log, not for the caller.
   ++unauthorized_;
-  std::fprintf(stderr, "auth: refused %s %s: %s\n", request.method.c_str(), request.path.c_str(),
-               status.message().c_str());
+  std::fprintf(stderr, "auth: refused %s %s %s: %s\n", current_call.request_id.c_str(),
+               request.method.c_str(), fhir::printable(request.path, 200).c_str(), status.message().c_str());
   response.status = 401;
   response.set_header("WWW-Authenticate", "Bearer");
   return false;
@@ -85,6 +135,11 @@ void HttpServer::installRoutes() {
   server.set_keep_alive_timeout(5);
   server.set_keep_alive_max_count(1000);
 
+  server.set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
+    current_call = CallRecord{requestIdFor(request), {}, {}, {}, 0, 0, std::chrono::steady_clock::now()};
+    response.set_header("X-Request-Id", current_call.request_id);
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   // CORS for browser-based CDS clients (the CDS Hooks sandbox): every response carries the headers.
   server.set_post_routing_handler([this](const httplib::Request&, httplib::Response& response) {
     response.set_header("Access-Control-Allow-Origin", config_.allowed_origin);
@@ -119,6 +174,14 @@ void HttpServer::installRoutes() {
           sendError(response, outcome.status());
           return;
         }
+        current_call.service = request.matches[1].str();
+        for (const auto& order : outcome.value().determination.orders) {
+          const policy::Policy* policy = order.policy != nullptr ? order.policy : order.prior_auth_policy;
+          current_call.policies.push_back(policy != nullptr ? policy->id : "");
+          current_call.decisions.emplace_back(policy::toString(order.decision));
+        }
+        current_call.fhir_requests = outcome.value().fetch.requests;
+        current_call.fhir_micros = outcome.value().fetch_time.count();
         fhir_requests_ += outcome.value().fetch.requests;
         fhir_failures_ += outcome.value().fetch.failures;
         fhir_microseconds_ += outcome.value().fetch_time.count();
@@ -212,9 +275,25 @@ void HttpServer::installRoutes() {
     } else if (response.status >= 400) {
       ++client_errors_;
     }
-    // Escaped: a decoded %0a or %00 in the path must not forge or hide a log line.
-    std::fprintf(stderr, "%s %s %d %zu\n", fhir::printable(request.method, 16).c_str(),
-                 fhir::printable(request.path, 200).c_str(), response.status, response.body.size());
+    // One JSON line per call, for log pipelines: no patient data, no token. The path is escaped, so a
+    // decoded %0a or %00 cannot forge or hide a line.
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - current_call.started)
+                            .count();
+    std::string line = "{\"requestId\":" + jsonString(current_call.request_id) +
+                       ",\"method\":" + jsonString(fhir::printable(request.method, 16)) +
+                       ",\"path\":" + jsonString(fhir::printable(request.path, 200)) +
+                       ",\"status\":" + std::to_string(response.status) +
+                       ",\"bytes\":" + std::to_string(response.body.size()) +
+                       ",\"ms\":" + std::to_string(micros / 1000.0);
+    if (!current_call.service.empty()) {
+      line += ",\"service\":" + jsonString(current_call.service) +
+              ",\"policies\":" + jsonList(current_call.policies) +
+              ",\"decisions\":" + jsonList(current_call.decisions) +
+              ",\"fhirRequests\":" + std::to_string(current_call.fhir_requests) +
+              ",\"fhirMs\":" + std::to_string(current_call.fhir_micros / 1000.0);
+    }
+    std::fprintf(stderr, "%s}\n", line.c_str());
   });
 }
 

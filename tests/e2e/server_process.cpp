@@ -101,8 +101,8 @@ std::vector<std::string> serveArguments(std::vector<std::string> extra_arguments
 
 } // namespace
 
-ServerProcess::ServerProcess(std::vector<std::string> extra_arguments)
-    : process_(serveArguments(std::move(extra_arguments))) {
+ServerProcess::ServerProcess(std::vector<std::string> extra_arguments, const std::string& log_path)
+    : process_(serveArguments(std::move(extra_arguments)), log_path) {
   // The first line says where it listens: "pumpcds listening on http://127.0.0.1:PORT (...)".
   const std::string line = process_.readLine(std::chrono::seconds(60));
   const auto colon = line.rfind(':', line.find(" ("));

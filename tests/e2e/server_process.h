@@ -26,7 +26,8 @@ inline constexpr const char* kNoAuthDefault = "--test-no-auth-default";
 /// "--issuers" or kNoAuthDefault among the arguments, --allow-unauthenticated is left out.
 class ServerProcess {
 public:
-  explicit ServerProcess(std::vector<std::string> extra_arguments = {});
+  /// `log_path`: where the server's stderr (its log) goes; "" leaves it on the test's stderr.
+  explicit ServerProcess(std::vector<std::string> extra_arguments = {}, const std::string& log_path = "");
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
