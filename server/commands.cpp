@@ -126,6 +126,9 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
       << port.value() << " (" << library.value()->policies().size() << " policies, library "
       << library.value()->revision().substr(0, 12) << ")" << std::endl;
   running_server = &server;
+  // A client that goes away while a TLS response is being written must cost that connection, not the
+  // process (OpenSSL writes without MSG_NOSIGNAL).
+  std::signal(SIGPIPE, SIG_IGN);
   std::signal(SIGINT, stopOnSignal);
   std::signal(SIGTERM, stopOnSignal);
   server.run();

@@ -56,7 +56,7 @@ std::string jsonList(const std::vector<std::string>& items) {
 // An id the client sent (X-Request-Id: letters, digits, '-', '_', '.', at most 64) or one made here.
 std::string requestIdFor(const httplib::Request& request) {
   static std::atomic<unsigned long long> next{0};
-  const std::string sent = request.get_header_value("X-Request-Id");
+  std::string sent = request.get_header_value("X-Request-Id");
   const bool usable = !sent.empty() && sent.size() <= 64 && std::all_of(sent.begin(), sent.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
   });
