@@ -7,6 +7,7 @@
 #include "fhir/json_read.h"
 #include "fhir/prefetch_templates.h"
 #include "fhir/resource_parser.h"
+#include "fhir/text.h"
 
 namespace pumpcds::hooks {
 
@@ -40,9 +41,30 @@ std::string templateTypeFor(std::string_view key) {
   return {};
 }
 
+// A FHIR dateTime as far as a date goes: YYYY, YYYY-MM or YYYY-MM-DD (then any time), a real day, year 1 on.
+bool validDateTime(const JsonValue* value) {
+  if (value == nullptr || !value->IsString()) {
+    return false;
+  }
+  const std::string text = value->GetString();
+  std::optional<fhir::Date> date;
+  if (text.size() == 4) {
+    date = fhir::Date::parse(text + "-01-01");
+  } else if (text.size() == 7) {
+    date = fhir::Date::parse(text + "-01");
+  } else if (text.size() >= 10) {
+    date = fhir::Date::parse(std::string_view(text).substr(0, 10));
+  }
+  return date && date->year >= 1;
+}
+
+// One clinician signs a handful of orders at once; thousands in one call is an attack on the service.
+constexpr size_t kMostDraftOrders = 100;
+
 // The resources of context.draftOrders: a Bundle per CDS Hooks 2.0 (an array of resources, or a lone
-// resource, as older clients send, are tolerated).
-void readDraftOrders(const JsonValue& draft_orders, CdsRequest& request) {
+// resource, as older clients send, are tolerated). An order's authoredOn, when sent, must be a real date:
+// an impossible one is refused, not replaced by today.
+Status readDraftOrders(const JsonValue& draft_orders, CdsRequest& request) {
   std::vector<const JsonValue*> resources;
   if (fhir::stringAt(&draft_orders, "resourceType") == "Bundle") {
     for (const JsonValue* entry : fhir::items(fhir::member(draft_orders, "entry"))) {
@@ -53,8 +75,21 @@ void readDraftOrders(const JsonValue& draft_orders, CdsRequest& request) {
   } else {
     resources = fhir::items(&draft_orders);
   }
+  if (resources.size() > kMostDraftOrders) {
+    return invalidArgument("'context.draftOrders' holds " + std::to_string(resources.size()) +
+                           " resources; at most " + std::to_string(kMostDraftOrders) +
+                           " are checked in one call");
+  }
   for (const JsonValue* resource : resources) {
     if (auto parsed = fhir::parseResource(*resource)) {
+      if (const JsonValue* authored = fhir::member(*resource, "authoredOn");
+          authored != nullptr && !validDateTime(authored)) {
+        return invalidArgument("'context.draftOrders' " + fhir::printable(parsed->reference(), 100) +
+                               ": authoredOn " +
+                               (authored->IsString() ? "'" + fhir::printable(authored->GetString(), 40) + "'"
+                                                     : std::string("(not a string)")) +
+                               " is not a valid date");
+      }
       rapidjson::StringBuffer buffer;
       rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
       resource->Accept(writer);
@@ -62,6 +97,7 @@ void readDraftOrders(const JsonValue& draft_orders, CdsRequest& request) {
       request.draft_orders.push_back(std::move(*parsed));
     }
   }
+  return {};
 }
 
 // Da Vinci CRD: extension["davinci-crd.configuration"] is an object of option code -> boolean or integer.
@@ -141,7 +177,7 @@ Result<CdsRequest> parseCdsRequest(std::string_view body) {
   if (!draft_orders->IsObject() && !draft_orders->IsArray()) {
     return invalidArgument("'context.draftOrders' must be a FHIR Bundle");
   }
-  readDraftOrders(*draft_orders, request);
+  PUMPCDS_RETURN_IF_ERROR(readDraftOrders(*draft_orders, request));
   for (const JsonValue* selection : fhir::items(fhir::member(*context, "selections"))) {
     if (selection->IsString()) {
       request.selections.emplace_back(selection->GetString());

@@ -63,6 +63,12 @@ FeeEstimate estimateFees(const FeeSchedule& schedule, const std::vector<fhir::Re
       estimate.unpriced.push_back(label + ": no amount in mg or mcg on the order");
       continue;
     }
+    // A pump holds at most grams of drug; far more is a typo or an attack, never a price ("$inf").
+    constexpr double kMostMicrograms = 1e9; // 1 kg
+    if (!std::isfinite(micrograms) || micrograms > kMostMicrograms) {
+      estimate.unpriced.push_back(label + ": the amount on the order is beyond any refill");
+      continue;
+    }
     FeeLine line;
     line.drug = fee->string("display");
     line.amount = micrograms / table_unit;

@@ -8,6 +8,7 @@
 #include "hooks/hook_service.h"
 #include "tests/support/cds_response_checker.h"
 #include "tests/support/request_builder.h"
+#include "tests/support/test_data.h"
 
 namespace pumpcds::cards {
 namespace {
@@ -194,6 +195,18 @@ TEST_F(PriorAuthCardsTest, RefillGetsAFeeEstimateCard) {
             std::string::npos);
   EXPECT_NE(std::string(response["cards"][1]["detail"].GetString()).find("no amount in mg or mcg"),
             std::string::npos);
+}
+
+TEST_F(PriorAuthCardsTest, AnAbsurdRefillAmountIsNotPricedInsteadOfInfinity) {
+  std::string request = testing::readTestFile("requests/medicare-refill.json");
+  request.replace(request.find("\"value\": 500"), 12, "\"value\": 1.7e308");
+  auto library = policy::PolicyLibrary::loadBundled();
+  const hooks::HookService service(library.value(), std::make_unique<cards::SequentialUuidSource>());
+  auto outcome = service.handle("pumpcds-order-sign", request);
+  ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
+  const std::string& body = outcome.value().response_json;
+  EXPECT_EQ(body.find("$inf"), std::string::npos) << body;
+  EXPECT_NE(body.find("the amount on the order is beyond any refill"), std::string::npos) << body;
 }
 
 } // namespace

@@ -65,5 +65,39 @@ TEST(CdsRequest, SandboxShapesAreTolerated) {
   EXPECT_TRUE(parsed.has_prefetch);
 }
 
+TEST(CdsRequest, AnImpossibleAuthoredOnIsRefusedAndPartialDatesAreFhir) {
+  const auto withAuthored = [](const std::string& authored) {
+    return parseCdsRequest(R"({"hook":"order-sign","hookInstance":"x","context":{"patientId":"p",
+      "draftOrders":{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"ServiceRequest","id":"s1",
+      "status":"draft","intent":"order","authoredOn":)" +
+                           authored + "}}]}}}");
+  };
+  for (const char* impossible : {R"("2026-02-30")", R"("2025-13-01")", R"("0000-00-00")", R"("0000-01-01")",
+                                 R"("yesterday")", "20251120"}) {
+    auto request = withAuthored(impossible);
+    ASSERT_FALSE(request.isOk()) << impossible;
+    EXPECT_NE(request.status().message().find("ServiceRequest/s1: authoredOn"), std::string::npos)
+        << request.status().message();
+  }
+  for (const char* fine :
+       {R"("2025-11-20")", R"("2025-11-20T09:30:00-05:00")", R"("2025-11")", R"("2025")"}) {
+    EXPECT_TRUE(withAuthored(fine).isOk()) << fine;
+  }
+}
+
+TEST(CdsRequest, ThousandsOfDraftOrdersInOneCallAreRefused) {
+  std::string entries;
+  for (int i = 0; i < 101; ++i) {
+    entries += std::string(i == 0 ? "" : ",") + R"({"resource":{"resourceType":"ServiceRequest","id":"s)" +
+               std::to_string(i) + R"(","status":"draft","intent":"order"}})";
+  }
+  auto request = parseCdsRequest(R"({"hook":"order-sign","hookInstance":"x","context":{"patientId":"p",
+      "draftOrders":{"resourceType":"Bundle","entry":[)" +
+                                 entries + "]}}}");
+  ASSERT_FALSE(request.isOk());
+  EXPECT_NE(request.status().message().find("holds 101 resources; at most 100"), std::string::npos)
+      << request.status().message();
+}
+
 } // namespace
 } // namespace pumpcds::hooks
