@@ -1,9 +1,8 @@
 #include "hooks/cds_request.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
+#include "fhir/date.h"
 #include "fhir/json_read.h"
 #include "fhir/prefetch_templates.h"
 #include "fhir/resource_parser.h"
@@ -41,21 +40,11 @@ std::string templateTypeFor(std::string_view key) {
   return {};
 }
 
-// A FHIR dateTime as far as a date goes: YYYY, YYYY-MM or YYYY-MM-DD (then any time), a real day, year 1 on.
+// A FHIR date or dateTime (fhir::parseFhirTemporal: partial dates allowed, a real day and time), year 1 on.
 bool validDateTime(const JsonValue* value) {
-  if (value == nullptr || !value->IsString()) {
-    return false;
-  }
-  const std::string text = value->GetString();
-  std::optional<fhir::Date> date;
-  if (text.size() == 4) {
-    date = fhir::Date::parse(text + "-01-01");
-  } else if (text.size() == 7) {
-    date = fhir::Date::parse(text + "-01");
-  } else if (text.size() >= 10) {
-    date = fhir::Date::parse(std::string_view(text).substr(0, 10));
-  }
-  return date && date->year >= 1;
+  const auto span =
+      value != nullptr && value->IsString() ? fhir::parseFhirTemporal(value->GetString()) : std::nullopt;
+  return span && span->start >= fhir::Date{1, 1, 1}.startSeconds();
 }
 
 // One clinician signs a handful of orders at once; thousands in one call is an attack on the service.
@@ -90,10 +79,7 @@ Status readDraftOrders(const JsonValue& draft_orders, CdsRequest& request) {
                                                      : std::string("(not a string)")) +
                                " is not a valid date");
       }
-      rapidjson::StringBuffer buffer;
-      rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-      resource->Accept(writer);
-      request.draft_order_json[parsed->reference()] = std::string(buffer.GetString(), buffer.GetSize());
+      request.draft_order_json[parsed->reference()] = fhir::jsonText(*resource);
       request.draft_orders.push_back(std::move(*parsed));
     }
   }
