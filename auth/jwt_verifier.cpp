@@ -65,10 +65,8 @@ JwtVerifier::JwtVerifier(VerifierSettings settings, Fetch fetch, Clock clock)
     settings_.public_url.pop_back();
   }
   for (const auto& issuer : settings_.issuers) {
-    if (!issuer.jwks_json.empty()) {
-      if (auto keys = parseJwks(issuer.jwks_json); keys.isOk()) {
-        key_sets_["static:" + issuer.iss] = {std::move(keys).value(), 0, 0};
-      }
+    if (!issuer.static_keys.empty()) {
+      key_sets_["static:" + issuer.iss] = {issuer.static_keys, 0, 0};
     }
   }
 }

@@ -5,6 +5,7 @@
 #include <rapidjson/document.h>
 
 #include "auth/jwk.h"
+#include "fhir/fhir_client.h"
 #include "fhir/json_read.h"
 #include "fhir/text.h"
 
@@ -15,16 +16,7 @@ constexpr std::string_view kAlgorithms[] = {"RS256", "RS384", "ES256", "ES384"};
 } // namespace
 
 bool jwksUrlAllowed(const std::string& url) {
-  if (url.rfind("https://", 0) == 0) {
-    return url.size() > 8;
-  }
-  for (const char* loopback : {"http://127.0.0.1:", "http://127.0.0.1/",
-                               "http://localhost:", "http://localhost/", "http://[::1]:", "http://[::1]/"}) {
-    if (url.rfind(loopback, 0) == 0) {
-      return true;
-    }
-  }
-  return false;
+  return fhir::httpsOrLoopback(url);
 }
 
 Result<std::vector<TrustedIssuer>> parseTrustedIssuers(std::string_view json, const std::string& file,
@@ -73,10 +65,11 @@ Result<std::vector<TrustedIssuer>> parseTrustedIssuers(std::string_view json, co
       if (!text) {
         return invalidArgument(at + "/jwks_file: cannot read '" + path + "'");
       }
-      if (auto keys = parseJwks(*text); !keys.isOk()) {
+      auto keys = parseJwks(*text);
+      if (!keys.isOk()) {
         return invalidArgument(at + "/jwks_file: " + keys.status().message());
       }
-      issuer.jwks_json = *text;
+      issuer.static_keys = std::move(keys).value();
     }
     for (const fhir::JsonValue* jku : fhir::items(fhir::member(entry, "jku_allowed"))) {
       if (!jku->IsString() || !jwksUrlAllowed(jku->GetString())) {

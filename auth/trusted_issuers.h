@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/jwk.h"
 #include "fhir/result.h"
 
 namespace pumpcds::auth {
@@ -14,7 +15,7 @@ namespace pumpcds::auth {
 struct TrustedIssuer {
   std::string iss;
   std::string jwks_url;                 ///< fetched over HTTPS (plain HTTP only on loopback), cached
-  std::string jwks_json;                ///< or a static JWKS, read from "jwks_file" at start
+  std::vector<PublicKey> static_keys;   ///< or the keys of a static JWKS, read from "jwks_file" at start
   std::vector<std::string> jku_allowed; ///< a token's "jku" header is followed only to these
   std::vector<std::string> algorithms;  ///< default RS384 and ES384; RS256/ES256 only when listed
 };

@@ -127,29 +127,32 @@ const char* indicatorFor(const policy::OrderDetermination& order) {
 
 } // namespace
 
-std::string renderCdsResponse(const policy::Determination& determination,
-                              const policy::CardSettings& settings, UuidSource& uuids,
-                              const ResponseContext& context) {
+RenderedResponse renderCdsResponse(const policy::Determination& determination,
+                                   const policy::CardSettings& settings, UuidSource& uuids,
+                                   const ResponseContext& context) {
   const policy::CardTemplates& text = settings.text;
   rapidjson::StringBuffer buffer;
   Writer out(buffer);
+  size_t card_count = 0;
+  const auto emitCard = [&](const policy::OrderDetermination& order, const CardContent& content) {
+    writeCard(out, order, content, uuids);
+    ++card_count;
+  };
   out.StartObject();
   out.Key("cards");
   out.StartArray();
   for (const auto& order : determination.orders) {
     if (order.patient_deceased) {
-      writeCard(out, order, {deceasedSummary(text, order), deceasedDetail(text, order), "warning"}, uuids);
+      emitCard(order, {deceasedSummary(text, order), deceasedDetail(text, order), "warning"});
       continue;
     }
     if (sourcePolicy(order) == nullptr) {
-      writeCard(out, order, {noPolicySummary(text, order), noPolicyDetail(text, order), "info"}, uuids);
+      emitCard(order, {noPolicySummary(text, order), noPolicyDetail(text, order), "info"});
       continue;
     }
     if (order.decision == policy::Decision::Contraindicated) {
-      writeCard(out, order,
-                {contraindicationSummary(text, order), contraindicationDetail(text, order), "critical",
-                 &settings.override_reasons},
-                uuids);
+      emitCard(order, {contraindicationSummary(text, order), contraindicationDetail(text, order), "critical",
+                       &settings.override_reasons});
     }
     const char* indicator = indicatorFor(order);
     CardContent documentation{documentationSummary(text, order),
@@ -158,9 +161,9 @@ std::string renderCdsResponse(const policy::Determination& determination,
     for (const auto& offered : suggestionsFor(order, settings, context.options)) {
       documentation.suggestions.push_back(suggestionJson(offered, order, context.hook, uuids.next()));
     }
-    writeCard(out, order, documentation, uuids);
+    emitCard(order, documentation);
     if (order.fee_estimate) {
-      writeCard(out, order, {feeSummary(text, order), feeDetail(text, order), "info"}, uuids);
+      emitCard(order, {feeSummary(text, order), feeDetail(text, order), "info"});
     }
   }
   out.EndArray();
@@ -195,7 +198,7 @@ std::string renderCdsResponse(const policy::Determination& determination,
     out.EndArray();
   }
   out.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return {std::string(buffer.GetString(), buffer.GetSize()), card_count};
 }
 
 } // namespace pumpcds::cards

@@ -23,11 +23,17 @@ struct ResponseContext {
   CardOptions options; ///< the request's davinci-crd.configuration
 };
 
+/// The response body and how many cards it holds (counted as written, for the server's metrics).
+struct RenderedResponse {
+  std::string json;
+  size_t cards = 0;
+};
+
 /// The JSON response body {"cards": [...], "systemActions": [...]}. Absent optional fields are left out,
 /// never null or empty.
 /// `settings` gives the cards' words (templates), their override reasons and the suggestions they can offer.
-std::string renderCdsResponse(const policy::Determination& determination,
-                              const policy::CardSettings& settings, UuidSource& uuids,
-                              const ResponseContext& context = {});
+RenderedResponse renderCdsResponse(const policy::Determination& determination,
+                                   const policy::CardSettings& settings, UuidSource& uuids,
+                                   const ResponseContext& context = {});
 
 } // namespace pumpcds::cards

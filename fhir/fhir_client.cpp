@@ -1,5 +1,7 @@
 #include "fhir/fhir_client.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <array>
 #include <map>
@@ -138,6 +140,28 @@ std::optional<UrlParts> urlParts(const std::string& url) {
 std::string urlOrigin(const std::string& url) {
   const auto parts = urlParts(url);
   return parts ? parts->scheme + "://" + parts->host + ":" + parts->port : std::string();
+}
+
+bool isLoopbackHost(std::string_view host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const std::string text = lowerCase(host);
+  if (text == "localhost") {
+    return true;
+  }
+  unsigned char address[16];
+  if (inet_pton(AF_INET, text.c_str(), address) == 1) {
+    return address[0] == 127;
+  }
+  return inet_pton(AF_INET6, text.c_str(), address) == 1 && text != "::" &&
+         std::all_of(address, address + 15, [](unsigned char byte) { return byte == 0; }) && address[15] == 1;
+}
+
+bool httpsOrLoopback(const std::string& url) {
+  const auto parts = urlParts(url);
+  return parts && !parts->host.empty() &&
+         (parts->scheme == "https" || (parts->scheme == "http" && isLoopbackHost(parts->host)));
 }
 
 FhirClient::FhirClient(FhirClientSettings settings)

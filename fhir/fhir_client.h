@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fhir/result.h"
@@ -72,5 +73,11 @@ using FhirClientPtr = std::shared_ptr<const FhirClient>;
 
 /// "scheme://host:port" of an absolute URL, lower-cased; "" when it is not one.
 std::string urlOrigin(const std::string& url);
+
+/// Whether `host` names this machine: localhost, an IPv4 address in 127.0.0.0/8, or ::1 (brackets allowed).
+bool isLoopbackHost(std::string_view host);
+
+/// Whether `url` is an https:// URL, or an http:// one to a loopback host (local sandboxes and tests).
+bool httpsOrLoopback(const std::string& url);
 
 } // namespace pumpcds::fhir

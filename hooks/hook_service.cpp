@@ -84,8 +84,9 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
   context.order_json = &request.draft_order_json;
   context.hook = {request.patient_id, request.encounter_id, request.user_id};
   context.options = options;
-  outcome.response_json =
-      cards::renderCdsResponse(outcome.determination, library_->cardSettings(), *uuids_, context);
+  auto rendered = cards::renderCdsResponse(outcome.determination, library_->cardSettings(), *uuids_, context);
+  outcome.response_json = std::move(rendered.json);
+  outcome.cards = rendered.cards;
   return outcome;
 }
 

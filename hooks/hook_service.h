@@ -20,6 +20,7 @@ namespace pumpcds::hooks {
 struct HookOutcome {
   policy::Determination determination;
   std::string response_json; ///< the CDS Hooks response body
+  size_t cards = 0;          ///< how many cards it holds
   fhir::FetchStats fetch;    ///< what was read from the FHIR server
   std::chrono::microseconds fetch_time{0};
 };

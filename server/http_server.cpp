@@ -11,10 +11,10 @@
 
 #include <httplib.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
+#include "fhir/fhir_client.h"
 #include "fhir/json_read.h"
+#include "fhir/json_write.h"
 #include "fhir/text.h"
 #include "hooks/service_catalog.h"
 #include "server/operation_outcome.h"
@@ -37,21 +37,6 @@ struct CallRecord {
   std::chrono::steady_clock::time_point started;
 };
 thread_local CallRecord current_call;
-
-std::string jsonString(const std::string& text) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  writer.String(text);
-  return {buffer.GetString(), buffer.GetSize()};
-}
-
-std::string jsonList(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (const auto& item : items) {
-    out += (out.size() > 1 ? "," : "") + jsonString(item);
-  }
-  return out + "]";
-}
 
 // An id the client sent (X-Request-Id: letters, digits, '-', '_', '.', at most 64) or one made here.
 std::string requestIdFor(const httplib::Request& request) {
@@ -185,10 +170,8 @@ void HttpServer::installRoutes() {
         fhir_requests_ += outcome.value().fetch.requests;
         fhir_failures_ += outcome.value().fetch.failures;
         fhir_microseconds_ += outcome.value().fetch_time.count();
-        // Counted from the response itself: a draft order echoed back may hold any text.
-        rapidjson::Document written;
-        written.Parse(outcome.value().response_json.c_str());
-        cards_returned_ += static_cast<long>(fhir::items(fhir::member(written, "cards")).size());
+        // Counted as the cards were written: a draft order echoed back may hold any text.
+        cards_returned_ += static_cast<long>(outcome.value().cards);
         response.set_content(outcome.value().response_json, kJson);
       });
 
@@ -280,20 +263,41 @@ void HttpServer::installRoutes() {
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - current_call.started)
                             .count();
-    std::string line = "{\"requestId\":" + jsonString(current_call.request_id) +
-                       ",\"method\":" + jsonString(fhir::printable(request.method, 16)) +
-                       ",\"path\":" + jsonString(fhir::printable(request.path, 200)) +
-                       ",\"status\":" + std::to_string(response.status) +
-                       ",\"bytes\":" + std::to_string(response.body.size()) +
-                       ",\"ms\":" + std::to_string(micros / 1000.0);
+    rapidjson::StringBuffer buffer;
+    fhir::JsonWriter line(buffer);
+    const auto text = [&line](const char* key, const std::string& value) {
+      line.Key(key);
+      fhir::writeString(line, value);
+    };
+    const auto list = [&line](const char* key, const std::vector<std::string>& values) {
+      line.Key(key);
+      line.StartArray();
+      for (const auto& value : values) {
+        fhir::writeString(line, value);
+      }
+      line.EndArray();
+    };
+    line.StartObject();
+    text("requestId", current_call.request_id);
+    text("method", fhir::printable(request.method, 16));
+    text("path", fhir::printable(request.path, 200));
+    line.Key("status");
+    line.Int(response.status);
+    line.Key("bytes");
+    line.Uint64(response.body.size());
+    line.Key("ms");
+    line.Double(static_cast<double>(micros) / 1000.0);
     if (!current_call.service.empty()) {
-      line += ",\"service\":" + jsonString(current_call.service) +
-              ",\"policies\":" + jsonList(current_call.policies) +
-              ",\"decisions\":" + jsonList(current_call.decisions) +
-              ",\"fhirRequests\":" + std::to_string(current_call.fhir_requests) +
-              ",\"fhirMs\":" + std::to_string(current_call.fhir_micros / 1000.0);
+      text("service", current_call.service);
+      list("policies", current_call.policies);
+      list("decisions", current_call.decisions);
+      line.Key("fhirRequests");
+      line.Int64(current_call.fhir_requests);
+      line.Key("fhirMs");
+      line.Double(static_cast<double>(current_call.fhir_micros) / 1000.0);
     }
-    std::fprintf(stderr, "%s}\n", line.c_str());
+    line.EndObject();
+    std::fprintf(stderr, "%s\n", buffer.GetString());
   });
 }
 
@@ -321,14 +325,6 @@ std::string HttpServer::metricsText() const {
   return out + feedback_.metricsText();
 }
 
-namespace {
-
-bool isLoopback(const std::string& host) {
-  return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0;
-}
-
-} // namespace
-
 Status HttpServer::checkTransport() const {
   if (config_.tls_cert.empty() != config_.tls_key.empty()) {
     return invalidArgument("--tls-cert and --tls-key go together");
@@ -342,7 +338,7 @@ Status HttpServer::checkTransport() const {
         "'" + (config_.tls_client_ca.empty() ? "" : " and --tls-client-ca '" + config_.tls_client_ca + "'") +
         ": unreadable, not PEM, or the key does not match the certificate");
   }
-  if (config_.tls_cert.empty() && !isLoopback(config_.host) && !config_.allow_plain_http) {
+  if (config_.tls_cert.empty() && !fhir::isLoopbackHost(config_.host) && !config_.allow_plain_http) {
     return invalidArgument(
         "listening on " + config_.host +
         " without TLS: give --tls-cert and --tls-key, or --allow-plain-http when a TLS proxy "
