@@ -59,15 +59,37 @@ void PatientRecord::add(Resource resource) {
     ++other_patients_[resource.type];
     return;
   }
-  std::string key = resource.reference();
-  if (!resource.id.empty() && !keys_.insert(key).second) {
+  auto& resources = by_type_[resource.type];
+  if (resources.size() >= kMostPerType) {
+    if (overflowed_.insert(resource.type).second) {
+      read_.erase(resource.type);
+      markUnreadable(resource.type, "more than " + std::to_string(kMostPerType) + " " + resource.type +
+                                        " records were sent; the rest were not read");
+    }
     return;
   }
-  by_type_[resource.type].push_back(std::move(resource));
+  if (!resource.id.empty()) {
+    const Position position{resource.type, resources.size()};
+    if (!by_reference_.emplace(resource.reference(), position).second) {
+      return;
+    }
+    by_id_.emplace(resource.id, position);
+  }
+  resources.push_back(std::move(resource));
 }
 
 void PatientRecord::markRead(const std::string& type) {
-  read_.insert(type);
+  // A type cut at kMostPerType was not read whole, whatever the search around it says.
+  if (overflowed_.count(type) == 0) {
+    read_.insert(type);
+  }
+}
+
+const Resource* PatientRecord::at(const Position& position) const {
+  const auto resources = by_type_.find(position.type);
+  return resources != by_type_.end() && position.index < resources->second.size()
+             ? &resources->second[position.index]
+             : nullptr;
 }
 
 void PatientRecord::markUnreadable(const std::string& type, std::string reason) {
@@ -177,21 +199,14 @@ const Resource* PatientRecord::find(std::string_view reference) const {
     return nullptr;
   }
   if (parts->urn_uuid) {
-    for (const auto& [type, resources] : by_type_) {
-      for (const auto& resource : resources) {
-        if (resource.id == parts->id) {
-          return &resource;
-        }
-      }
-    }
-    return nullptr;
+    const auto found = by_id_.find(parts->id);
+    return found != by_id_.end() ? at(found->second) : nullptr;
   }
-  for (const auto& resource : ofType(parts->type)) {
-    if (resource.id == parts->id) {
-      return &resource;
-    }
-  }
-  return nullptr;
+  std::string key;
+  key.reserve(parts->type.size() + 1 + parts->id.size());
+  key.append(parts->type).append("/").append(parts->id);
+  const auto found = by_reference_.find(key);
+  return found != by_reference_.end() ? at(found->second) : nullptr;
 }
 
 size_t PatientRecord::size() const {

@@ -21,8 +21,12 @@ public:
   /// (subject, patient or beneficiary naming someone else, or a Patient of another id) is never evidence:
   /// add() drops it, counts it, and issues() says so.
   void setPatient(std::string patient_id) { patient_id_ = std::move(patient_id); }
-  /// Adds a resource; a second copy with the same type and id replaces nothing and is dropped.
+  /// Adds a resource; a second copy with the same type and id replaces nothing and is dropped. Beyond
+  /// kMostPerType resources of one type the rest are dropped and the type can no longer count as read.
   void add(Resource resource);
+  /// More of one type than any real record holds (Synthea's oldest patients have a few thousand
+  /// Observations): the cap keeps a hostile request's cost bounded.
+  static constexpr size_t kMostPerType = 10000;
   /// A complete search for `type` was seen: absence of a resource of it now proves something.
   void markRead(const std::string& type);
   /// `type` could not be read (the EHR sent an error, the FHIR server failed, the search was cut).
@@ -61,8 +65,16 @@ public:
 private:
   [[nodiscard]] bool aboutAnotherPatient(const Resource& resource) const;
 
+  struct Position {
+    std::string type;
+    size_t index = 0;
+  };
+  [[nodiscard]] const Resource* at(const Position& position) const;
+
   std::map<std::string, std::vector<Resource>, std::less<>> by_type_;
-  std::set<std::string, std::less<>> keys_;
+  std::map<std::string, Position, std::less<>> by_reference_; ///< "Type/id" -> where, so find() is a lookup
+  std::map<std::string, Position, std::less<>> by_id_;        ///< id -> the first of that id (urn:uuid)
+  std::set<std::string, std::less<>> overflowed_;             ///< types cut at kMostPerType
   std::set<std::string, std::less<>> read_;
   std::map<std::string, std::string, std::less<>> unreadable_;
   std::string patient_id_;

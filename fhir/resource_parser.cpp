@@ -264,7 +264,12 @@ void readCoverage(Resource& resource, const JsonValue& json) {
   resource.codes = codings(member(json, "type"));
   resource.text = conceptText(member(json, "type"));
   setPeriod(resource, member(json, "period"));
-  for (const JsonValue* payor : items(member(json, "payor"))) {
+  // A Coverage names a payor or two; a hostile one naming thousands (each looked up in `contained`, each
+  // a FHIR read when not included) would make routing quadratic, so beyond a few the rest are not read.
+  constexpr size_t kMostPayors = 10;
+  auto payors = items(member(json, "payor"));
+  payors.resize(std::min(payors.size(), kMostPayors));
+  for (const JsonValue* payor : payors) {
     const std::string reference = stringAt(payor, "reference");
     if (const JsonValue* contained = containedResource(json, reference)) {
       if (auto organization = parseResource(*contained)) {

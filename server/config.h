@@ -20,8 +20,12 @@ struct Config {
   /// --threads, PUMPCDS_THREADS, "threads": one worker per open connection (cpp-httplib), so enough for an
   /// EHR's keep-alive connections; 2 cores run ~950 hooks/s whatever the count (bench/load).
   int threads = 32;
-  size_t max_body_bytes = 16u << 20; ///< --max-body-bytes, PUMPCDS_MAX_BODY_BYTES, "max_body_bytes"
-  std::string allowed_origin = "*";  ///< --allowed-origin, PUMPCDS_ALLOWED_ORIGIN, "allowed_origin" (CORS)
+  /// --max-queued, PUMPCDS_MAX_QUEUED, "max_queued": connections that may wait for a worker; beyond them
+  /// a new connection is answered 503 with Retry-After instead of waiting without end.
+  int max_queued = 32;
+  size_t max_body_bytes = 8u << 20; ///< twice the largest whole Synthea record (3.9 MB); --max-body-bytes,
+                                    ///< PUMPCDS_MAX_BODY_BYTES, "max_body_bytes"
+  std::string allowed_origin = "*"; ///< --allowed-origin, PUMPCDS_ALLOWED_ORIGIN, "allowed_origin" (CORS)
   // HTTPS (serve).
   std::string tls_cert;          ///< --tls-cert FILE: PEM certificate (chain) to serve HTTPS with
   std::string tls_key;           ///< --tls-key FILE: its PEM private key
@@ -32,6 +36,7 @@ struct Config {
   std::string public_url;             ///< --public-url URL: this service as EHRs address it (the JWT's aud)
   int jwt_skew_seconds = 60;          ///< --jwt-skew-seconds: clock difference tolerated for exp and iat
   bool allow_unauthenticated = false; ///< --allow-unauthenticated: serve hooks without a JWT (local trials)
+  bool protect_discovery = false;     ///< --protect-discovery: GET /cds-services needs a valid JWT too
   // Reading the EHR's FHIR server (serve, evaluate, check).
   int fhir_deadline_ms = 3000;                ///< --fhir-deadline-ms: the whole FHIR read of one hook call
   int fhir_max_pages = 20;                    ///< --fhir-max-pages: pages followed per search
