@@ -26,6 +26,7 @@ const std::vector<OptionSpec>& optionSpecs() {
       {"--policies", "PUMPCDS_POLICIES", "policies", true},
       {"--now", "PUMPCDS_NOW", "now", true},
       {"--threads", "PUMPCDS_THREADS", "threads", true},
+      {"--max-queued", "PUMPCDS_MAX_QUEUED", "max_queued", true},
       {"--max-body-bytes", "PUMPCDS_MAX_BODY_BYTES", "max_body_bytes", true},
       {"--allowed-origin", "PUMPCDS_ALLOWED_ORIGIN", "allowed_origin", true},
       {"--tls-cert", "PUMPCDS_TLS_CERT", "tls_cert", true},
@@ -36,6 +37,7 @@ const std::vector<OptionSpec>& optionSpecs() {
       {"--public-url", "PUMPCDS_PUBLIC_URL", "public_url", true},
       {"--jwt-skew-seconds", "PUMPCDS_JWT_SKEW_SECONDS", "jwt_skew_seconds", true},
       {"--allow-unauthenticated", "PUMPCDS_ALLOW_UNAUTHENTICATED", "allow_unauthenticated", false},
+      {"--protect-discovery", "PUMPCDS_PROTECT_DISCOVERY", "protect_discovery", false},
       {"--fhir-deadline-ms", "PUMPCDS_FHIR_DEADLINE_MS", "fhir_deadline_ms", true},
       {"--fhir-max-pages", "PUMPCDS_FHIR_MAX_PAGES", "fhir_max_pages", true},
       {"--fhir-max-resources", "PUMPCDS_FHIR_MAX_RESOURCES", "fhir_max_resources", true},
@@ -77,6 +79,7 @@ constexpr BoundedInt kBoundedInts[] = {
     {"fhir_max_pages", &Config::fhir_max_pages, 1, 1000},
     {"fhir_max_resources", &Config::fhir_max_resources, 1, 1000000},
     {"jwt_skew_seconds", &Config::jwt_skew_seconds, 0, 600},
+    {"max_queued", &Config::max_queued, 0, 4096},
 };
 
 const BoundedInt* findBoundedInt(std::string_view key) {
@@ -135,6 +138,8 @@ Status apply(Config& config, const std::string& key, const std::string& value, c
     PUMPCDS_ASSIGN_OR_RETURN(config.allow_unauthenticated, parseSwitch(value, where));
   } else if (key == "allow_plain_http") {
     PUMPCDS_ASSIGN_OR_RETURN(config.allow_plain_http, parseSwitch(value, where));
+  } else if (key == "protect_discovery") {
+    PUMPCDS_ASSIGN_OR_RETURN(config.protect_discovery, parseSwitch(value, where));
   } else if (key == "tls_cert") {
     config.tls_cert = value;
   } else if (key == "tls_key") {
@@ -386,7 +391,8 @@ std::string fhirOptionsUsage() {
 std::string usage(const std::string& command) {
   if (command == "serve") {
     return "usage: pumpcds serve [--host H] [--port P] [--policies DIR] [--now YYYY-MM-DD] [--threads N]\n"
-           "                     [--max-body-bytes N] [--allowed-origin ORIGIN] [--config FILE]\n"
+           "                     [--max-queued N] [--max-body-bytes N] [--allowed-origin ORIGIN]\n"
+           "                     [--config FILE]\n"
            "Serves CDS Hooks: GET /cds-services, POST /cds-services/{id}, POST /cds-services/{id}/feedback,\n"
            "GET /healthz, GET /metrics. Defaults: 127.0.0.1:8080 and the bundled policy library.\n"
            "Port 0 picks a free port; the address is printed on the first line of output.\n"
@@ -400,7 +406,10 @@ std::string usage(const std::string& command) {
            "  --issuers FILE           the trusted EHR issuers and their keys (JSON; see README)\n"
            "  --public-url URL         this service as EHRs call it; a token's aud must be URL + path\n"
            "  --jwt-skew-seconds N     clock difference allowed for exp and iat (default 60)\n"
-           "  --allow-unauthenticated  serve hook calls without a token (local trials only; warned)\n" +
+           "  --allow-unauthenticated  serve hook calls without a token (local trials only; warned)\n"
+           "  --protect-discovery      GET /cds-services needs a valid token too (default: open)\n"
+           "Load: --threads N connections served at once (32), --max-queued N waiting for one (32);\n"
+           "beyond them a new connection is answered 503 with Retry-After.\n" +
            fhirOptionsUsage();
   }
   if (command == "evaluate") {

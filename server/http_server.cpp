@@ -18,6 +18,7 @@
 #include "fhir/text.h"
 #include "hooks/service_catalog.h"
 #include "server/operation_outcome.h"
+#include "server/shedding_thread_pool.h"
 
 namespace pumpcds::server {
 
@@ -107,7 +108,10 @@ bool HttpServer::authorized(const httplib::Request& request, httplib::Response& 
 
 void HttpServer::installRoutes() {
   httplib::Server& server = *server_;
-  server.new_task_queue = [threads = config_.threads] { return new httplib::ThreadPool(threads); };
+  server.new_task_queue = [this] {
+    return new SheddingThreadPool(static_cast<size_t>(config_.threads),
+                                  static_cast<size_t>(config_.max_queued));
+  };
   server.set_payload_max_length(config_.max_body_bytes);
   // Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and the client's
   // delayed ACK hold every keep-alive response for ~40 ms.
@@ -123,6 +127,24 @@ void HttpServer::installRoutes() {
   server.set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
     current_call = CallRecord{requestIdFor(request), {}, {}, {}, 0, 0, std::chrono::steady_clock::now()};
     response.set_header("X-Request-Id", current_call.request_id);
+    // Every worker is taken: say so at once rather than keep the caller waiting. The health check still
+    // answers, so an orchestrator does not restart a server that is only busy.
+    if (SheddingThreadPool::isShedding() && request.path != "/healthz") {
+      sendError(response, Status(StatusCode::Unavailable, "the server is at capacity; retry in a second"));
+      response.set_header("Retry-After", "1");
+      response.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    // HTTP/1.1 gives a request with neither Content-Length nor Transfer-Encoding no body, but cpp-httplib
+    // 0.11 would read one until the client closes, holding a worker: such a POST is refused here, before
+    // the body is read (the pre-routing handler runs first).
+    if (request.method == "POST" && !request.has_header("Content-Length") &&
+        !request.has_header("Transfer-Encoding")) {
+      sendError(response, invalidArgument("a POST needs a Content-Length (or a chunked body)"));
+      response.status = 411;
+      response.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   // CORS for browser-based CDS clients (the CDS Hooks sandbox): every response carries the headers.
@@ -138,7 +160,10 @@ void HttpServer::installRoutes() {
 
   const auto prefetch =
       config_.prefetch == "minimal" ? fhir::PrefetchMode::Minimal : fhir::PrefetchMode::Full;
-  server.Get("/cds-services", [this, prefetch](const httplib::Request&, httplib::Response& response) {
+  server.Get("/cds-services", [this, prefetch](const httplib::Request& request, httplib::Response& response) {
+    if (config_.protect_discovery && !authorized(request, response)) {
+      return;
+    }
     response.set_content(hooks::discoveryJson(prefetch, service_.library().readTypes(),
                                               cards::configurationOptions(service_.library().cardSettings())),
                          kJson);
@@ -311,6 +336,8 @@ std::string HttpServer::metricsText() const {
   counter("pumpcds_http_client_errors_total", "Responses with a 4xx status.", client_errors_.load());
   counter("pumpcds_http_server_errors_total", "Responses with a 5xx status.", server_errors_.load());
   counter("pumpcds_hook_calls_total", "Hook requests received.", hook_calls_.load());
+  counter("pumpcds_http_shed_total", "Connections answered 503 because every worker was taken.",
+          SheddingThreadPool::shedTotal());
   counter("pumpcds_unauthorized_total", "Hook and feedback calls refused for want of a valid JWT.",
           unauthorized_.load());
   counter("pumpcds_cards_total", "Cards returned.", cards_returned_.load());

@@ -7,6 +7,7 @@
 #include <rapidjson/document.h>
 
 #include "tests/e2e/shared_server_test.h"
+#include "tests/support/raw_http.h"
 #include "tests/support/test_data.h"
 
 namespace pumpcds::testing {
@@ -53,6 +54,20 @@ TEST_F(HostileInput, OtherMethodsOnKnownPathsAre405AndUnknownPathsSayWhatWasAske
   EXPECT_EQ(deleted->get_header_value("Allow"), "GET, OPTIONS");
   // A decoded newline in the path is escaped wherever it is echoed.
   expectJsonError(http.Get("/nothing%0aGET%20/forged"), 404, "/nothing\\\\x0aGET /forged");
+}
+
+TEST_F(HostileInput, APostWithoutALengthIsRefusedAtOnceNotReadUntilTheClientCloses) {
+  RawConnection connection(server_->port());
+  ASSERT_TRUE(connection.connected());
+  const auto started = std::chrono::steady_clock::now();
+  connection.send("POST " + kSign + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\r\n" +
+                  std::string(100000, 'a'));
+  const std::string answer = connection.receiveResponse(std::chrono::milliseconds(4000));
+  EXPECT_EQ(statusCodes(answer), std::vector<int>({411})) << answer.substr(0, 200);
+  EXPECT_NE(answer.find("needs a Content-Length"), std::string::npos);
+  EXPECT_NE(answer.find("Connection: close"), std::string::npos);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2))
+      << "answered at once, not after the read timeout (5 s)";
 }
 
 TEST_F(HostileInput, CardsAreCountedFromTheResponseNotFromWhatTheRequestEchoes) {
