@@ -90,6 +90,20 @@ protected:
   std::string issuers_;
 };
 
+TEST_F(AuthTest, ProtectedDiscoveryNeedsATokenForTheDiscoveryEndpoint) {
+  ServerProcess server({"--issuers", issuers_, "--public-url", kPublicUrl, "--protect-discovery"});
+  ASSERT_GT(server.port(), 0);
+  auto http = client(server);
+  EXPECT_EQ(http.Get("/cds-services")->status, 401);
+  EXPECT_EQ(http.Get("/cds-services", {{"Authorization", ehr_.token(kSignPath, "discovery-1")}})->status, 401)
+      << "a token for a hook endpoint is not one for discovery";
+  const auto listed = http.Get("/cds-services", {{"Authorization", ehr_.token("/cds-services", "discovery-2")}});
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->status, 200);
+  EXPECT_NE(listed->body.find("pumpcds-order-sign"), std::string::npos);
+  EXPECT_EQ(http.Get("/healthz")->status, 200) << "the health check needs no token";
+}
+
 TEST_F(AuthTest, OnlyAValidFreshTokenOfATrustedEhrGetsAnAnswer) {
   ServerProcess server({"--issuers", issuers_, "--public-url", kPublicUrl});
   ASSERT_GT(server.port(), 0);
