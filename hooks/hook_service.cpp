@@ -18,8 +18,6 @@ HookService::HookService(policy::PolicyLibrary::Ptr library, cards::UuidSourcePt
     : library_(std::move(library)), uuids_(std::move(uuids)), now_(now),
       fhir_client_(std::move(fhir_client)) {}
 
-namespace {
-
 std::vector<policy::PumpOrder> pumpOrders(const CdsRequest& request, const policy::OrderCatalog& catalog) {
   std::vector<policy::PumpOrder> orders;
   for (const auto& draft : request.draft_orders) {
@@ -35,8 +33,6 @@ std::vector<policy::PumpOrder> pumpOrders(const CdsRequest& request, const polic
   }
   return orders;
 }
-
-} // namespace
 
 Result<HookOutcome> HookService::handle(std::string_view service_id, std::string_view body) const {
   const ServiceDefinition* service = findService(service_id);

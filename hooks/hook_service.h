@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cards/uuid_source.h"
 #include "fhir/date.h"
@@ -24,6 +25,11 @@ struct HookOutcome {
   fhir::FetchStats fetch;    ///< what was read from the FHIR server
   std::chrono::microseconds fetch_time{0};
 };
+
+struct CdsRequest;
+
+/// The pump orders among a request's draft orders (for order-select, only the selected ones).
+std::vector<policy::PumpOrder> pumpOrders(const CdsRequest& request, const policy::OrderCatalog& catalog);
 
 class HookService {
 public:

@@ -97,7 +97,8 @@ TEST_F(AuthTest, ProtectedDiscoveryNeedsATokenForTheDiscoveryEndpoint) {
   EXPECT_EQ(http.Get("/cds-services")->status, 401);
   EXPECT_EQ(http.Get("/cds-services", {{"Authorization", ehr_.token(kSignPath, "discovery-1")}})->status, 401)
       << "a token for a hook endpoint is not one for discovery";
-  const auto listed = http.Get("/cds-services", {{"Authorization", ehr_.token("/cds-services", "discovery-2")}});
+  const auto listed =
+      http.Get("/cds-services", {{"Authorization", ehr_.token("/cds-services", "discovery-2")}});
   ASSERT_TRUE(listed);
   EXPECT_EQ(listed->status, 200);
   EXPECT_NE(listed->body.find("pumpcds-order-sign"), std::string::npos);
