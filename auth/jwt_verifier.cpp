@@ -12,7 +12,7 @@ namespace pumpcds::auth {
 
 namespace {
 
-constexpr size_t kMaxTokenBytes = 16 * 1024; // a JWT is a few hundred bytes; far more is an attack
+constexpr size_t kMaxTokenBytes = size_t{16} * 1024; // a JWT is a few hundred bytes; far more is an attack
 
 std::optional<rapidjson::Document> jsonPart(std::string_view encoded) {
   const auto decoded = base64UrlDecode(encoded);

@@ -1,4 +1,4 @@
-// An EHR for the load test: a fresh P-384 key, its JWKS and issuers file, and COUNT signed ES384 tokens (one
+// An EHR for the load test: a fresh RSA key, its JWKS and issuers file, and COUNT signed RS384 tokens (one
 // per line, each with its own jti, valid for 10 minutes) for order-sign calls to PUBLIC_URL.
 //   make_tokens DIR COUNT PUBLIC_URL   writes DIR/jwks.json, DIR/issuers.json, DIR/tokens.txt
 #include <chrono>
@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   const long count = std::strtol(argv[2], nullptr, 10);
   const std::string audience = std::string(argv[3]) + "/cds-services/pumpcds-order-sign";
   const std::string issuer = "https://load-test-ehr.example";
-  const auto key = pumpcds::testing::SigningKey::ec("P-384");
+  const auto key = pumpcds::testing::SigningKey::rsa(2048);
   std::ofstream(dir + "/jwks.json") << pumpcds::testing::jwks({key.publicJwk("load")});
   std::ofstream(dir + "/issuers.json")
       << R"({"issuers":[{"iss":")" << issuer << R"(","jwks_file":"jwks.json"}]})";
@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
           .count();
   std::ofstream tokens(dir + "/tokens.txt");
   for (long i = 0; i < count; ++i) {
-    tokens << key.sign("ES384", R"({"alg":"ES384","typ":"JWT","kid":"load"})",
+    tokens << key.sign("RS384", R"({"alg":"RS384","typ":"JWT","kid":"load"})",
                        R"({"iss":")" + issuer + R"(","aud":")" + audience + R"(","exp":)" +
                            std::to_string(now + 600) + R"(,"iat":)" + std::to_string(now) +
                            R"(,"jti":"load-)" + std::to_string(i) + R"("})")
