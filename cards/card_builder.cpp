@@ -50,11 +50,12 @@ void writeSource(Writer& out, const policy::OrderDetermination& order) {
   out.EndObject();
 }
 
-void writeCard(Writer& out, const policy::OrderDetermination& order, const CardContent& content,
-               UuidSource& uuids) {
+std::string writeCard(Writer& out, const policy::OrderDetermination& order, const CardContent& content,
+                      UuidSource& uuids) {
+  std::string uuid = uuids.next();
   out.StartObject();
   out.Key("uuid");
-  out.String(uuids.next());
+  out.String(uuid);
   out.Key("summary");
   out.String(content.summary);
   out.Key("indicator");
@@ -105,6 +106,7 @@ void writeCard(Writer& out, const policy::OrderDetermination& order, const CardC
   out.EndArray();
   out.EndObject();
   out.EndObject();
+  return uuid;
 }
 
 const char* indicatorFor(const policy::OrderDetermination& order) {
@@ -133,10 +135,9 @@ RenderedResponse renderCdsResponse(const policy::Determination& determination,
   const policy::CardTemplates& text = settings.text;
   rapidjson::StringBuffer buffer;
   Writer out(buffer);
-  size_t card_count = 0;
+  std::vector<CardWritten> written;
   const auto emitCard = [&](const policy::OrderDetermination& order, const CardContent& content) {
-    writeCard(out, order, content, uuids);
-    ++card_count;
+    written.push_back({writeCard(out, order, content, uuids), order.order.reference});
   };
   out.StartObject();
   out.Key("cards");
@@ -198,7 +199,8 @@ RenderedResponse renderCdsResponse(const policy::Determination& determination,
     out.EndArray();
   }
   out.EndObject();
-  return {std::string(buffer.GetString(), buffer.GetSize()), card_count};
+  const size_t card_count = written.size();
+  return {std::string(buffer.GetString(), buffer.GetSize()), card_count, std::move(written)};
 }
 
 } // namespace pumpcds::cards

@@ -24,9 +24,16 @@ struct ResponseContext {
 };
 
 /// The response body and how many cards it holds (counted as written, for the server's metrics).
+/// A card as written: its uuid and the order it is about (the audit trail links feedback to both).
+struct CardWritten {
+  std::string uuid;
+  std::string order;
+};
+
 struct RenderedResponse {
   std::string json;
   size_t cards = 0;
+  std::vector<CardWritten> written;
 };
 
 /// The JSON response body {"cards": [...], "systemActions": [...]}. Absent optional fields are left out,

@@ -62,6 +62,10 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
   PUMPCDS_ASSIGN_OR_RETURN(const cards::CardOptions options,
                            cards::readConfiguration(request.configuration, library_->cardSettings()));
   HookOutcome outcome;
+  outcome.hook = request.hook;
+  outcome.hook_instance = request.hook_instance;
+  outcome.patient_id = request.patient_id;
+  outcome.fhir_server = request.fhir_server;
   const auto orders = pumpOrders(request, library_->orders());
   if (!orders.empty()) {
     const auto started = std::chrono::steady_clock::now();
@@ -71,6 +75,7 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
     request.record.resolveReferences();
   }
+  const auto evaluation_started = std::chrono::steady_clock::now();
   for (const auto& order : orders) {
     const fhir::Date as_of = referenceDate(order, now_);
     const policy::EvaluationInput input{request.record, request.draft_orders, as_of};
@@ -83,6 +88,9 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
   auto rendered = cards::renderCdsResponse(outcome.determination, library_->cardSettings(), *uuids_, context);
   outcome.response_json = std::move(rendered.json);
   outcome.cards = rendered.cards;
+  outcome.cards_written = std::move(rendered.written);
+  outcome.evaluation_time = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - evaluation_started);
   return outcome;
 }
 

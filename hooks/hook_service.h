@@ -3,11 +3,13 @@
 // The server and `pumpcds evaluate` both call it, so they give the same answer for the same request.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "cards/card_builder.h"
 #include "cards/uuid_source.h"
 #include "fhir/date.h"
 #include "fhir/fhir_client.h"
@@ -20,10 +22,17 @@ namespace pumpcds::hooks {
 
 struct HookOutcome {
   policy::Determination determination;
-  std::string response_json; ///< the CDS Hooks response body
-  size_t cards = 0;          ///< how many cards it holds
-  fhir::FetchStats fetch;    ///< what was read from the FHIR server
+  std::string response_json;                     ///< the CDS Hooks response body
+  size_t cards = 0;                              ///< how many cards it holds
+  std::vector<cards::CardWritten> cards_written; ///< each card's uuid and order, for the audit trail
+  fhir::FetchStats fetch;                        ///< what was read from the FHIR server
   std::chrono::microseconds fetch_time{0};
+  std::chrono::microseconds evaluation_time{0}; ///< routing, evaluating and rendering
+  // What the audit trail keeps of the request itself.
+  std::string hook;
+  std::string hook_instance;
+  std::string patient_id;
+  std::string fhir_server;
 };
 
 struct CdsRequest;

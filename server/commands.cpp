@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include <rapidjson/document.h>
+#include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -24,6 +26,8 @@
 #include "policies/report_json.h"
 #include "policies/unknown_codes.h"
 #include "server/http_server.h"
+#include "store/audit_queue.h"
+#include "store/store.h"
 
 namespace pumpcds::server {
 namespace {
@@ -95,6 +99,136 @@ extern "C" void stopOnSignal(int /*signal*/) {
 
 } // namespace
 
+namespace {
+
+// The store `serve` writes and `audit`/`feedback` read: SQLite at --database sqlite:PATH, else
+// pumpcds.sqlite3 in --data-dir (made, readable by this user only: it names patients); none: nullptr.
+Result<std::unique_ptr<store::Store>> openStore(const Config& config, bool must_exist) {
+  if (config.database == "none") {
+    return std::unique_ptr<store::Store>();
+  }
+  std::string path;
+  if (!config.database.empty()) {
+    path = config.database.substr(7);
+  } else {
+    path = config.data_dir + "/pumpcds.sqlite3";
+    std::error_code error;
+    if (!must_exist) {
+      std::filesystem::create_directories(config.data_dir, error);
+      std::filesystem::permissions(config.data_dir, std::filesystem::perms::owner_all,
+                                   std::filesystem::perm_options::replace, error);
+    }
+  }
+  if (must_exist && !std::filesystem::exists(path)) {
+    return Status(StatusCode::FailedPrecondition,
+                  "no store at " + path +
+                      " (`pumpcds serve` with the same --data-dir or --database makes it)");
+  }
+  return store::openSqliteStore(path);
+}
+
+std::string csvField(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) {
+    return text;
+  }
+  std::string quoted = "\"";
+  for (char c : text) {
+    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  }
+  return quoted + "\"";
+}
+
+void printTables(const std::vector<store::Table>& tables, const std::string& format, std::ostream& out) {
+  if (format == "json") {
+    rapidjson::StringBuffer buffer;
+    rapidjson::PrettyWriter<rapidjson::StringBuffer> json(buffer);
+    json.StartObject();
+    json.Key("tables");
+    json.StartArray();
+    for (const auto& table : tables) {
+      json.StartObject();
+      json.Key("title");
+      json.String(table.title);
+      json.Key("rows");
+      json.StartArray();
+      for (const auto& row : table.rows) {
+        json.StartObject();
+        for (size_t i = 0; i < row.size() && i < table.columns.size(); ++i) {
+          json.Key(table.columns[i]);
+          json.String(row[i]);
+        }
+        json.EndObject();
+      }
+      json.EndArray();
+      json.EndObject();
+    }
+    json.EndArray();
+    json.EndObject();
+    out << buffer.GetString() << "\n";
+    return;
+  }
+  for (size_t t = 0; t < tables.size(); ++t) {
+    const auto& table = tables[t];
+    if (format == "csv") {
+      out << (t == 0 ? "" : "\n") << "# " << table.title << "\n";
+      for (size_t i = 0; i < table.columns.size(); ++i) {
+        out << (i == 0 ? "" : ",") << csvField(table.columns[i]);
+      }
+      out << "\n";
+      for (const auto& row : table.rows) {
+        for (size_t i = 0; i < row.size(); ++i) {
+          out << (i == 0 ? "" : ",") << csvField(row[i]);
+        }
+        out << "\n";
+      }
+      continue;
+    }
+    std::vector<size_t> widths;
+    for (const auto& column : table.columns) {
+      widths.push_back(column.size());
+    }
+    for (const auto& row : table.rows) {
+      for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+        widths[i] = std::max(widths[i], row[i].size());
+      }
+    }
+    const auto line = [&](const std::vector<std::string>& cells) {
+      for (size_t i = 0; i < cells.size(); ++i) {
+        out << (i == 0 ? "" : "  ") << cells[i]
+            << (i + 1 < cells.size() ? std::string(widths[i] - cells[i].size(), ' ') : "");
+      }
+      out << "\n";
+    };
+    out << (t == 0 ? "" : "\n") << table.title << "\n";
+    line(table.columns);
+    if (table.rows.empty()) {
+      out << "(none yet)\n";
+    }
+    for (const auto& row : table.rows) {
+      line(row);
+    }
+  }
+}
+
+} // namespace
+
+int runSummary(const Config& config, std::ostream& out, std::ostream& err) {
+  auto opened = openStore(config, true);
+  if (!opened.isOk() || !opened.value()) {
+    err << "pumpcds " << config.command << ": "
+        << (opened.isOk() ? "--database none: there is no store to read" : opened.status().message()) << "\n";
+    return 2;
+  }
+  store::Store& store = *opened.value();
+  auto tables = config.command == "audit" ? store.auditSummary() : store.feedbackSummary();
+  if (!tables.isOk()) {
+    err << "pumpcds " << config.command << ": " << tables.status().message() << "\n";
+    return 2;
+  }
+  printTables(tables.value(), config.format, out);
+  return 0;
+}
+
 int runServe(const Config& config, std::ostream& out, std::ostream& err) {
   auto library = loadLibrary(config);
   if (!library.isOk()) {
@@ -114,9 +248,21 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
     err << "pumpcds: no trusted issuer configured (--issuers): hook and feedback calls are refused (401) "
            "until one is; --allow-unauthenticated serves local trials.\n";
   }
+  auto opened = openStore(config, false);
+  if (!opened.isOk()) {
+    err << "pumpcds: " << opened.status().message() << "\n";
+    return 2;
+  }
+  const std::unique_ptr<store::Store> store = std::move(opened.value());
+  std::unique_ptr<store::AuditQueue> audit;
+  if (store) {
+    audit = std::make_unique<store::AuditQueue>(*store);
+  } else {
+    err << "pumpcds: --database none: no audit trail is kept and feedback is only counted.\n";
+  }
   const hooks::HookService service(library.value(), std::make_unique<cards::RandomUuidSource>(), config.now,
                                    fhir_client);
-  HttpServer server(config, service, verifier.value());
+  HttpServer server(config, service, verifier.value(), store.get(), audit.get());
   auto port = server.bind();
   if (!port.isOk()) {
     err << "pumpcds: " << port.status().message() << "\n";
@@ -124,7 +270,8 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
   }
   out << "pumpcds listening on " << (server.tls() ? "https" : "http") << "://" << config.host << ":"
       << port.value() << " (" << library.value()->policies().size() << " policies, library "
-      << library.value()->revision().substr(0, 12) << ")" << std::endl;
+      << library.value()->revision().substr(0, 12) << (store ? ", audit trail in " + store->describe() : "")
+      << ")" << std::endl;
   running_server = &server;
   // A client that goes away while a TLS response is being written must cost that connection, not the
   // process (OpenSSL writes without MSG_NOSIGNAL).
@@ -133,6 +280,9 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
   std::signal(SIGTERM, stopOnSignal);
   server.run();
   running_server = nullptr;
+  if (audit) {
+    audit->stop(); // every accepted record is stored before the process ends
+  }
   return 0;
 }
 

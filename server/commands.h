@@ -13,5 +13,7 @@ int runEvaluate(const Config& config, std::ostream& out, std::ostream& err);
 int runCheck(const Config& config, std::ostream& out, std::ostream& err);
 int runPolicies(const Config& config, std::ostream& out, std::ostream& err);
 int runCodes(const Config& config, std::ostream& out, std::ostream& err);
+/// `pumpcds audit` and `pumpcds feedback`: summaries of the store.
+int runSummary(const Config& config, std::ostream& out, std::ostream& err);
 
 } // namespace pumpcds::server

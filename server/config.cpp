@@ -52,6 +52,9 @@ const std::vector<OptionSpec>& optionSpecs() {
       {"--token-file", "PUMPCDS_TOKEN_FILE", "token_file", true},
       {"--config", "PUMPCDS_CONFIG", "", true},
       {"--cds", "", "", false},
+      {"--data-dir", "PUMPCDS_DATA_DIR", "data_dir", true},
+      {"--database", "PUMPCDS_DATABASE", "database", true},
+      {"--format", "", "format", true},
       {"--help", "", "", false},
   };
   return kSpecs;
@@ -138,6 +141,22 @@ Status apply(Config& config, const std::string& key, const std::string& value, c
     PUMPCDS_ASSIGN_OR_RETURN(config.allow_unauthenticated, parseSwitch(value, where));
   } else if (key == "allow_plain_http") {
     PUMPCDS_ASSIGN_OR_RETURN(config.allow_plain_http, parseSwitch(value, where));
+  } else if (key == "data_dir") {
+    if (value.empty()) {
+      return invalidArgument(where + ": expected a directory");
+    }
+    config.data_dir = value;
+  } else if (key == "database") {
+    if (value != "none" && value.rfind("sqlite:", 0) != 0) {
+      return invalidArgument(where + ": expected sqlite:PATH or none, got '" + value + "'" +
+                             (value.rfind("postgres", 0) == 0 ? " (PostgreSQL is not supported yet)" : ""));
+    }
+    config.database = value;
+  } else if (key == "format") {
+    if (value != "text" && value != "csv" && value != "json") {
+      return invalidArgument(where + ": expected text, csv or json, got '" + value + "'");
+    }
+    config.format = value;
   } else if (key == "protect_discovery") {
     PUMPCDS_ASSIGN_OR_RETURN(config.protect_discovery, parseSwitch(value, where));
   } else if (key == "tls_cert") {
@@ -235,6 +254,23 @@ Status applyConfigFile(Config& config, const std::string& path) {
   return {};
 }
 
+// Where the store lives unless told: the XDG state directory of the user running it, or /var/lib.
+std::string defaultDataDir(const std::vector<std::string>& environment) {
+  std::string state;
+  std::string home;
+  for (const auto& entry : environment) {
+    if (entry.rfind("XDG_STATE_HOME=", 0) == 0) {
+      state = entry.substr(15);
+    } else if (entry.rfind("HOME=", 0) == 0) {
+      home = entry.substr(5);
+    }
+  }
+  if (!state.empty()) {
+    return state + "/pumpcds";
+  }
+  return home.empty() ? "/var/lib/pumpcds" : home + "/.local/state/pumpcds";
+}
+
 } // namespace
 
 Result<Config> parseConfig(const std::vector<std::string>& arguments,
@@ -254,9 +290,10 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
     return config;
   }
   if (config.command != "serve" && config.command != "evaluate" && config.command != "check" &&
-      config.command != "policies" && config.command != "codes") {
+      config.command != "policies" && config.command != "codes" && config.command != "audit" &&
+      config.command != "feedback") {
     return invalidArgument("unknown command '" + config.command +
-                           "' (expected serve, evaluate, check, policies or codes)");
+                           "' (expected serve, evaluate, check, policies, codes, audit or feedback)");
   }
   // Flags are read first only to find --config; they are applied last so that they win.
   std::vector<std::pair<const OptionSpec*, std::string>> flags;
@@ -363,6 +400,9 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
   } else if (!positional.empty()) {
     return invalidArgument("unexpected argument '" + positional.front() + "' for '" + config.command + "'");
   }
+  if (config.data_dir.empty()) {
+    config.data_dir = defaultDataDir(environment);
+  }
   if (config.cds && config.command != "evaluate" && config.command != "check") {
     return invalidArgument("--cds goes with evaluate or check");
   }
@@ -409,7 +449,11 @@ std::string usage(const std::string& command) {
            "  --allow-unauthenticated  serve hook calls without a token (local trials only; warned)\n"
            "  --protect-discovery      GET /cds-services needs a valid token too (default: open)\n"
            "Load: --threads N connections served at once (32), --max-queued N waiting for one (32);\n"
-           "beyond them a new connection is answered 503 with Retry-After.\n" +
+           "beyond them a new connection is answered 503 with Retry-After.\n"
+           "Audit trail (every hook call) and feedback are stored in SQLite:\n"
+           "  --data-dir DIR           where pumpcds.sqlite3 lives (default $XDG_STATE_HOME/pumpcds, else\n"
+           "                           ~/.local/state/pumpcds, else /var/lib/pumpcds)\n"
+           "  --database sqlite:PATH|none   another file, or no store (feedback is then only counted)\n" +
            fhirOptionsUsage();
   }
   if (command == "evaluate") {
@@ -442,6 +486,16 @@ std::string usage(const std::string& command) {
            "is the most common reason a documented patient gets `missing`.\n"
            "Exit status: 0 all files read, 2 a file could not be read (named on stderr; the rest counted).\n";
   }
+  if (command == "audit" || command == "feedback") {
+    return "usage: pumpcds " + command +
+           " [--data-dir DIR | --database sqlite:PATH] [--format text|csv|json]\n" +
+           (command == "audit"
+                ? "Summarises the audit trail `serve` keeps: calls per day and service (answered, mean and\n"
+                  "slowest time), decisions per policy, and the criteria most often missing.\n"
+                : "Summarises the feedback clinicians gave on the cards: accepted and overridden per policy\n"
+                  "and per missing criterion the card asked for, and the override reasons given.\n") +
+           "Reads the store while the server runs. Exit status: 0 printed, 2 no store could be read.\n";
+  }
   if (command == "policies") {
     return "usage: pumpcds policies [test] [--policies DIR]\n"
            "Validates the policy library and lists its policies with their effective periods.\n"
@@ -458,6 +512,8 @@ std::string usage(const std::string& command) {
          "  version    print the version (also --version)\n"
          "  policies   list and validate the policy library\n"
          "  codes      list codes in records that no value set knows (codes unknown FILE...)\n"
+         "  audit      summarise the audit trail of hook calls\n"
+         "  feedback   summarise the feedback on the cards\n"
          "Run `pumpcds <command> --help` for its options.\n";
 }
 

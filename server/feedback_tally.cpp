@@ -1,51 +1,20 @@
 #include "server/feedback_tally.h"
 
-#include <rapidjson/document.h>
-
-#include "fhir/json_read.h"
-#include "fhir/text.h"
-
 namespace pumpcds::server {
 
-Status FeedbackTally::record(std::string_view body, const std::vector<fhir::Coding>& offered) {
-  rapidjson::Document document;
-  if (!fhir::nestsDeeperThan(body, 64)) {
-    document.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
-  }
-  const fhir::JsonValue* items = document.HasParseError() ? nullptr : fhir::member(document, "feedback");
-  if (!document.IsObject() || items == nullptr || !items->IsArray()) {
-    return invalidArgument("feedback body must be a JSON object with a 'feedback' array");
-  }
-  std::vector<std::pair<std::string, std::string>> counted; // outcome, reason
-  for (rapidjson::SizeType i = 0; i < items->Size(); ++i) {
-    const fhir::JsonValue& item = (*items)[i];
-    const std::string at = "feedback[" + std::to_string(i) + "]";
-    if (!item.IsObject() || fhir::stringAt(&item, "card").empty()) {
-      return invalidArgument(at + ": expected an object with the card's uuid in 'card'");
-    }
-    const std::string outcome = fhir::stringAt(&item, "outcome");
-    if (outcome != "accepted" && outcome != "overridden") {
-      return invalidArgument(at + ".outcome: expected accepted or overridden, got '" +
-                             fhir::printable(outcome, 64) + "'");
-    }
-    std::string reason;
-    if (const fhir::JsonValue* override_reason = fhir::member(item, "overrideReason")) {
-      const std::string code = fhir::stringAt(fhir::member(*override_reason, "reason"), "code");
-      reason = "other";
-      for (const auto& known : offered) {
-        reason = known.code == code ? code : reason;
-      }
-    }
-    counted.emplace_back(outcome, reason);
-  }
+void FeedbackTally::count(const std::vector<store::FeedbackItem>& items,
+                          const std::vector<fhir::Coding>& offered) {
   const std::lock_guard<std::mutex> lock(mutex_);
-  for (const auto& [outcome, reason] : counted) {
-    ++outcomes_[outcome];
-    if (!reason.empty()) {
+  for (const auto& item : items) {
+    ++outcomes_[item.outcome];
+    if (item.outcome == "overridden" && !item.override_code.empty()) {
+      std::string reason = "other";
+      for (const auto& known : offered) {
+        reason = known.code == item.override_code ? item.override_code : reason;
+      }
       ++reasons_[reason];
     }
   }
-  return {};
 }
 
 std::string FeedbackTally::metricsText() const {

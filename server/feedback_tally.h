@@ -8,16 +8,15 @@
 #include <vector>
 
 #include "fhir/coding.h"
-#include "fhir/result.h"
+#include "store/audit_record.h"
 
 namespace pumpcds::server {
 
 class FeedbackTally {
 public:
-  /// Checks a feedback body ({"feedback": [{"card", "outcome", "overrideReason"?, ...}]}) and counts it.
-  /// A reason code pumpcds did not offer is counted as "other". Fails, counting nothing, naming the first
-  /// bad item. Called from every worker thread.
-  Status record(std::string_view body, const std::vector<fhir::Coding>& offered);
+  /// Counts checked feedback items (server/feedback_request.h). A reason code pumpcds did not offer is
+  /// counted as "other". Called from every worker thread.
+  void count(const std::vector<store::FeedbackItem>& items, const std::vector<fhir::Coding>& offered);
 
   /// Prometheus counters by outcome and by override reason.
   [[nodiscard]] std::string metricsText() const;

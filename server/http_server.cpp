@@ -6,6 +6,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "fhir/json_write.h"
 #include "fhir/text.h"
 #include "hooks/service_catalog.h"
+#include "server/feedback_request.h"
 #include "server/operation_outcome.h"
 #include "server/shedding_thread_pool.h"
 
@@ -36,6 +38,8 @@ struct CallRecord {
   long long fhir_requests = 0;
   long long fhir_micros = 0;
   std::chrono::steady_clock::time_point started;
+  std::string issuer; ///< the verified caller, for the audit trail
+  std::string client;
 };
 thread_local CallRecord current_call;
 
@@ -56,6 +60,29 @@ std::string requestIdFor(const httplib::Request& request) {
   return made;
 }
 
+// Now, UTC, ISO 8601 with milliseconds: the audit record's time.
+std::string utcTimestamp() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[40];
+  const size_t length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(text + length, sizeof text - length, ".%03dZ", static_cast<int>(millis));
+  return text;
+}
+
+// The host of a fhirServer URL ("https://ehr.example.org/fhir" -> "ehr.example.org"): where the record
+// was read from, without paths that might name a tenant or patient.
+std::string hostOf(const std::string& url) {
+  const auto scheme = url.find("://");
+  const size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+  const size_t end = url.find_first_of("/?#", start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
 void sendError(httplib::Response& response, const Status& status) {
   response.status = httpStatusFor(status.code());
   response.set_content(operationOutcomeJson(status), kJson);
@@ -64,8 +91,9 @@ void sendError(httplib::Response& response, const Status& status) {
 } // namespace
 
 HttpServer::HttpServer(const Config& config, const hooks::HookService& service,
-                       std::shared_ptr<auth::JwtVerifier> verifier)
-    : config_(config), service_(service), verifier_(std::move(verifier)) {
+                       std::shared_ptr<auth::JwtVerifier> verifier, store::Store* store,
+                       store::AuditQueue* audit)
+    : config_(config), service_(service), verifier_(std::move(verifier)), store_(store), audit_(audit) {
   if (config.tls_cert.empty()) {
     server_ = std::make_unique<httplib::Server>();
   } else {
@@ -91,6 +119,10 @@ bool HttpServer::authorized(const httplib::Request& request, httplib::Response& 
   if (verifier_) {
     auto caller = verifier_->verify(request.get_header_value("Authorization"), request.path);
     status = caller.status();
+    if (caller.isOk()) {
+      current_call.issuer = caller.value().iss;
+      current_call.client = caller.value().sub;
+    }
   } else if (!config_.allow_unauthenticated) {
     status = unauthenticated("no trusted issuer is configured (--issuers), so no hook call can be verified");
   }
@@ -125,7 +157,8 @@ void HttpServer::installRoutes() {
   server.set_keep_alive_max_count(1000);
 
   server.set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
-    current_call = CallRecord{requestIdFor(request), {}, {}, {}, 0, 0, std::chrono::steady_clock::now()};
+    current_call =
+        CallRecord{requestIdFor(request), {}, {}, {}, 0, 0, std::chrono::steady_clock::now(), {}, {}};
     response.set_header("X-Request-Id", current_call.request_id);
     // Every worker is taken: say so at once rather than keep the caller waiting. The health check still
     // answers, so an orchestrator does not restart a server that is only busy.
@@ -177,13 +210,16 @@ void HttpServer::installRoutes() {
         const auto started = std::chrono::steady_clock::now();
         ++hook_calls_;
         auto outcome = service_.handle(request.matches[1].str(), request.body);
-        hook_microseconds_ +=
+        const auto micros =
             std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
                 .count();
+        hook_microseconds_ += micros;
         if (!outcome.isOk()) {
           sendError(response, outcome.status());
+          audit(request, response.status, nullptr, static_cast<double>(micros) / 1000.0);
           return;
         }
+        audit(request, 200, &outcome.value(), static_cast<double>(micros) / 1000.0);
         current_call.service = request.matches[1].str();
         for (const auto& order : outcome.value().determination.orders) {
           const policy::Policy* policy = order.policy != nullptr ? order.policy : order.prior_auth_policy;
@@ -209,11 +245,22 @@ void HttpServer::installRoutes() {
       sendError(response, notFound("no CDS service '" + fhir::printable(request.matches[1].str(), 64) + "'"));
       return;
     }
-    if (Status recorded = feedback_.record(request.body, service_.library().cardSettings().override_reasons);
-        !recorded.isOk()) {
-      sendError(response, recorded);
+    auto items = parseFeedback(request.body);
+    if (!items.isOk()) {
+      sendError(response, items.status());
       return;
     }
+    if (store_ != nullptr) {
+      // The cards of a call just answered may still be on their way to the store.
+      if (audit_ != nullptr) {
+        audit_->flush();
+      }
+      if (auto stored = store_->writeFeedback(items.value()); !stored.isOk()) {
+        sendError(response, stored.status());
+        return;
+      }
+    }
+    feedback_.count(items.value(), service_.library().cardSettings().override_reasons);
     response.status = 200;
   });
 
@@ -326,6 +373,50 @@ void HttpServer::installRoutes() {
   });
 }
 
+void HttpServer::audit(const httplib::Request& request, int status, const hooks::HookOutcome* outcome,
+                       double total_ms) const {
+  if (audit_ == nullptr) {
+    return;
+  }
+  store::AuditRecord record;
+  record.time = utcTimestamp();
+  record.request_id = current_call.request_id;
+  record.service = fhir::printable(request.matches[1].str(), 64);
+  record.issuer = current_call.issuer;
+  record.client = current_call.client;
+  record.library_revision = service_.library().revision();
+  record.http_status = status;
+  record.total_ms = total_ms;
+  if (outcome != nullptr) {
+    record.hook = outcome->hook;
+    record.hook_instance = fhir::printable(outcome->hook_instance, 100);
+    record.patient_id = fhir::printable(outcome->patient_id, 100);
+    record.fhir_server_host = fhir::printable(hostOf(outcome->fhir_server), 200);
+    record.fhir_ms = static_cast<double>(outcome->fetch_time.count()) / 1000.0;
+    record.evaluation_ms = static_cast<double>(outcome->evaluation_time.count()) / 1000.0;
+    for (const auto& order : outcome->determination.orders) {
+      store::AuditOrder audited;
+      audited.order = order.order.reference;
+      audited.code = order.order.code.code;
+      audited.policy = order.policy != nullptr ? order.policy->id : "";
+      audited.decision = std::string(policy::toString(order.decision));
+      audited.prior_auth = std::string(policy::toString(order.prior_auth));
+      for (const auto& criterion : order.criteria) {
+        if (criterion.criterion != nullptr) {
+          audited.criteria.emplace_back(criterion.criterion->id,
+                                        std::string(policy::toString(criterion.status)));
+        }
+      }
+      record.orders.push_back(std::move(audited));
+    }
+    for (const auto& card : outcome->cards_written) {
+      record.cards.push_back({card.uuid, card.order});
+    }
+  }
+  // Never blocks the call: a full queue is counted in the metrics instead.
+  (void)audit_->submit(std::move(record));
+}
+
 std::string HttpServer::metricsText() const {
   std::string out;
   const auto counter = [&out](const char* name, const char* help, long long value) {
@@ -349,6 +440,18 @@ std::string HttpServer::metricsText() const {
           fhir_failures_.load());
   counter("pumpcds_fhir_read_micros_total", "Microseconds spent reading records from EHR FHIR servers.",
           fhir_microseconds_.load());
+  if (audit_ != nullptr) {
+    const auto gauge = [&out](const char* name, const char* help, long long value) {
+      out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name + " " +
+             std::to_string(value) + "\n";
+    };
+    gauge("pumpcds_audit_queue_depth", "Audit records waiting to be stored.",
+          static_cast<long long>(audit_->depth()));
+    counter("pumpcds_audit_records_total", "Audit records stored.", audit_->written());
+    counter("pumpcds_audit_dropped_total", "Audit records dropped because the queue was full.",
+            audit_->dropped());
+    counter("pumpcds_audit_failed_total", "Audit records the store refused (see the log).", audit_->failed());
+  }
   return out + feedback_.metricsText();
 }
 

@@ -10,6 +10,8 @@
 #include "hooks/hook_service.h"
 #include "server/config.h"
 #include "server/feedback_tally.h"
+#include "store/audit_queue.h"
+#include "store/store.h"
 
 namespace httplib {
 class Server;
@@ -23,8 +25,11 @@ class HttpServer {
 public:
   /// `verifier` checks the JWT of every hook and feedback call; without one, those calls are refused
   /// unless config.allow_unauthenticated.
+  /// `audit` (with its `store`) keeps a record of every hook call and stores feedback; without them
+  /// feedback is only checked and counted.
   HttpServer(const Config& config, const hooks::HookService& service,
-             std::shared_ptr<auth::JwtVerifier> verifier = nullptr);
+             std::shared_ptr<auth::JwtVerifier> verifier = nullptr, store::Store* store = nullptr,
+             store::AuditQueue* audit = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -43,10 +48,15 @@ private:
   /// Whether the call may go on; if not, the response is a bare 401 and the reason is logged.
   bool authorized(const httplib::Request& request, httplib::Response& response);
   std::string metricsText() const;
+  /// Queues the audit record of a hook call that was authorized (answered or refused as invalid).
+  void audit(const httplib::Request& request, int status, const hooks::HookOutcome* outcome,
+             double total_ms) const;
 
   Config config_;
   const hooks::HookService& service_;
   std::shared_ptr<auth::JwtVerifier> verifier_;
+  store::Store* store_;
+  store::AuditQueue* audit_;
   std::atomic<long> unauthorized_{0};
   std::unique_ptr<httplib::Server> server_;
   std::atomic<long> requests_{0};

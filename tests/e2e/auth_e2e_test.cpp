@@ -137,8 +137,11 @@ TEST_F(AuthTest, OnlyAValidFreshTokenOfATrustedEhrGetsAnAnswer) {
             401);
   // Feedback needs a token of its own too.
   const std::string feedback_path = kSignPath + "/feedback";
-  const std::string feedback =
-      R"({"feedback":[{"card":"3f1a1ad0-5b5e-4a8e-9d67-2a6f0c2f4d10","outcome":"accepted","outcomeTimestamp":"2026-11-29T10:00:00Z"}]})";
+  const auto card_at = answered->body.find("\"uuid\":\"");
+  ASSERT_NE(card_at, std::string::npos);
+  const std::string card = answered->body.substr(card_at + 8, 36);
+  const std::string feedback = R"({"feedback":[{"card":")" + card +
+                               R"(","outcome":"accepted","outcomeTimestamp":"2026-11-29T10:00:00Z"}]})";
   EXPECT_EQ(http.Post(feedback_path, feedback, "application/json")->status, 401);
   EXPECT_EQ(http.Post(feedback_path, {{"Authorization", ehr_.token(feedback_path, "call-3")}}, feedback,
                       "application/json")

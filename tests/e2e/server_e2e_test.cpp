@@ -8,6 +8,7 @@
 #include "tests/e2e/server_process.h"
 #include "tests/e2e/shared_server_test.h"
 #include "tests/support/cds_response_checker.h"
+#include "tests/support/request_builder.h"
 #include "tests/support/test_data.h"
 
 namespace pumpcds::testing {
@@ -124,21 +125,30 @@ TEST_F(ServerTest, BadInputsGetAnOperationOutcomeAndTheServerKeepsServing) {
 
 TEST_F(ServerTest, FeedbackIsAcceptedAndMetricsCount) {
   auto http = client();
-  const auto feedback =
-      http.Post("/cds-services/pumpcds-order-sign/feedback",
-                R"({"feedback":[{"card":"00000000-0000-4000-8000-000000000001","outcome":"accepted",
+  // Feedback is about cards this server returned: three of them, from one call with two orders.
+  RequestBuilder request;
+  request.pumpOrder("62362", "2025-11-20", "a").pumpOrder("62326", "2025-11-20", "b");
+  const auto answered = http.Post("/cds-services/pumpcds-order-sign", request.json(), "application/json");
+  ASSERT_TRUE(answered);
+  rapidjson::Document cards;
+  cards.Parse(answered->body.c_str());
+  ASSERT_GE(cards["cards"].Size(), 2u);
+  const std::string first = cards["cards"][0]["uuid"].GetString();
+  const std::string second = cards["cards"][1]["uuid"].GetString();
+  const auto feedback = http.Post("/cds-services/pumpcds-order-sign/feedback",
+                                  R"({"feedback":[{"card":")" + first + R"(","outcome":"accepted",
                                   "outcomeTimestamp":"2025-11-20T10:00:00Z"}]})",
-                "application/json");
+                                  "application/json");
   ASSERT_TRUE(feedback);
-  EXPECT_EQ(feedback->status, 200);
+  EXPECT_EQ(feedback->status, 200) << feedback->body;
   expectOutcome(http.Post("/cds-services/pumpcds-order-sign/feedback", "[]", "application/json"), 400,
                 "feedback");
   // Overrides with the reasons the cards offered, and one the service never offered.
   const auto overridden = http.Post("/cds-services/pumpcds-order-sign/feedback",
                                     R"({"feedback":[
-        {"card":"00000000-0000-4000-8000-000000000002","outcome":"overridden","outcomeTimestamp":"2025-11-20T10:01:00Z",
+        {"card":")" + second + R"(","outcome":"overridden","outcomeTimestamp":"2025-11-20T10:01:00Z",
          "overrideReason":{"reason":{"system":"urn:pumpcds:override-reason","code":"patient-declined"}}},
-        {"card":"00000000-0000-4000-8000-000000000003","outcome":"overridden","outcomeTimestamp":"2025-11-20T10:02:00Z",
+        {"card":")" + first + R"(","outcome":"overridden","outcomeTimestamp":"2025-11-20T10:02:00Z",
          "overrideReason":{"reason":{"code":"made-up"},"userComment":"n/a"}}]})",
                                     "application/json");
   ASSERT_TRUE(overridden);
@@ -146,6 +156,15 @@ TEST_F(ServerTest, FeedbackIsAcceptedAndMetricsCount) {
   expectOutcome(http.Post("/cds-services/pumpcds-order-sign/feedback",
                           R"({"feedback":[{"card":"x","outcome":"ignored"}]})", "application/json"),
                 400, "feedback[0].outcome");
+  expectOutcome(http.Post("/cds-services/pumpcds-order-sign/feedback",
+                          R"({"feedback":[{"card":")" + first + R"(","outcome":"accepted"}]})",
+                          "application/json"),
+                400, "feedback[0].outcomeTimestamp");
+  expectOutcome(http.Post("/cds-services/pumpcds-order-sign/feedback",
+                          R"({"feedback":[{"card":"00000000-0000-4000-8000-00000000dead","outcome":"accepted",
+                              "outcomeTimestamp":"2025-11-20T10:00:00Z"}]})",
+                          "application/json"),
+                400, "no card '00000000-0000-4000-8000-00000000dead' was returned");
   const auto metrics = http.Get("/metrics");
   ASSERT_TRUE(metrics);
   EXPECT_NE(metrics->body.find("pumpcds_http_requests_total "), std::string::npos);

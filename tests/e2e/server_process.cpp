@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 #include <thread>
 
@@ -80,8 +81,22 @@ CommandResult runPumpcds(const std::vector<std::string>& arguments) {
 
 namespace {
 
-std::vector<std::string> serveArguments(std::vector<std::string> extra_arguments) {
+std::string makeDataDir() {
+  char pattern[] = "/tmp/pumpcds-data-XXXXXX";
+  return mkdtemp(pattern) != nullptr ? pattern : "";
+}
+
+std::vector<std::string> serveArguments(std::vector<std::string> extra_arguments,
+                                        const std::string& data_dir) {
   std::vector<std::string> all = {PUMPCDS_BINARY, "serve", "--host", "127.0.0.1", "--port", "0"};
+  // Each server keeps its audit trail in a directory of its own, removed with it.
+  const bool store_given =
+      std::find_if(extra_arguments.begin(), extra_arguments.end(), [](const std::string& argument) {
+        return argument == "--data-dir" || argument == "--database";
+      }) != extra_arguments.end();
+  if (!store_given) {
+    all.insert(all.end(), {"--data-dir", data_dir});
+  }
   // Tests of what a call does run without tokens; tests of who may call give --issuers (or "--no-auth-
   // default" to see the refusal of an unconfigured server).
   const bool auth_under_test =
@@ -102,13 +117,19 @@ std::vector<std::string> serveArguments(std::vector<std::string> extra_arguments
 } // namespace
 
 ServerProcess::ServerProcess(std::vector<std::string> extra_arguments, const std::string& log_path)
-    : process_(serveArguments(std::move(extra_arguments)), log_path) {
+    : data_dir_(makeDataDir()), process_(serveArguments(std::move(extra_arguments), data_dir_), log_path) {
   // The first line says where it listens: "pumpcds listening on http://127.0.0.1:PORT (...)".
   const std::string line = process_.readLine(std::chrono::seconds(60));
   const auto colon = line.rfind(':', line.find(" ("));
   if (colon != std::string::npos) {
     port_ = std::atoi(line.c_str() + colon + 1);
   }
+}
+
+ServerProcess::~ServerProcess() {
+  process_.stop();
+  std::error_code ignored;
+  std::filesystem::remove_all(data_dir_, ignored);
 }
 
 } // namespace pumpcds::testing

@@ -28,15 +28,19 @@ class ServerProcess {
 public:
   /// `log_path`: where the server's stderr (its log) goes; "" leaves it on the test's stderr.
   explicit ServerProcess(std::vector<std::string> extra_arguments = {}, const std::string& log_path = "");
+  ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   [[nodiscard]] int port() const { return port_; }
+  /// The --data-dir it was given (a temporary directory of its own unless the test chose a store).
+  [[nodiscard]] const std::string& dataDir() const { return data_dir_; }
   [[nodiscard]] bool running() const { return process_.running(); }
   /// Sends SIGTERM and waits; returns the exit status.
   int stop() { return process_.stop(); }
 
 private:
+  std::string data_dir_;
   ChildProcess process_;
   int port_ = 0;
 };

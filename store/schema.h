@@ -1,0 +1,71 @@
+// The store's schema as numbered migrations: a store applies, in one transaction each, those it has not
+// applied yet and records them in schema_migrations. Never edit a migration once released; add one.
+#pragma once
+
+#include <string_view>
+
+namespace pumpcds::store {
+
+struct Migration {
+  int version;
+  std::string_view sql;
+};
+
+inline constexpr Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE hook_call (
+  id INTEGER PRIMARY KEY,
+  time TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  service TEXT NOT NULL,
+  hook TEXT NOT NULL,
+  hook_instance TEXT NOT NULL,
+  issuer TEXT NOT NULL,
+  client TEXT NOT NULL,
+  fhir_server_host TEXT NOT NULL,
+  patient_id TEXT NOT NULL,
+  library_revision TEXT NOT NULL,
+  http_status INTEGER NOT NULL,
+  total_ms REAL NOT NULL,
+  fhir_ms REAL NOT NULL,
+  evaluation_ms REAL NOT NULL
+);
+CREATE INDEX hook_call_time ON hook_call (time);
+CREATE INDEX hook_call_request ON hook_call (request_id);
+CREATE TABLE order_decision (
+  call_id INTEGER NOT NULL REFERENCES hook_call (id),
+  order_ref TEXT NOT NULL,
+  code TEXT NOT NULL,
+  policy TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  prior_auth TEXT NOT NULL,
+  PRIMARY KEY (call_id, order_ref)
+);
+CREATE TABLE criterion_status (
+  call_id INTEGER NOT NULL REFERENCES hook_call (id),
+  order_ref TEXT NOT NULL,
+  criterion TEXT NOT NULL,
+  status TEXT NOT NULL,
+  PRIMARY KEY (call_id, order_ref, criterion)
+);
+CREATE TABLE card (
+  uuid TEXT PRIMARY KEY,
+  call_id INTEGER NOT NULL REFERENCES hook_call (id),
+  order_ref TEXT NOT NULL
+);
+CREATE TABLE feedback (
+  id INTEGER PRIMARY KEY,
+  card_uuid TEXT NOT NULL REFERENCES card (uuid),
+  outcome TEXT NOT NULL,
+  outcome_timestamp TEXT NOT NULL,
+  override_system TEXT NOT NULL,
+  override_code TEXT NOT NULL,
+  override_comment TEXT NOT NULL,
+  accepted_suggestions TEXT NOT NULL,
+  received TEXT NOT NULL,
+  UNIQUE (card_uuid, outcome, outcome_timestamp)
+);
+)sql"},
+};
+
+} // namespace pumpcds::store
