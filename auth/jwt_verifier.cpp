@@ -172,19 +172,23 @@ Result<Caller> JwtVerifier::verify(std::string_view authorization, std::string_v
       std::find(issuer->jku_allowed.begin(), issuer->jku_allowed.end(), jku) == issuer->jku_allowed.end()) {
     return unauthenticated("jku '" + jku + "' is not allowed for this issuer" + who);
   }
+  // The key is copied out under the lock (a refresh may replace its key set) and used outside it: the
+  // signature check is the costly step and must not serialize every worker.
+  PublicKey key;
   {
     const std::lock_guard<std::mutex> lock(mutex_);
     std::string why;
-    const PublicKey* key = findKey(*issuer, issuer->jwks_url, caller.kid, why);
-    if (key == nullptr && !jku.empty() && jku != issuer->jwks_url) {
-      key = findKey(*issuer, jku, caller.kid, why);
+    const PublicKey* found = findKey(*issuer, issuer->jwks_url, caller.kid, why);
+    if (found == nullptr && !jku.empty() && jku != issuer->jwks_url) {
+      found = findKey(*issuer, jku, caller.kid, why);
     }
-    if (key == nullptr) {
+    if (found == nullptr) {
       return unauthenticated(why + who);
     }
-    if (!verifySignature(alg, *key, token.substr(0, second), *signature)) {
-      return unauthenticated("signature does not verify" + who);
-    }
+    key = *found;
+  }
+  if (!verifySignature(alg, key, token.substr(0, second), *signature)) {
+    return unauthenticated("signature does not verify" + who);
   }
   const std::string expected_aud = settings_.public_url + std::string(path);
   if (!audienceIs(*claims, expected_aud)) {

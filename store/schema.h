@@ -40,14 +40,14 @@ CREATE TABLE order_decision (
   decision TEXT NOT NULL,
   prior_auth TEXT NOT NULL,
   PRIMARY KEY (call_id, order_ref)
-);
+) WITHOUT ROWID;
 CREATE TABLE criterion_status (
   call_id INTEGER NOT NULL REFERENCES hook_call (id),
   order_ref TEXT NOT NULL,
   criterion TEXT NOT NULL,
   status TEXT NOT NULL,
   PRIMARY KEY (call_id, order_ref, criterion)
-);
+) WITHOUT ROWID;
 CREATE TABLE card (
   uuid TEXT PRIMARY KEY,
   call_id INTEGER NOT NULL REFERENCES hook_call (id),
