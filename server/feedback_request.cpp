@@ -28,7 +28,8 @@ Result<store::FeedbackItem> parseItem(const fhir::JsonValue& item, const std::st
   }
   out.outcome_timestamp = fhir::stringAt(&item, "outcomeTimestamp");
   if (!fhir::parseFhirTemporal(out.outcome_timestamp)) {
-    return invalidArgument(at + ".outcomeTimestamp: expected when the clinician acted (a FHIR instant), got '" +
+    return invalidArgument(at +
+                           ".outcomeTimestamp: expected when the clinician acted (a FHIR instant), got '" +
                            fhir::printable(out.outcome_timestamp, 64) + "'");
   }
   const fhir::JsonValue* accepted = fhir::member(item, "acceptedSuggestions");

@@ -247,6 +247,7 @@ private:
       }
       while (query.next()) {
         std::vector<std::string> row;
+        row.reserve(table.columns.size());
         for (int column = 0; column < query.columns(); ++column) {
           row.push_back(query.text(column));
         }
