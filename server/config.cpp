@@ -1,5 +1,6 @@
 #include "server/config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -18,6 +19,30 @@ struct OptionSpec {
   std::string key;  // port
   bool takes_value;
 };
+
+// Whether `command` uses the setting `key`: a setting another command uses (one environment and one config
+// file serve every command) is not read, so not refused, for this one.
+bool usedBy(std::string_view key, std::string_view command) {
+  const auto in = [command](std::initializer_list<std::string_view> commands) {
+    return std::find(commands.begin(), commands.end(), command) != commands.end();
+  };
+  if (key == "data_dir" || key == "database") {
+    return in({"serve", "audit", "feedback"});
+  }
+  if (key == "format") {
+    return in({"audit", "feedback"});
+  }
+  if (key == "policies") {
+    return in({"serve", "evaluate", "check", "policies", "codes"});
+  }
+  if (key == "now" || key.rfind("fhir_", 0) == 0 || key == "allow_insecure_fhir") {
+    return key == "fhir_server" ? in({"check"}) : in({"serve", "evaluate", "check"});
+  }
+  if (key == "token_file") {
+    return in({"check"});
+  }
+  return in({"serve"}); // listening, TLS, who may call, limits, prefetch
+}
 
 const std::vector<OptionSpec>& optionSpecs() {
   static const std::vector<OptionSpec> kSpecs = {
@@ -207,7 +232,7 @@ std::string knownConfigKeys() {
   return keys;
 }
 
-Status applyConfigFile(Config& config, const std::string& path) {
+Status applyConfigFile(Config& config, const std::string& path, const std::string& command) {
   const auto read = fhir::readWholeFile(path);
   if (!read) {
     return invalidArgument("--config: cannot read '" + path + "'");
@@ -229,6 +254,9 @@ Status applyConfigFile(Config& config, const std::string& path) {
     }
     if (!known) {
       return invalidArgument(path + ": unknown key '" + key + "' (known: " + knownConfigKeys() + ")");
+    }
+    if (!usedBy(key, command)) {
+      continue;
     }
     std::string value;
     if (member.value.IsString()) {
@@ -338,12 +366,12 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
     }
   }
   if (!config_file.empty()) {
-    if (Status status = applyConfigFile(config, config_file); !status.isOk()) {
+    if (Status status = applyConfigFile(config, config_file, config.command); !status.isOk()) {
       return status;
     }
   }
   for (const auto& spec : optionSpecs()) {
-    if (spec.env.empty() || spec.key.empty()) {
+    if (spec.env.empty() || spec.key.empty() || !usedBy(spec.key, config.command)) {
       continue;
     }
     for (const auto& entry : environment) {
@@ -367,6 +395,10 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
     } else if (spec->flag == "--help") {
       config.help = true;
     } else if (!spec->key.empty()) {
+      if (!usedBy(spec->key, config.command)) {
+        return invalidArgument(spec->flag + " does not apply to '" + config.command + "'; see pumpcds " +
+                               config.command + " --help");
+      }
       if (Status status = apply(config, spec->key, value, spec->flag); !status.isOk()) {
         return status;
       }

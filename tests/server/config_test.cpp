@@ -89,6 +89,36 @@ TEST(Config, EachBadSettingIsNamed) {
   }
 }
 
+TEST(Config, ASettingAnotherCommandUsesIsNotReadButAFlagForItIsRefused) {
+  // One environment and one config file serve every command: PUMPCDS_PORT is the server's business.
+  const std::string path = ::testing::TempDir() + "pumpcds-shared-config.json";
+  std::ofstream(path) << R"({"port": "abc", "format": "csv", "data_dir": "/srv/pumpcds"})";
+  auto policies = parseConfig({"policies", "--config", path}, {"PUMPCDS_PORT=abc", "PUMPCDS_THREADS=0"});
+  ASSERT_TRUE(policies.isOk()) << policies.status().message();
+  auto audit = parseConfig({"audit", "--config", path}, {"PUMPCDS_PORT=abc"});
+  ASSERT_TRUE(audit.isOk()) << audit.status().message();
+  EXPECT_EQ(audit.value().format, "csv");
+  EXPECT_EQ(audit.value().data_dir, "/srv/pumpcds");
+  auto serve = parseConfig({"serve", "--config", path}, {});
+  ASSERT_FALSE(serve.isOk()) << "serve does read the port, and it is wrong";
+  EXPECT_NE(serve.status().message().find("port: expected a whole number"), std::string::npos);
+  std::remove(path.c_str());
+  auto flag = parseConfig({"policies", "--port", "9000"}, {});
+  ASSERT_FALSE(flag.isOk());
+  EXPECT_EQ(flag.status().message(), "--port does not apply to 'policies'; see pumpcds policies --help");
+}
+
+TEST(Config, TheStoreDefaultsToTheUsersStateDirectory) {
+  EXPECT_EQ(parseConfig({"serve"}, {"HOME=/home/ann"}).value().data_dir, "/home/ann/.local/state/pumpcds");
+  EXPECT_EQ(parseConfig({"serve"}, {"HOME=/home/ann", "XDG_STATE_HOME=/state"}).value().data_dir,
+            "/state/pumpcds");
+  EXPECT_EQ(parseConfig({"serve"}, {}).value().data_dir, "/var/lib/pumpcds");
+  EXPECT_EQ(parseConfig({"serve"}, {"PUMPCDS_DATA_DIR=/data"}).value().data_dir, "/data");
+  auto postgres = parseConfig({"serve", "--database", "postgres://db/pumpcds"}, {});
+  ASSERT_FALSE(postgres.isOk());
+  EXPECT_NE(postgres.status().message().find("PostgreSQL is not supported yet"), std::string::npos);
+}
+
 TEST(Config, UnknownConfigFileKeyIsNamed) {
   const std::string path = ::testing::TempDir() + "pumpcds-bad-config.json";
   std::ofstream(path) << R"({"prot": 9000})";
