@@ -1,6 +1,7 @@
 #include "server/http_server.h"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -81,6 +82,19 @@ std::string hostOf(const std::string& url) {
   const size_t start = scheme == std::string::npos ? 0 : scheme + 3;
   const size_t end = url.find_first_of("/?#", start);
   return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+// Resident memory from /proc/self/statm (pages), for the metrics.
+long long residentBytes() {
+  long long pages_total = 0;
+  long long pages_resident = 0;
+  if (FILE* statm = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(statm, "%lld %lld", &pages_total, &pages_resident) != 2) {
+      pages_resident = 0;
+    }
+    std::fclose(statm);
+  }
+  return pages_resident * sysconf(_SC_PAGESIZE);
 }
 
 void sendError(httplib::Response& response, const Status& status) {
@@ -214,12 +228,20 @@ void HttpServer::installRoutes() {
             std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
                 .count();
         hook_microseconds_ += micros;
+        const std::string service = fhir::printable(request.matches[1].str(), 64);
         if (!outcome.isOk()) {
           sendError(response, outcome.status());
           audit(request, response.status, nullptr, static_cast<double>(micros) / 1000.0);
+          hook_metrics_.observe(service, response.status, static_cast<double>(micros) / 1e6, {});
           return;
         }
         audit(request, 200, &outcome.value(), static_cast<double>(micros) / 1000.0);
+        std::vector<std::pair<std::string, std::string>> decided;
+        for (const auto& order : outcome.value().determination.orders) {
+          decided.emplace_back(order.policy != nullptr ? order.policy->id : "",
+                               std::string(policy::toString(order.decision)));
+        }
+        hook_metrics_.observe(service, 200, static_cast<double>(micros) / 1e6, decided);
         current_call.service = request.matches[1].str();
         for (const auto& order : outcome.value().determination.orders) {
           const policy::Policy* policy = order.policy != nullptr ? order.policy : order.prior_auth_policy;
@@ -452,7 +474,14 @@ std::string HttpServer::metricsText() const {
             audit_->dropped());
     counter("pumpcds_audit_failed_total", "Audit records the store refused (see the log).", audit_->failed());
   }
-  return out + feedback_.metricsText();
+  out += "# HELP pumpcds_library_info The policy library being served.\n# TYPE pumpcds_library_info gauge\n"
+         "pumpcds_library_info{revision=\"" +
+         service_.library().revision() + "\",policies=\"" +
+         std::to_string(service_.library().policies().size()) + "\"} 1\n";
+  out += "# HELP process_resident_memory_bytes Resident memory of the server.\n"
+         "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes " +
+         std::to_string(residentBytes()) + "\n";
+  return out + hook_metrics_.text() + feedback_.metricsText();
 }
 
 Status HttpServer::checkTransport() const {

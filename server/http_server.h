@@ -10,6 +10,7 @@
 #include "hooks/hook_service.h"
 #include "server/config.h"
 #include "server/feedback_tally.h"
+#include "server/hook_metrics.h"
 #include "store/audit_queue.h"
 #include "store/store.h"
 
@@ -69,6 +70,7 @@ private:
   std::atomic<long long> fhir_failures_{0};
   std::atomic<long long> fhir_microseconds_{0};
   FeedbackTally feedback_;
+  HookMetrics hook_metrics_;
 };
 
 } // namespace pumpcds::server

@@ -57,6 +57,14 @@ TEST(AuditTrail, EveryHookCallIsRecordedFeedbackIsStoredAndBothAreSummarised) {
     const auto metrics = http.Get("/metrics");
     ASSERT_TRUE(metrics);
     EXPECT_NE(metrics->body.find("pumpcds_audit_dropped_total 0"), std::string::npos) << metrics->body;
+    // Counted from what was decided: the 5 s bucket holds both calls, one 400, one order's decision.
+    for (const char* line :
+         {"pumpcds_hook_duration_seconds_bucket{le=\"5\"} 2\n", "pumpcds_hook_duration_seconds_count 2\n",
+          "pumpcds_hook_responses_total{service=\"pumpcds-order-sign\",status=\"400\"} 1\n",
+          "pumpcds_orders_total{policy=\"caresource-nc-mm-1369\",decision=\"missing-documentation\"} 1\n",
+          "pumpcds_library_info{revision=\"", "process_resident_memory_bytes "}) {
+      EXPECT_NE(metrics->body.find(line), std::string::npos) << line;
+    }
     EXPECT_EQ(server.stop(), 0);
   }
   // The server has stopped: everything it accepted is in the store.
