@@ -60,19 +60,23 @@ bool RawConnection::send(const std::string& bytes) {
   return fd_ >= 0;
 }
 
+RawConnection::Read RawConnection::readSome(std::chrono::milliseconds wait, std::string& out) {
+  char buffer[16384];
+  pollfd ready{fd_, POLLIN, 0};
+  if (fd_ < 0 || wait.count() <= 0 || poll(&ready, 1, static_cast<int>(wait.count())) <= 0) {
+    return Read::Quiet;
+  }
+  const ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
+  if (n <= 0) {
+    return Read::Closed; // EOF or reset
+  }
+  out.append(buffer, static_cast<size_t>(n));
+  return Read::Data;
+}
+
 std::string RawConnection::receive(std::chrono::milliseconds timeout) {
   std::string out;
-  char buffer[16384];
-  while (fd_ >= 0) {
-    pollfd ready{fd_, POLLIN, 0};
-    if (poll(&ready, 1, static_cast<int>(timeout.count())) <= 0) {
-      break;
-    }
-    const ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
-    if (n <= 0) {
-      break;
-    }
-    out.append(buffer, static_cast<size_t>(n));
+  while (readSome(timeout, out) == Read::Data) {
   }
   return out;
 }
@@ -80,51 +84,22 @@ std::string RawConnection::receive(std::chrono::milliseconds timeout) {
 std::string RawConnection::receiveResponse(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string out;
-  char buffer[16384];
-  while (fd_ >= 0) {
+  for (;;) {
     if (const auto end = out.find("\r\n\r\n"); end != std::string::npos) {
       const auto length = out.find("Content-Length: ");
       const size_t body = length != std::string::npos && length < end
                               ? std::strtoul(out.c_str() + length + 16, nullptr, 10)
                               : 0;
       if (out.size() >= end + 4 + body) {
-        break;
+        return out;
       }
     }
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    pollfd ready{fd_, POLLIN, 0};
-    if (left.count() <= 0 || poll(&ready, 1, static_cast<int>(left.count())) <= 0) {
-      break;
-    }
-    const ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
-    if (n <= 0) {
-      break;
-    }
-    out.append(buffer, static_cast<size_t>(n));
-  }
-  return out;
-}
-
-bool RawConnection::closedByPeer(std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  char buffer[4096];
-  while (fd_ >= 0) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      return false;
-    }
-    pollfd ready{fd_, POLLIN, 0};
-    if (poll(&ready, 1, static_cast<int>(left.count())) <= 0) {
-      return false;
-    }
-    const ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
-    if (n <= 0) {
-      return true; // EOF or reset
+    if (readSome(left, out) != Read::Data) {
+      return out;
     }
   }
-  return true;
 }
 
 std::string rawExchange(int port, const std::string& bytes, std::chrono::milliseconds timeout) {

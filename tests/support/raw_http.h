@@ -24,10 +24,12 @@ public:
   std::string receive(std::chrono::milliseconds timeout);
   /// One whole HTTP response (headers and Content-Length bytes of body), or what came before `timeout`.
   std::string receiveResponse(std::chrono::milliseconds timeout);
-  /// Whether the peer has closed the connection (waits up to `timeout` for it).
-  bool closedByPeer(std::chrono::milliseconds timeout);
 
 private:
+  enum class Read { Data, Quiet, Closed };
+  /// Appends what arrives within `wait` to `out`.
+  Read readSome(std::chrono::milliseconds wait, std::string& out);
+
   int fd_ = -1;
 };
 
