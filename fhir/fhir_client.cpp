@@ -142,6 +142,16 @@ std::string urlOrigin(const std::string& url) {
   return parts ? parts->scheme + "://" + parts->host + ":" + parts->port : std::string();
 }
 
+std::string urlHost(const std::string& url) {
+  const auto parts = urlParts(url);
+  if (!parts) {
+    return {};
+  }
+  const bool default_port =
+      (parts->scheme == "https" && parts->port == "443") || (parts->scheme == "http" && parts->port == "80");
+  return default_port ? parts->host : parts->host + ":" + parts->port;
+}
+
 bool isLoopbackHost(std::string_view host) {
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);

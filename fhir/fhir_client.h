@@ -74,6 +74,10 @@ using FhirClientPtr = std::shared_ptr<const FhirClient>;
 /// "scheme://host:port" of an absolute URL, lower-cased; "" when it is not one.
 std::string urlOrigin(const std::string& url);
 
+/// "host" of an absolute URL, lower-cased, with ":port" when it is not the scheme's default; "" when it is
+/// not one.
+std::string urlHost(const std::string& url);
+
 /// Whether `host` names this machine: localhost, an IPv4 address in 127.0.0.0/8, or ::1 (brackets allowed).
 bool isLoopbackHost(std::string_view host);
 

@@ -75,15 +75,6 @@ std::string utcTimestamp() {
   return text;
 }
 
-// The host of a fhirServer URL ("https://ehr.example.org/fhir" -> "ehr.example.org"): where the record
-// was read from, without paths that might name a tenant or patient.
-std::string hostOf(const std::string& url) {
-  const auto scheme = url.find("://");
-  const size_t start = scheme == std::string::npos ? 0 : scheme + 3;
-  const size_t end = url.find_first_of("/?#", start);
-  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
-
 // Resident memory from /proc/self/statm (pages), for the metrics.
 long long residentBytes() {
   long long pages_total = 0;
@@ -413,7 +404,7 @@ void HttpServer::audit(const httplib::Request& request, int status, const hooks:
     record.hook = outcome->hook;
     record.hook_instance = fhir::printable(outcome->hook_instance, 100);
     record.patient_id = fhir::printable(outcome->patient_id, 100);
-    record.fhir_server_host = fhir::printable(hostOf(outcome->fhir_server), 200);
+    record.fhir_server_host = fhir::printable(fhir::urlHost(outcome->fhir_server), 200);
     record.fhir_ms = static_cast<double>(outcome->fetch_time.count()) / 1000.0;
     record.evaluation_ms = static_cast<double>(outcome->evaluation_time.count()) / 1000.0;
     for (const auto& order : outcome->determination.orders) {
