@@ -206,9 +206,21 @@ Result<Caller> JwtVerifier::verify(std::string_view authorization, std::string_v
   if (caller.jti.empty()) {
     return unauthenticated("no jti" + who);
   }
-  const std::lock_guard<std::mutex> lock(mutex_);
-  if (!remember(caller.iss, caller.jti, *expires)) {
-    return unauthenticated("jti already used (a replayed token)" + who);
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (!remember(caller.iss, caller.jti, *expires)) {
+      return unauthenticated("jti already used (a replayed token)" + who);
+    }
+  }
+  if (settings_.shared_replay_check) {
+    const auto fresh = settings_.shared_replay_check(caller.iss, caller.jti, *expires, now);
+    if (!fresh.isOk()) {
+      return unauthenticated("the shared replay cache cannot be checked (" + fresh.status().message() + ")" +
+                             who);
+    }
+    if (!fresh.value()) {
+      return unauthenticated("jti already used at another replica (a replayed token)" + who);
+    }
   }
   return caller;
 }

@@ -29,6 +29,10 @@ struct VerifierSettings {
   std::chrono::seconds min_refresh{30};  ///< a JWKS is fetched again for an unknown kid at most this often
   std::chrono::seconds cache_for{3600};  ///< a fetched JWKS is used this long before it is fetched again
   size_t max_remembered_tokens = 200000; ///< jti kept for replay checks; beyond it new tokens are refused
+  /// When replicas share a database: records (iss, jti) there too, true when no replica saw it before. A
+  /// failure refuses the token (a replay could not be ruled out).
+  std::function<Result<bool>(const std::string& iss, const std::string& jti, int64_t expires, int64_t now)>
+      shared_replay_check;
 };
 
 /// Who called, once the token is verified.

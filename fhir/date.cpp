@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 
 namespace pumpcds::fhir {
 namespace {
@@ -193,6 +194,19 @@ std::string formatDate(Seconds instant) {
   const std::int64_t days =
       instant >= 0 ? instant / kSecondsPerDay : (instant - kSecondsPerDay + 1) / kSecondsPerDay;
   return Date::fromDays(days).toString();
+}
+
+std::string currentInstant() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[40];
+  const size_t length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(text + length, sizeof text - length, ".%03dZ", static_cast<int>(millis));
+  return text;
 }
 
 } // namespace pumpcds::fhir

@@ -57,4 +57,8 @@ std::optional<TimeSpan> parseFhirTemporal(std::string_view text);
 /// Formats the UTC calendar date holding an instant, YYYY-MM-DD.
 std::string formatDate(Seconds instant);
 
+/// The current time as a FHIR instant in UTC with milliseconds, "2026-06-01T09:00:00.123Z" (audit records,
+/// access log lines, stored feedback).
+std::string currentInstant();
+
 } // namespace pumpcds::fhir

@@ -52,8 +52,8 @@ fhir::FhirClientPtr makeFhirClient(const Config& config) {
 
 // The JWT verifier of `serve`, from --issuers, fetching JWKS documents with the FHIR client's transport
 // (HTTPS verified against the same trust store); nullptr when no issuer file is given.
-Result<std::shared_ptr<auth::JwtVerifier>> makeVerifier(const Config& config,
-                                                        const fhir::FhirClientPtr& client) {
+Result<std::shared_ptr<auth::JwtVerifier>>
+makeVerifier(const Config& config, const fhir::FhirClientPtr& client, store::Store* replay_store) {
   if (config.issuers.empty()) {
     return std::shared_ptr<auth::JwtVerifier>();
   }
@@ -72,6 +72,12 @@ Result<std::shared_ptr<auth::JwtVerifier>> makeVerifier(const Config& config,
   settings.issuers = std::move(issuers);
   settings.public_url = config.public_url;
   settings.skew = std::chrono::seconds(config.jwt_skew_seconds);
+  if (replay_store != nullptr) {
+    settings.shared_replay_check = [replay_store](const std::string& iss, const std::string& jti,
+                                                  int64_t expires, int64_t now) {
+      return replay_store->rememberToken(iss, jti, expires, now);
+    };
+  }
   auto fetch = [client](const std::string& url) -> Result<std::string> {
     Result<std::string> result = Status(StatusCode::Unavailable, "no answer");
     client->fetch({{url, 0}}, "", std::chrono::steady_clock::now() + std::chrono::seconds(5),
@@ -101,11 +107,15 @@ extern "C" void stopOnSignal(int /*signal*/) {
 
 namespace {
 
-// The store `serve` writes and `audit`/`feedback` read: SQLite at --database sqlite:PATH, else
-// pumpcds.sqlite3 in --data-dir (made, readable by this user only: it names patients); none: nullptr.
+// The store `serve` writes and `audit`/`feedback` read: PostgreSQL at --database postgres://...,
+// SQLite at --database sqlite:PATH, else pumpcds.sqlite3 in --data-dir (made, readable by this user
+// only: it names patients); none: nullptr.
 Result<std::unique_ptr<store::Store>> openStore(const Config& config, bool must_exist) {
   if (config.database == "none") {
     return std::unique_ptr<store::Store>();
+  }
+  if (config.database.rfind("postgres", 0) == 0) {
+    return store::openPostgresStore(config.database);
   }
   std::string path;
   if (!config.database.empty()) {
@@ -236,7 +246,24 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
     return 2;
   }
   const auto fhir_client = makeFhirClient(config);
-  auto verifier = makeVerifier(config, fhir_client);
+  auto opened = openStore(config, false);
+  if (!opened.isOk()) {
+    err << "pumpcds: " << opened.status().message() << "\n";
+    return 2;
+  }
+  const std::unique_ptr<store::Store> store = std::move(opened.value());
+  // Replicas sharing PostgreSQL share the JWT replay cache, on a connection of its own so that a check
+  // never waits behind a batch of audit writes.
+  std::unique_ptr<store::Store> replay_store;
+  if (store && config.database.rfind("postgres", 0) == 0) {
+    auto replay = openStore(config, false);
+    if (!replay.isOk()) {
+      err << "pumpcds: " << replay.status().message() << "\n";
+      return 2;
+    }
+    replay_store = std::move(replay.value());
+  }
+  auto verifier = makeVerifier(config, fhir_client, replay_store.get());
   if (!verifier.isOk()) {
     err << "pumpcds: " << verifier.status().message() << "\n";
     return 2;
@@ -248,12 +275,6 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
     err << "pumpcds: no trusted issuer configured (--issuers): hook and feedback calls are refused (401) "
            "until one is; --allow-unauthenticated serves local trials.\n";
   }
-  auto opened = openStore(config, false);
-  if (!opened.isOk()) {
-    err << "pumpcds: " << opened.status().message() << "\n";
-    return 2;
-  }
-  const std::unique_ptr<store::Store> store = std::move(opened.value());
   std::unique_ptr<store::AuditQueue> audit;
   if (store) {
     audit = std::make_unique<store::AuditQueue>(*store);

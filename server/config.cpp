@@ -172,9 +172,13 @@ Status apply(Config& config, const std::string& key, const std::string& value, c
     }
     config.data_dir = value;
   } else if (key == "database") {
-    if (value != "none" && value.rfind("sqlite:", 0) != 0) {
-      return invalidArgument(where + ": expected sqlite:PATH or none, got '" + value + "'" +
-                             (value.rfind("postgres", 0) == 0 ? " (PostgreSQL is not supported yet)" : ""));
+    if (value != "none" && value.rfind("sqlite:", 0) != 0 && value.rfind("postgres://", 0) != 0 &&
+        value.rfind("postgresql://", 0) != 0) {
+      // Not echoed: a database URL may hold a password.
+      return invalidArgument(where + ": expected sqlite:PATH, postgres://USER@HOST[:PORT]/DATABASE or none");
+    }
+    if (value == "sqlite:") {
+      return invalidArgument(where + ": sqlite: needs the path of the database file");
     }
     config.database = value;
   } else if (key == "format") {
@@ -482,10 +486,14 @@ std::string usage(const std::string& command) {
            "  --protect-discovery      GET /cds-services needs a valid token too (default: open)\n"
            "Load: --threads N connections served at once (32), --max-queued N waiting for one (32);\n"
            "beyond them a new connection is answered 503 with Retry-After.\n"
-           "Audit trail (every hook call) and feedback are stored in SQLite:\n"
+           "Audit trail (every hook call), feedback and, with PostgreSQL, the JWT replay cache are stored:\n"
            "  --data-dir DIR           where pumpcds.sqlite3 lives (default $XDG_STATE_HOME/pumpcds, else\n"
            "                           ~/.local/state/pumpcds, else /var/lib/pumpcds)\n"
-           "  --database sqlite:PATH|none   another file, or no store (feedback is then only counted)\n" +
+           "  --database sqlite:PATH   another SQLite file\n"
+           "  --database postgres://USER@HOST[:PORT]/DB   PostgreSQL, shared by replicas (password from\n"
+           "                           PGPASSWORD or ~/.pgpass; prefer PUMPCDS_DATABASE to the command "
+           "line)\n"
+           "  --database none          no store (feedback is then only counted)\n" +
            fhirOptionsUsage();
   }
   if (command == "evaluate") {
@@ -520,7 +528,7 @@ std::string usage(const std::string& command) {
   }
   if (command == "audit" || command == "feedback") {
     return "usage: pumpcds " + command +
-           " [--data-dir DIR | --database sqlite:PATH] [--format text|csv|json]\n" +
+           " [--data-dir DIR | --database sqlite:PATH|postgres://...] [--format text|csv|json]\n" +
            (command == "audit"
                 ? "Summarises the audit trail `serve` keeps: calls per day and service (answered, mean and\n"
                   "slowest time), decisions per policy, and the criteria most often missing.\n"

@@ -9,11 +9,13 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <thread>
 #include <vector>
 
 #include <httplib.h>
 #include <rapidjson/document.h>
 
+#include "fhir/date.h"
 #include "fhir/fhir_client.h"
 #include "fhir/json_read.h"
 #include "fhir/json_write.h"
@@ -62,19 +64,6 @@ std::string requestIdFor(const httplib::Request& request) {
 }
 
 // Now, UTC, ISO 8601 with milliseconds: the audit record's time.
-std::string utcTimestamp() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[40];
-  const size_t length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  std::snprintf(text + length, sizeof text - length, ".%03dZ", static_cast<int>(millis));
-  return text;
-}
-
 // Resident memory from /proc/self/statm (pages), for the metrics.
 long long residentBytes() {
   long long pages_total = 0;
@@ -98,7 +87,8 @@ void sendError(httplib::Response& response, const Status& status) {
 HttpServer::HttpServer(const Config& config, const hooks::HookService& service,
                        std::shared_ptr<auth::JwtVerifier> verifier, store::Store* store,
                        store::AuditQueue* audit)
-    : config_(config), service_(service), verifier_(std::move(verifier)), store_(store), audit_(audit) {
+    : config_(config), service_(service), verifier_(std::move(verifier)), store_(store),
+      shared_store_(config.database.rfind("postgres", 0) == 0), audit_(audit) {
   if (config.tls_cert.empty()) {
     server_ = std::make_unique<httplib::Server>();
   } else {
@@ -268,7 +258,16 @@ void HttpServer::installRoutes() {
       if (audit_ != nullptr) {
         audit_->flush();
       }
-      if (auto stored = store_->writeFeedback(items.value()); !stored.isOk()) {
+      auto stored = store_->writeFeedback(items.value());
+      // A card another replica returned may still be in that replica's audit queue (written within
+      // milliseconds): give it a second before calling the card unknown.
+      for (int wait = 0; wait < 10 && shared_store_ && !stored.isOk() &&
+                         stored.status().code() == StatusCode::InvalidArgument;
+           ++wait) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        stored = store_->writeFeedback(items.value());
+      }
+      if (!stored.isOk()) {
         sendError(response, stored.status());
         return;
       }
@@ -392,7 +391,7 @@ void HttpServer::audit(const httplib::Request& request, int status, const hooks:
     return;
   }
   store::AuditRecord record;
-  record.time = utcTimestamp();
+  record.time = fhir::currentInstant();
   record.request_id = current_call.request_id;
   record.service = fhir::printable(request.matches[1].str(), 64);
   record.issuer = current_call.issuer;

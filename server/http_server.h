@@ -57,6 +57,7 @@ private:
   const hooks::HookService& service_;
   std::shared_ptr<auth::JwtVerifier> verifier_;
   store::Store* store_;
+  bool shared_store_; ///< PostgreSQL: other replicas write to the same store
   store::AuditQueue* audit_;
   std::atomic<long> unauthorized_{0};
   std::unique_ptr<httplib::Server> server_;

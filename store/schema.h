@@ -1,5 +1,7 @@
-// The store's schema as numbered migrations: a store applies, in one transaction each, those it has not
-// applied yet and records them in schema_migrations. Never edit a migration once released; add one.
+// The store's schema as numbered migrations, one text for SQLite and PostgreSQL: {{id}}, {{bigint}},
+// {{double}} and {{without_rowid}} become each database's words (SqlConnection::dialect). A store applies,
+// in one transaction each, those it has not applied yet and records them in schema_migrations. Never edit
+// a migration once released (its SQLite text must stay what it was); add one.
 #pragma once
 
 #include <string_view>
@@ -14,7 +16,7 @@ struct Migration {
 inline constexpr Migration kMigrations[] = {
     {1, R"sql(
 CREATE TABLE hook_call (
-  id INTEGER PRIMARY KEY,
+  id {{id}},
   time TEXT NOT NULL,
   request_id TEXT NOT NULL,
   service TEXT NOT NULL,
@@ -26,35 +28,35 @@ CREATE TABLE hook_call (
   patient_id TEXT NOT NULL,
   library_revision TEXT NOT NULL,
   http_status INTEGER NOT NULL,
-  total_ms REAL NOT NULL,
-  fhir_ms REAL NOT NULL,
-  evaluation_ms REAL NOT NULL
+  total_ms {{double}} NOT NULL,
+  fhir_ms {{double}} NOT NULL,
+  evaluation_ms {{double}} NOT NULL
 );
 CREATE INDEX hook_call_time ON hook_call (time);
 CREATE INDEX hook_call_request ON hook_call (request_id);
 CREATE TABLE order_decision (
-  call_id INTEGER NOT NULL REFERENCES hook_call (id),
+  call_id {{bigint}} NOT NULL REFERENCES hook_call (id),
   order_ref TEXT NOT NULL,
   code TEXT NOT NULL,
   policy TEXT NOT NULL,
   decision TEXT NOT NULL,
   prior_auth TEXT NOT NULL,
   PRIMARY KEY (call_id, order_ref)
-) WITHOUT ROWID;
+){{without_rowid}};
 CREATE TABLE criterion_status (
-  call_id INTEGER NOT NULL REFERENCES hook_call (id),
+  call_id {{bigint}} NOT NULL REFERENCES hook_call (id),
   order_ref TEXT NOT NULL,
   criterion TEXT NOT NULL,
   status TEXT NOT NULL,
   PRIMARY KEY (call_id, order_ref, criterion)
-) WITHOUT ROWID;
+){{without_rowid}};
 CREATE TABLE card (
   uuid TEXT PRIMARY KEY,
-  call_id INTEGER NOT NULL REFERENCES hook_call (id),
+  call_id {{bigint}} NOT NULL REFERENCES hook_call (id),
   order_ref TEXT NOT NULL
 );
 CREATE TABLE feedback (
-  id INTEGER PRIMARY KEY,
+  id {{id}},
   card_uuid TEXT NOT NULL REFERENCES card (uuid),
   outcome TEXT NOT NULL,
   outcome_timestamp TEXT NOT NULL,
@@ -65,6 +67,16 @@ CREATE TABLE feedback (
   received TEXT NOT NULL,
   UNIQUE (card_uuid, outcome, outcome_timestamp)
 );
+)sql"},
+    // The JWT replay cache, shared by every replica that uses the same database.
+    {2, R"sql(
+CREATE TABLE token_seen (
+  issuer TEXT NOT NULL,
+  jti TEXT NOT NULL,
+  expires {{bigint}} NOT NULL,
+  PRIMARY KEY (issuer, jti)
+){{without_rowid}};
+CREATE INDEX token_seen_expires ON token_seen (expires);
 )sql"},
 };
 

@@ -1,5 +1,6 @@
-// Where audit records and feedback are kept: SQLite in a file by default. One schema, applied (and
-// migrated) when the store opens. Thread-safe: the audit writer and feedback calls share one store.
+// Where audit records, feedback and the JWT replay cache are kept: SQLite in a file by default,
+// PostgreSQL when replicas share them. One schema, applied (and migrated) when the store opens.
+// Thread-safe: the audit writer and feedback calls share one store.
 #pragma once
 
 #include <memory>
@@ -8,6 +9,7 @@
 
 #include "fhir/result.h"
 #include "store/audit_record.h"
+#include "store/sql_connection.h"
 
 namespace pumpcds::store {
 
@@ -31,6 +33,10 @@ public:
   /// Checks every item's card against the audit trail, then stores them all or none. InvalidArgument naming
   /// the first card no call of this store returned.
   virtual Result<FeedbackResult> writeFeedback(const std::vector<FeedbackItem>& items) = 0;
+  /// Records that the token `jti` of `issuer`, valid until `expires`, was used: true when no live token of
+  /// that issuer and jti was recorded before (by this replica or any other sharing the database).
+  virtual Result<bool> rememberToken(const std::string& issuer, const std::string& jti, int64_t expires,
+                                     int64_t now) = 0;
   /// Calls per day and service, decisions per policy, the criteria most often missing.
   virtual Result<std::vector<Table>> auditSummary() = 0;
   /// Cards accepted and overridden per policy, per missing criterion, and the override reasons given.
@@ -39,8 +45,11 @@ public:
   [[nodiscard]] virtual std::string describe() const = 0;
 };
 
-/// Opens (creating when absent) the SQLite store `path`, applying the schema's migrations. The error
-/// names the file and what SQLite said.
+/// The store on `connection`, with the schema's migrations applied.
+Result<std::unique_ptr<Store>> openStore(std::unique_ptr<SqlConnection> connection);
+/// Opens (creating when absent) the SQLite store `path`. The error names the file and what SQLite said.
 Result<std::unique_ptr<Store>> openSqliteStore(const std::string& path);
+/// Opens the PostgreSQL store at `url` (postgres://...). The error names the server (never the password).
+Result<std::unique_ptr<Store>> openPostgresStore(const std::string& url);
 
 } // namespace pumpcds::store

@@ -1,6 +1,9 @@
 // The JWT an EHR sends is accepted only when CDS Hooks 2.0 says it should be: real RSA and EC keys made
 // here with OpenSSL, tokens signed with them, and every way a token can be wrong refused with the reason
 // the operator's log needs.
+#include <functional>
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include <openssl/evp.h>
@@ -42,6 +45,9 @@ struct Fixture {
 
   Fixture() { published = testing::jwks({rsa.publicJwk("k1"), ec.publicJwk("k2")}); }
 
+  /// Set to share the replay cache with other replicas (a database in production).
+  std::function<Result<bool>(const std::string&, const std::string&, int64_t, int64_t)> shared_replay_check;
+
   JwtVerifier verifier(std::vector<std::string> jku_allowed = {}) {
     TrustedIssuer issuer;
     issuer.iss = kIssuer;
@@ -51,6 +57,7 @@ struct Fixture {
     VerifierSettings settings;
     settings.issuers = {issuer};
     settings.public_url = "https://cds.example.org/";
+    settings.shared_replay_check = shared_replay_check;
     return JwtVerifier(
         settings,
         [this](const std::string& url) -> Result<std::string> {
@@ -166,6 +173,36 @@ TEST(JwtVerifier, AReplayedTokenIsRefusedAndGarbageNeverCrashes) {
     auto result = verifier.verify(header_value, kPath);
     EXPECT_FALSE(result.isOk()) << header_value.substr(0, 40);
   }
+}
+
+TEST(JwtVerifier, ATokenAnotherReplicaSawOrThatCannotBeCheckedIsRefused) {
+  Fixture keys;
+  std::set<std::string> seen_elsewhere = {kIssuer + " used-at-replica-2"};
+  bool database_up = true;
+  keys.shared_replay_check = [&](const std::string& iss, const std::string& jti, int64_t expires,
+                                 int64_t now) -> Result<bool> {
+    EXPECT_EQ(expires, kNow + 300);
+    EXPECT_EQ(now, kNow);
+    if (!database_up) {
+      return Status(StatusCode::Unavailable, "postgres://pumpcds@db:5432/pumpcds: connection refused");
+    }
+    return seen_elsewhere.insert(iss + " " + jti).second;
+  };
+  auto verifier = keys.verifier();
+  EXPECT_TRUE(verifier.verify("Bearer " + keys.rsa.sign("RS384", header("RS384"), claims()), kPath).isOk());
+  EXPECT_NE(
+      refusal(verifier, keys.rsa.sign("RS384", header("RS384"),
+                                      claims(kIssuer, kAudience, kNow + 300, kNow, "used-at-replica-2")))
+          .find("jti already used at another replica"),
+      std::string::npos);
+  database_up = false;
+  EXPECT_NE(
+      refusal(verifier,
+              keys.rsa.sign("RS384", header("RS384"), claims(kIssuer, kAudience, kNow + 300, kNow, "jti-3")))
+          .find("the shared replay cache cannot be checked (postgres://pumpcds@db:5432/pumpcds: connection "
+                "refused)"),
+      std::string::npos)
+      << "fails closed: a replay could not be ruled out";
 }
 
 TEST(JwtVerifier, AnUnknownKidFetchesTheJwksAgainButNotOnEveryCall) {

@@ -114,9 +114,13 @@ TEST(Config, TheStoreDefaultsToTheUsersStateDirectory) {
             "/state/pumpcds");
   EXPECT_EQ(parseConfig({"serve"}, {}).value().data_dir, "/var/lib/pumpcds");
   EXPECT_EQ(parseConfig({"serve"}, {"PUMPCDS_DATA_DIR=/data"}).value().data_dir, "/data");
-  auto postgres = parseConfig({"serve", "--database", "postgres://db/pumpcds"}, {});
-  ASSERT_FALSE(postgres.isOk());
-  EXPECT_NE(postgres.status().message().find("PostgreSQL is not supported yet"), std::string::npos);
+  EXPECT_EQ(parseConfig({"serve", "--database", "postgres://db/pumpcds"}, {}).value().database,
+            "postgres://db/pumpcds");
+  auto mysql = parseConfig({"serve"}, {"PUMPCDS_DATABASE=mysql://app:hunter2@db/pumpcds"});
+  ASSERT_FALSE(mysql.isOk());
+  EXPECT_NE(mysql.status().message().find("expected sqlite:PATH, postgres://"), std::string::npos);
+  EXPECT_EQ(mysql.status().message().find("hunter2"), std::string::npos)
+      << "a URL's password is never echoed";
 }
 
 TEST(Config, UnknownConfigFileKeyIsNamed) {

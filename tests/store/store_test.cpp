@@ -1,16 +1,19 @@
 // The audit store and its writer queue: what is stored survives a restart, feedback is all or nothing and
 // only for cards the service returned, and a slow or failing store never blocks or loses silently.
-#include <sqlite3.h>
-
+#include <cctype>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "store/audit_queue.h"
+#include "store/schema.h"
 #include "store/store.h"
+#include "tests/support/postgres_server.h"
+#include "tests/support/raw_http.h"
 
 namespace pumpcds::store {
 namespace {
@@ -42,47 +45,88 @@ FeedbackItem accepted(const std::string& card) {
   return item;
 }
 
-class StoreTest : public ::testing::Test {
+// Every store test runs on both databases: SQLite in a temporary file, and a fresh database on a real
+// PostgreSQL server started for this program.
+class StoreTest : public ::testing::TestWithParam<std::string> {
 protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("pumpcds-store-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    name_ = std::string(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    for (char& c : name_) {
+      c = std::isalnum(static_cast<unsigned char>(c)) != 0 ? static_cast<char>(std::tolower(c)) : '_';
+    }
+    dir_ = std::filesystem::temp_directory_path() / ("pumpcds-store-" + name_);
+    name_ = name_.substr(0, 40); // PostgreSQL names: at most 63 bytes
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
+    if (GetParam() == "postgres") {
+      auto& server = testing::sharedPostgres();
+      ASSERT_EQ(server.error(), "");
+      url_ = server.createDatabase(name_);
+      ASSERT_FALSE(url_.empty());
+    }
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   [[nodiscard]] std::string path() const { return (dir_ / "pumpcds.sqlite3").string(); }
 
+  Result<std::unique_ptr<Store>> open() const {
+    return GetParam() == "postgres" ? openPostgresStore(url_) : openSqliteStore(path());
+  }
+  Result<std::unique_ptr<SqlConnection>> connect() const {
+    return GetParam() == "postgres" ? openPostgresConnection(url_) : openSqliteConnection(path());
+  }
+
+  std::string name_;
   std::filesystem::path dir_;
+  std::string url_;
 };
 
-TEST_F(StoreTest, WhatIsStoredSurvivesARestartAndTheSchemaIsAppliedOnce) {
+INSTANTIATE_TEST_SUITE_P(Databases, StoreTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& tested) { return tested.param; });
+
+TEST_P(StoreTest, WhatIsStoredSurvivesARestartAndTheSchemaIsAppliedOnce) {
   {
-    auto store = openSqliteStore(path());
+    auto store = open();
     ASSERT_TRUE(store.isOk()) << store.status().message();
     ASSERT_TRUE(store.value()->writeCalls({call("r1", "card-1"), call("r2", "card-2")}).isOk());
   }
-  auto reopened = openSqliteStore(path());
+  auto reopened = open();
   ASSERT_TRUE(reopened.isOk()) << reopened.status().message();
   auto summary = reopened.value()->auditSummary();
-  ASSERT_TRUE(summary.isOk());
+  ASSERT_TRUE(summary.isOk()) << summary.status().message();
   ASSERT_EQ(summary.value()[0].rows.size(), 1u);
   EXPECT_EQ(summary.value()[0].rows[0][2], "2") << "two calls on one day";
+  EXPECT_EQ(summary.value()[0].rows[0][3], "2") << "both answered";
   ASSERT_EQ(summary.value()[2].rows.size(), 1u) << "one criterion missing, the met one not listed";
   EXPECT_EQ(summary.value()[2].rows[0][1], "caresource-nc-mm-1369/IV.E");
   EXPECT_EQ(summary.value()[2].rows[0][2], "2");
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* statement = nullptr;
-  sqlite3_prepare_v2(db, "SELECT count(*) FROM schema_migrations", -1, &statement, nullptr);
-  ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(statement, 0), 1);
-  sqlite3_finalize(statement);
-  sqlite3_close(db);
+  auto connection = connect();
+  ASSERT_TRUE(connection.isOk());
+  auto migrations = connection.value()->query("SELECT count(*) FROM schema_migrations", {});
+  ASSERT_TRUE(migrations.isOk()) << migrations.status().message();
+  EXPECT_EQ(migrations.value().rows[0][0], std::to_string(std::size(kMigrations)));
 }
 
-TEST_F(StoreTest, FeedbackIsForReturnedCardsAllOrNoneAndRetriesAreNotCountedTwice) {
-  auto store = openSqliteStore(path());
+TEST_P(StoreTest, ReplicasOpeningTogetherApplyEachMigrationOnce) {
+  std::vector<std::thread> replicas;
+  std::vector<Status> opened(4);
+  for (size_t i = 0; i < opened.size(); ++i) {
+    replicas.emplace_back([&, i] { opened[i] = open().status(); });
+  }
+  for (auto& replica : replicas) {
+    replica.join();
+  }
+  for (const auto& status : opened) {
+    EXPECT_TRUE(status.isOk()) << status.message();
+  }
+  auto connection = connect();
+  ASSERT_TRUE(connection.isOk());
+  auto migrations = connection.value()->query("SELECT version FROM schema_migrations ORDER BY version", {});
+  ASSERT_TRUE(migrations.isOk());
+  EXPECT_EQ(migrations.value().rows.size(), std::size(kMigrations));
+}
+
+TEST_P(StoreTest, FeedbackIsForReturnedCardsAllOrNoneAndRetriesAreNotCountedTwice) {
+  auto store = open();
   ASSERT_TRUE(store.isOk());
   ASSERT_TRUE(store.value()->writeCalls({call("r1", "card-1")}).isOk());
   auto refused = store.value()->writeFeedback({accepted("card-1"), accepted("card-9")});
@@ -106,11 +150,64 @@ TEST_F(StoreTest, FeedbackIsForReturnedCardsAllOrNoneAndRetriesAreNotCountedTwic
   EXPECT_EQ(summary.value()[1].rows[0][1], "caresource-nc-mm-1369/IV.E");
 }
 
-TEST_F(StoreTest, AStoreThatCannotBeOpenedSaysWhichFileAndWhy) {
-  auto store = openSqliteStore((dir_ / "no-such-dir" / "x.sqlite3").string());
+TEST_P(StoreTest, ATokenIsAcceptedOnceAcrossReplicasUntilItExpires) {
+  auto first = open();
+  auto second = open();
+  ASSERT_TRUE(first.isOk() && second.isOk());
+  auto fresh = first.value()->rememberToken("https://ehr.example", "jti-1", 1000, 900);
+  ASSERT_TRUE(fresh.isOk()) << fresh.status().message();
+  EXPECT_TRUE(fresh.value());
+  EXPECT_FALSE(second.value()->rememberToken("https://ehr.example", "jti-1", 1000, 901).value())
+      << "the other replica sees the token as used";
+  EXPECT_TRUE(second.value()->rememberToken("https://other.example", "jti-1", 1000, 901).value())
+      << "a jti is per issuer";
+  EXPECT_TRUE(first.value()->rememberToken("https://ehr.example", "jti-1", 2000, 1500).value())
+      << "an expired entry does not block a new token that reuses the jti";
+}
+
+TEST_P(StoreTest, AStoreThatCannotBeOpenedSaysWhereAndWhy) {
+  if (GetParam() == "sqlite") {
+    auto store = openSqliteStore((dir_ / "no-such-dir" / "x.sqlite3").string());
+    ASSERT_FALSE(store.isOk());
+    EXPECT_NE(store.status().message().find("no-such-dir/x.sqlite3"), std::string::npos)
+        << store.status().message();
+    return;
+  }
+  const int port = testing::freeLoopbackPort();
+  auto store = openPostgresStore("postgres://pumpcds:s3cret@127.0.0.1:" + std::to_string(port) + "/audit");
   ASSERT_FALSE(store.isOk());
-  EXPECT_NE(store.status().message().find("no-such-dir/x.sqlite3"), std::string::npos)
-      << store.status().message();
+  const std::string message = store.status().message();
+  EXPECT_NE(message.find("postgres://pumpcds@127.0.0.1:" + std::to_string(port) + "/audit"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("refused"), std::string::npos) << message;
+  EXPECT_EQ(message.find("s3cret"), std::string::npos) << "never the password: " << message;
+  auto malformed = openPostgresStore("postgres://app:s3cret@[::1/audit");
+  ASSERT_FALSE(malformed.isOk());
+  EXPECT_NE(malformed.status().message().find("cannot read the PostgreSQL URL: end of string reached"),
+            std::string::npos)
+      << malformed.status().message();
+  EXPECT_EQ(malformed.status().message().find("s3cret"), std::string::npos) << malformed.status().message();
+}
+
+TEST(PostgresStore, ALostDatabaseFailsWritesClearlyAndTheStoreReconnectsWhenItIsBack) {
+  testing::PostgresServer server; // its own server: this test stops it
+  ASSERT_EQ(server.error(), "");
+  const std::string url = server.createDatabase("lost");
+  auto store = openPostgresStore(url);
+  ASSERT_TRUE(store.isOk()) << store.status().message();
+  ASSERT_TRUE(store.value()->writeCalls({call("r1", "card-1")}).isOk());
+  server.stop();
+  const Status down = store.value()->writeCalls({call("r2", "card-2")});
+  ASSERT_FALSE(down.isOk());
+  EXPECT_NE(down.message().find("127.0.0.1:" + std::to_string(server.port())), std::string::npos)
+      << down.message();
+  ASSERT_TRUE(server.start()) << server.error();
+  const Status back = store.value()->writeCalls({call("r3", "card-3")});
+  EXPECT_TRUE(back.isOk()) << back.message();
+  auto summary = store.value()->auditSummary();
+  ASSERT_TRUE(summary.isOk()) << summary.status().message();
+  EXPECT_EQ(summary.value()[0].rows[0][2], "2") << "r1 and r3; r2 was refused, not half-written";
 }
 
 // A store that holds every write until released, and can be told to fail.
@@ -130,6 +227,9 @@ public:
   Result<FeedbackResult> writeFeedback(const std::vector<FeedbackItem>&) override { return FeedbackResult{}; }
   Result<std::vector<Table>> auditSummary() override { return std::vector<Table>{}; }
   Result<std::vector<Table>> feedbackSummary() override { return std::vector<Table>{}; }
+  Result<bool> rememberToken(const std::string&, const std::string&, int64_t, int64_t) override {
+    return true;
+  }
   [[nodiscard]] std::string describe() const override { return "slow"; }
 
   void waitUntilWriting() {
