@@ -79,10 +79,12 @@ std::string joinUrl(const std::string& base, const std::string& path) {
   return out + "/" + path;
 }
 
-// Why an answer gives nothing usable, or "" when it is a 200 with a JSON object (parsed into `document`).
+// Why an answer gives nothing usable, or "" when it is a 200 with a JSON object (parsed into `document`);
+// `cause` names the kind of failure for metrics.
 std::string answerProblem(const HttpAnswer& answer, const std::chrono::milliseconds deadline,
-                          rapidjson::Document& document, FetchStats& stats) {
+                          rapidjson::Document& document, FetchStats& stats, std::string& cause) {
   if (answer.status == 0) {
+    cause = answer.timed_out ? "timeout" : "unreachable";
     if (answer.timed_out) {
       return "the FHIR server did not answer within the " + std::to_string(deadline.count()) +
              " ms allowed for reading the record";
@@ -94,10 +96,12 @@ std::string answerProblem(const HttpAnswer& answer, const std::chrono::milliseco
                       !document.Parse(answer.body.data(), answer.body.size()).HasParseError() &&
                       document.IsObject();
   if (answer.status == 401 || answer.status == 403) {
+    cause = "unauthorized";
     stats.unauthorized = true;
     return "the FHIR server refused the access token (HTTP " + std::to_string(answer.status) + ")";
   }
   if (answer.status != 200) {
+    cause = "http_error";
     std::string text = "the FHIR server answered HTTP " + std::to_string(answer.status);
     if (parsed && stringAt(&document, "resourceType") == "OperationOutcome") {
       text += ": " + operationOutcomeText(document);
@@ -105,9 +109,11 @@ std::string answerProblem(const HttpAnswer& answer, const std::chrono::milliseco
     return text;
   }
   if (!parsed) {
+    cause = "not_fhir";
     return "the FHIR server's answer was not valid FHIR JSON";
   }
   if (stringAt(&document, "resourceType") == "OperationOutcome") {
+    cause = "operation_outcome";
     return "the FHIR server answered with an error: " + operationOutcomeText(document);
   }
   return {};
@@ -121,10 +127,21 @@ struct Search {
   std::vector<Resource> resources;
   std::set<std::string> match_types;
   std::string failure;
+  std::string cause; ///< of the failure, for metrics
   bool complete = false;
 };
 
 } // namespace
+
+void FetchStats::add(const FetchStats& part) {
+  requests += part.requests;
+  failures += part.failures;
+  answered += part.answered;
+  unauthorized = unauthorized || part.unauthorized;
+  for (const auto& [cause, count] : part.failure_causes) {
+    failure_causes[cause] += count;
+  }
+}
 
 FetchStats fetchTypes(const FhirClient& client, const FhirEndpoint& endpoint, const std::string& patient_id,
                       const std::vector<std::string>& types, std::chrono::steady_clock::time_point deadline,
@@ -149,7 +166,7 @@ FetchStats fetchTypes(const FhirClient& client, const FhirEndpoint& endpoint, co
     ++stats.requests;
     Search& search = searches.at(get.tag);
     rapidjson::Document document;
-    std::string problem = answerProblem(answer, settings.deadline, document, stats);
+    std::string problem = answerProblem(answer, settings.deadline, document, stats, search.cause);
     const std::string plain = withoutOptionalParameters(search.query);
     if (answer.status == 400 && !search.retried && search.pages == 0 && plain != search.query) {
       search.retried = true; // a strict server that rejects _include or status: ask again without them
@@ -166,9 +183,11 @@ FetchStats fetchTypes(const FhirClient& client, const FhirEndpoint& endpoint, co
         return;
       }
       problem = "the FHIR server's answer was not a Patient";
+      search.cause = "not_fhir";
     }
     if (problem.empty() && stringAt(&document, "resourceType") != "Bundle") {
       problem = "the FHIR server's answer was not a search Bundle";
+      search.cause = "not_fhir";
     }
     if (!problem.empty()) {
       search.failure = std::move(problem);
@@ -188,6 +207,7 @@ FetchStats fetchTypes(const FhirClient& client, const FhirEndpoint& endpoint, co
         });
         if (!kept && isPatientParameter(name)) {
           search.failure = "the FHIR server ignored the '" + name + "' filter of the search";
+          search.cause = "filter_ignored";
           search.resources.clear();
           return;
         }
@@ -199,6 +219,7 @@ FetchStats fetchTypes(const FhirClient& client, const FhirEndpoint& endpoint, co
     if (search.resources.size() > settings.max_resources) {
       search.failure = "the search returned more than " + std::to_string(settings.max_resources) +
                        " records, more than pumpcds reads (--fhir-max-resources)";
+      search.cause = "too_many_resources";
       search.resources.clear();
       return;
     }
@@ -209,9 +230,11 @@ FetchStats fetchTypes(const FhirClient& client, const FhirEndpoint& endpoint, co
     const std::string next = page.next.rfind("http", 0) == 0 ? page.next : joinUrl(endpoint.base, page.next);
     if (urlOrigin(next) != origin) {
       search.failure = "the FHIR server's next page points to another server";
+      search.cause = "other_server";
     } else if (search.pages >= settings.max_pages) {
       search.failure = "the search had more than " + std::to_string(settings.max_pages) +
                        " pages, more than pumpcds reads (--fhir-max-pages)";
+      search.cause = "too_many_pages";
     } else {
       more.push_back({next, get.tag});
       return;
@@ -222,6 +245,8 @@ FetchStats fetchTypes(const FhirClient& client, const FhirEndpoint& endpoint, co
   for (auto& search : searches) {
     if (!search.complete) {
       ++stats.failures;
+      // A search cut by the deadline before any answer has no cause yet.
+      ++stats.failure_causes[search.cause.empty() ? "timeout" : search.cause];
       record.markUnreadable(search.type, search.type + " records could not be read: " + search.failure);
       continue;
     }
@@ -249,7 +274,8 @@ FetchStats fetchReferences(const FhirClient& client, const FhirEndpoint& endpoin
   const auto on_answer = [&](const HttpGet& get, HttpAnswer&& answer, std::vector<HttpGet>& /*more*/) {
     ++stats.requests;
     rapidjson::Document document;
-    const std::string problem = answerProblem(answer, client.settings().deadline, document, stats);
+    std::string cause = "not_fhir";
+    const std::string problem = answerProblem(answer, client.settings().deadline, document, stats, cause);
     if (problem.empty()) {
       if (auto resource = parseResource(document)) {
         ++stats.answered;
@@ -258,6 +284,7 @@ FetchStats fetchReferences(const FhirClient& client, const FhirEndpoint& endpoin
       }
     }
     ++stats.failures;
+    ++stats.failure_causes[cause];
     failures.push_back(references.at(get.tag) + " (" + (problem.empty() ? "not a FHIR resource" : problem) +
                        ")");
   };

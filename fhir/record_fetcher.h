@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,12 @@ struct FetchStats {
   int failures = 0;          ///< searches or reads that gave nothing usable
   bool unauthorized = false; ///< the server answered 401 or 403
   int answered = 0;          ///< searches or reads the server answered with usable data
+  /// The failures by cause, for metrics: timeout, unreachable, unauthorized, http_error, not_fhir,
+  /// operation_outcome, filter_ignored, too_many_resources, too_many_pages, other_server.
+  std::map<std::string, int> failure_causes;
+
+  /// Adds `part`'s counts to these.
+  void add(const FetchStats& part);
 };
 
 /// Reads each type in `types` with its prefetch template's query for `patient_id` (all pages, up to the

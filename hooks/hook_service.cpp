@@ -34,7 +34,18 @@ std::vector<policy::PumpOrder> pumpOrders(const CdsRequest& request, const polic
   return orders;
 }
 
+policy::PolicyLibrary::Ptr HookService::library() const {
+  const std::lock_guard lock(library_mutex_);
+  return library_;
+}
+
+void HookService::replaceLibrary(policy::PolicyLibrary::Ptr library) {
+  const std::lock_guard lock(library_mutex_);
+  library_ = std::move(library);
+}
+
 Result<HookOutcome> HookService::handle(std::string_view service_id, std::string_view body) const {
+  const policy::PolicyLibrary::Ptr library = this->library(); // this call's, whatever a reload does
   const ServiceDefinition* service = findService(service_id);
   if (service == nullptr) {
     return notFound("no CDS service '" + fhir::printable(service_id, 64) + "'; GET /cds-services lists them");
@@ -60,17 +71,17 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
     request.hook = service->hook;
   }
   PUMPCDS_ASSIGN_OR_RETURN(const cards::CardOptions options,
-                           cards::readConfiguration(request.configuration, library_->cardSettings()));
+                           cards::readConfiguration(request.configuration, library->cardSettings()));
   HookOutcome outcome;
   outcome.hook = request.hook;
   outcome.hook_instance = request.hook_instance;
   outcome.patient_id = request.patient_id;
   outcome.fhir_server = request.fhir_server;
-  const auto orders = pumpOrders(request, library_->orders());
+  outcome.library_revision = library->revision();
+  const auto orders = pumpOrders(request, library->orders());
   if (!orders.empty()) {
     const auto started = std::chrono::steady_clock::now();
-    PUMPCDS_RETURN_IF_ERROR(
-        gatherRecord(request, orders, *library_, fhir_client_.get(), now_, outcome.fetch));
+    PUMPCDS_RETURN_IF_ERROR(gatherRecord(request, orders, *library, fhir_client_.get(), now_, outcome.fetch));
     outcome.fetch_time =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
     request.record.resolveReferences();
@@ -79,13 +90,13 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
   for (const auto& order : orders) {
     const fhir::Date as_of = referenceDate(order, now_);
     const policy::EvaluationInput input{request.record, request.draft_orders, as_of};
-    outcome.determination.orders.push_back(policy::decideOrder(*library_, order, input));
+    outcome.determination.orders.push_back(policy::decideOrder(*library, order, input));
   }
   cards::ResponseContext context;
   context.order_json = &request.draft_order_json;
   context.hook = {request.patient_id, request.encounter_id, request.user_id};
   context.options = options;
-  auto rendered = cards::renderCdsResponse(outcome.determination, library_->cardSettings(), *uuids_, context);
+  auto rendered = cards::renderCdsResponse(outcome.determination, library->cardSettings(), *uuids_, context);
   outcome.response_json = std::move(rendered.json);
   outcome.cards = rendered.cards;
   outcome.cards_written = std::move(rendered.written);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,7 @@ struct HookOutcome {
   std::string hook_instance;
   std::string patient_id;
   std::string fhir_server;
+  std::string library_revision; ///< of the library that decided (a reload may have replaced it since)
 };
 
 struct CdsRequest;
@@ -55,9 +57,13 @@ public:
   /// server cannot be read (none, refused by configuration, or it refused the token).
   Result<HookOutcome> handle(std::string_view service_id, std::string_view body) const;
 
-  [[nodiscard]] const policy::PolicyLibrary& library() const { return *library_; }
+  /// The library new calls use. A call holds the one it started with until it ends.
+  [[nodiscard]] policy::PolicyLibrary::Ptr library() const;
+  /// Serves `library` from the next call on (a reload); calls in flight finish on the old one.
+  void replaceLibrary(policy::PolicyLibrary::Ptr library);
 
 private:
+  mutable std::mutex library_mutex_;
   policy::PolicyLibrary::Ptr library_;
   cards::UuidSourcePtr uuids_;
   std::optional<fhir::Date> now_;

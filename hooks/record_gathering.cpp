@@ -6,13 +6,6 @@
 namespace pumpcds::hooks {
 namespace {
 
-void add(fhir::FetchStats& total, const fhir::FetchStats& part) {
-  total.requests += part.requests;
-  total.failures += part.failures;
-  total.answered += part.answered;
-  total.unauthorized = total.unauthorized || part.unauthorized;
-}
-
 // Types worth asking the server for: not read, and not an error the EHR already reported for its key.
 std::vector<std::string> stillNeeded(const std::set<std::string>& wanted, const CdsRequest& request) {
   std::vector<std::string> out;
@@ -58,10 +51,10 @@ Status gatherRecord(CdsRequest& request, const std::vector<policy::PumpOrder>& o
   // Routing reads Patient and Coverage; only then is it known which policies, and so which data, apply.
   const auto routing = stillNeeded({"Patient", "Coverage"}, request);
   if (!routing.empty()) {
-    add(stats, fhir::fetchTypes(*client, endpoint, request.patient_id, routing, deadline, request.record));
+    stats.add(fhir::fetchTypes(*client, endpoint, request.patient_id, routing, deadline, request.record));
   }
   // A payor named only by reference (its Organization not included) routes once it is read.
-  add(stats, fhir::fetchReferences(*client, endpoint, deadline, request.record));
+  stats.add(fhir::fetchReferences(*client, endpoint, deadline, request.record));
   std::set<std::string> wanted;
   for (const auto& order : orders) {
     const auto routed = library.route(request.record, referenceDate(order, now));
@@ -73,9 +66,9 @@ Status gatherRecord(CdsRequest& request, const std::vector<policy::PumpOrder>& o
   }
   const auto needed = stillNeeded(wanted, request);
   if (!needed.empty()) {
-    add(stats, fhir::fetchTypes(*client, endpoint, request.patient_id, needed, deadline, request.record));
+    stats.add(fhir::fetchTypes(*client, endpoint, request.patient_id, needed, deadline, request.record));
   }
-  add(stats, fhir::fetchReferences(*client, endpoint, deadline, request.record));
+  stats.add(fhir::fetchReferences(*client, endpoint, deadline, request.record));
   if (!request.has_prefetch && stats.unauthorized && stats.answered == 0) {
     return {StatusCode::FailedPrecondition,
             "the FHIR server refused the access token, and the request carries no prefetch: there is no "

@@ -1,12 +1,14 @@
 #include "server/commands.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include <rapidjson/document.h>
 #include <rapidjson/prettywriter.h>
@@ -240,6 +242,11 @@ int runSummary(const Config& config, std::ostream& out, std::ostream& err) {
 }
 
 int runServe(const Config& config, std::ostream& out, std::ostream& err) {
+  // SIGHUP reloads the library: blocked in every thread (they inherit this mask), taken by one watcher.
+  sigset_t hangup;
+  sigemptyset(&hangup);
+  sigaddset(&hangup, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &hangup, nullptr);
   auto library = loadLibrary(config);
   if (!library.isOk()) {
     err << "pumpcds: the policy library is invalid, not starting:\n" << library.status().message() << "\n";
@@ -281,18 +288,36 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
   } else {
     err << "pumpcds: --database none: no audit trail is kept and feedback is only counted.\n";
   }
-  const hooks::HookService service(library.value(), std::make_unique<cards::RandomUuidSource>(), config.now,
-                                   fhir_client);
+  hooks::HookService service(library.value(), std::make_unique<cards::RandomUuidSource>(), config.now,
+                             fhir_client);
   HttpServer server(config, service, verifier.value(), store.get(), audit.get());
+  server.setLibraryLoader([&config] { return loadLibrary(config); });
   auto port = server.bind();
   if (!port.isOk()) {
     err << "pumpcds: " << port.status().message() << "\n";
     return port.status().code() == StatusCode::InvalidArgument ? 2 : 1;
   }
+  auto admin_port = server.bindAdmin();
+  if (!admin_port.isOk()) {
+    err << "pumpcds: " << admin_port.status().message() << "\n";
+    return 1;
+  }
   out << "pumpcds listening on " << (server.tls() ? "https" : "http") << "://" << config.host << ":"
       << port.value() << " (" << library.value()->policies().size() << " policies, library "
       << library.value()->revision().substr(0, 12) << (store ? ", audit trail in " + store->describe() : "")
+      << (admin_port.value() >= 0
+              ? ", admin on http://" + config.admin_host + ":" + std::to_string(admin_port.value())
+              : std::string())
       << ")" << std::endl;
+  std::atomic<bool> stopping{false};
+  std::thread reloader([&server, &stopping, hangup] {
+    const timespec tick{0, 200'000'000};
+    while (!stopping) {
+      if (sigtimedwait(&hangup, nullptr, &tick) == SIGHUP) {
+        (void)server.reloadLibrary(); // logs what happened either way
+      }
+    }
+  });
   running_server = &server;
   // A client that goes away while a TLS response is being written must cost that connection, not the
   // process (OpenSSL writes without MSG_NOSIGNAL).
@@ -301,6 +326,8 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
   std::signal(SIGTERM, stopOnSignal);
   server.run();
   running_server = nullptr;
+  stopping = true;
+  reloader.join();
   if (audit) {
     audit->stop(); // every accepted record is stored before the process ends
   }

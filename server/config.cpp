@@ -48,6 +48,9 @@ const std::vector<OptionSpec>& optionSpecs() {
   static const std::vector<OptionSpec> kSpecs = {
       {"--host", "PUMPCDS_HOST", "host", true},
       {"--port", "PUMPCDS_PORT", "port", true},
+      {"--admin-port", "PUMPCDS_ADMIN_PORT", "admin_port", true},
+      {"--admin-host", "PUMPCDS_ADMIN_HOST", "admin_host", true},
+      {"--no-metrics", "PUMPCDS_NO_METRICS", "no_metrics", false},
       {"--policies", "PUMPCDS_POLICIES", "policies", true},
       {"--now", "PUMPCDS_NOW", "now", true},
       {"--threads", "PUMPCDS_THREADS", "threads", true},
@@ -140,6 +143,17 @@ Status apply(Config& config, const std::string& key, const std::string& value, c
   } else if (key == "port") {
     PUMPCDS_ASSIGN_OR_RETURN(const long port, parseNumber(value, where, 0, 65535));
     config.port = static_cast<int>(port);
+  } else if (key == "admin_port") {
+    PUMPCDS_ASSIGN_OR_RETURN(const long port, parseNumber(value, where, 0, 65535));
+    config.admin_port = static_cast<int>(port);
+  } else if (key == "admin_host") {
+    if (value.empty()) {
+      return invalidArgument(where + ": expected a host name or address");
+    }
+    config.admin_host = value;
+  } else if (key == "no_metrics") {
+    PUMPCDS_ASSIGN_OR_RETURN(const bool off, parseSwitch(value, where));
+    config.metrics = !off;
   } else if (key == "policies") {
     config.policies = value;
   } else if (key == "now") {
@@ -484,6 +498,9 @@ std::string usage(const std::string& command) {
            "  --jwt-skew-seconds N     clock difference allowed for exp and iat (default 60)\n"
            "  --allow-unauthenticated  serve hook calls without a token (local trials only; warned)\n"
            "  --protect-discovery      GET /cds-services needs a valid token too (default: open)\n"
+           "Operators: --admin-port N (0: any free port) opens a second listener on --admin-host\n"
+           "(127.0.0.1) with GET /metrics, GET /healthz and POST /admin/reload; /metrics then leaves the\n"
+           "service port. --no-metrics: no /metrics at all. SIGHUP also reloads the policy library.\n"
            "Load: --threads N connections served at once (32), --max-queued N waiting for one (32);\n"
            "beyond them a new connection is answered 503 with Retry-After.\n"
            "Audit trail (every hook call), feedback and, with PostgreSQL, the JWT replay cache are stored:\n"

@@ -25,6 +25,13 @@ struct Config {
   int max_queued = 32;
   size_t max_body_bytes = 8u << 20; ///< twice the largest whole Synthea record (3.9 MB); --max-body-bytes,
                                     ///< PUMPCDS_MAX_BODY_BYTES, "max_body_bytes"
+  /// --admin-port N (0: any free port), PUMPCDS_ADMIN_PORT, "admin_port": a second listener for operators
+  /// with GET /metrics, GET /healthz and POST /admin/reload; /metrics then leaves the service port.
+  /// -1: none (the default).
+  int admin_port = -1;
+  std::string admin_host =
+      "127.0.0.1";                  ///< --admin-host: where the admin listener binds (loopback by default)
+  bool metrics = true;              ///< --no-metrics: no /metrics on any port
   std::string allowed_origin = "*"; ///< --allowed-origin, PUMPCDS_ALLOWED_ORIGIN, "allowed_origin" (CORS)
   // HTTPS (serve).
   std::string tls_cert;          ///< --tls-cert FILE: PEM certificate (chain) to serve HTTPS with

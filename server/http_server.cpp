@@ -84,7 +84,7 @@ void sendError(httplib::Response& response, const Status& status) {
 
 } // namespace
 
-HttpServer::HttpServer(const Config& config, const hooks::HookService& service,
+HttpServer::HttpServer(const Config& config, hooks::HookService& service,
                        std::shared_ptr<auth::JwtVerifier> verifier, store::Store* store,
                        store::AuditQueue* audit)
     : config_(config), service_(service), verifier_(std::move(verifier)), store_(store),
@@ -105,6 +105,15 @@ HttpServer::HttpServer(const Config& config, const hooks::HookService& service,
   });
   server_->set_default_headers({{"X-Pumpcds-Version", PUMPCDS_VERSION}});
   installRoutes();
+  if (config.admin_port >= 0) {
+    admin_server_ = std::make_unique<httplib::Server>();
+    admin_server_->set_socket_options([](int socket) {
+      int yes = 1;
+      setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+    admin_server_->new_task_queue = [] { return new httplib::ThreadPool(2); };
+    installAdminRoutes();
+  }
 }
 
 HttpServer::~HttpServer() = default;
@@ -192,8 +201,9 @@ void HttpServer::installRoutes() {
     if (config_.protect_discovery && !authorized(request, response)) {
       return;
     }
-    response.set_content(hooks::discoveryJson(prefetch, service_.library().readTypes(),
-                                              cards::configurationOptions(service_.library().cardSettings())),
+    const auto library = service_.library();
+    response.set_content(hooks::discoveryJson(prefetch, library->readTypes(),
+                                              cards::configurationOptions(library->cardSettings())),
                          kJson);
   });
 
@@ -234,6 +244,10 @@ void HttpServer::installRoutes() {
         fhir_requests_ += outcome.value().fetch.requests;
         fhir_failures_ += outcome.value().fetch.failures;
         fhir_microseconds_ += outcome.value().fetch_time.count();
+        if (outcome.value().fetch.requests > 0) {
+          hook_metrics_.observeFetch(static_cast<double>(outcome.value().fetch_time.count()) / 1e6,
+                                     outcome.value().fetch.failure_causes);
+        }
         // Counted as the cards were written: a draft order echoed back may hold any text.
         cards_returned_ += static_cast<long>(outcome.value().cards);
         response.set_content(outcome.value().response_json, kJson);
@@ -272,7 +286,7 @@ void HttpServer::installRoutes() {
         return;
       }
     }
-    feedback_.count(items.value(), service_.library().cardSettings().override_reasons);
+    feedback_.count(items.value(), service_.library()->cardSettings().override_reasons);
     response.status = 200;
   });
 
@@ -289,19 +303,12 @@ void HttpServer::installRoutes() {
     server.Delete(pattern, not_allowed);
     server.Patch(pattern, not_allowed);
   }
-  server.Get("/healthz", [this](const httplib::Request&, httplib::Response& response) {
-    // A server that takes calls from anyone says so wherever an operator looks.
-    const std::string unauthenticated = !verifier_ && config_.allow_unauthenticated
-                                            ? ",\"warning\":\"hook calls are not authenticated\""
-                                            : "";
-    response.set_content(std::string("{\"status\":\"ok\",\"version\":\"") + PUMPCDS_VERSION +
-                             "\",\"libraryRevision\":\"" + service_.library().revision() + "\"" +
-                             unauthenticated + "}",
-                         kJson);
-  });
-  server.Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {
-    response.set_content(metricsText(), "text/plain; version=0.0.4");
-  });
+  server.Get("/healthz", [this](const httplib::Request&, httplib::Response& response) { healthz(response); });
+  if (config_.metrics && config_.admin_port < 0) {
+    server.Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {
+      response.set_content(metricsText(), "text/plain; version=0.0.4");
+    });
+  }
 
   server.set_error_handler([this](const httplib::Request& request, httplib::Response& response) {
     if (!response.body.empty()) {
@@ -385,6 +392,63 @@ void HttpServer::installRoutes() {
   });
 }
 
+void HttpServer::healthz(httplib::Response& response) const {
+  // A server that takes calls from anyone says so wherever an operator looks.
+  const std::string unauthenticated =
+      !verifier_ && config_.allow_unauthenticated ? ",\"warning\":\"hook calls are not authenticated\"" : "";
+  response.set_content(std::string("{\"status\":\"ok\",\"version\":\"") + PUMPCDS_VERSION +
+                           "\",\"libraryRevision\":\"" + service_.library()->revision() + "\"" +
+                           unauthenticated + "}",
+                       kJson);
+}
+
+// The operator's port: metrics, health and reload, never exposed to EHRs (loopback by default).
+void HttpServer::installAdminRoutes() {
+  httplib::Server& admin = *admin_server_;
+  admin.Get("/healthz", [this](const httplib::Request&, httplib::Response& response) { healthz(response); });
+  if (config_.metrics) {
+    admin.Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {
+      response.set_content(metricsText(), "text/plain; version=0.0.4");
+    });
+  }
+  admin.Post("/admin/reload", [this](const httplib::Request&, httplib::Response& response) {
+    auto reloaded = reloadLibrary();
+    if (!reloaded.isOk()) {
+      sendError(response, reloaded.status());
+      response.status = reloaded.status().code() == StatusCode::InvalidArgument ? 422 : 500;
+      return;
+    }
+    response.set_content("{\"status\":\"reloaded\",\"libraryRevision\":\"" + reloaded.value() + "\"}", kJson);
+  });
+}
+
+Result<std::string> HttpServer::reloadLibrary() {
+  const std::lock_guard lock(reload_mutex_);
+  if (!load_library_) {
+    return Status(StatusCode::FailedPrecondition, "this server cannot reload its library");
+  }
+  const auto started = std::chrono::steady_clock::now();
+  auto loaded = load_library_();
+  if (!loaded.isOk()) {
+    ++reloads_failed_;
+    std::fprintf(stderr, "reload: the policy library is invalid; still serving %s:\n%s\n",
+                 service_.library()->revision().substr(0, 12).c_str(), loaded.status().message().c_str());
+    return invalidArgument("the policy library is invalid; the one in service is kept: " +
+                           loaded.status().message());
+  }
+  last_load_microseconds_ =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
+          .count();
+  const std::string revision = loaded.value()->revision();
+  const size_t policies = loaded.value()->policies().size();
+  service_.replaceLibrary(std::move(loaded).value());
+  ++reloads_ok_;
+  std::fprintf(stderr, "reload: serving library %s (%zu policies, loaded in %.1f ms)\n",
+               revision.substr(0, 12).c_str(), policies,
+               static_cast<double>(last_load_microseconds_) / 1000.0);
+  return revision;
+}
+
 void HttpServer::audit(const httplib::Request& request, int status, const hooks::HookOutcome* outcome,
                        double total_ms) const {
   if (audit_ == nullptr) {
@@ -396,7 +460,7 @@ void HttpServer::audit(const httplib::Request& request, int status, const hooks:
   record.service = fhir::printable(request.matches[1].str(), 64);
   record.issuer = current_call.issuer;
   record.client = current_call.client;
-  record.library_revision = service_.library().revision();
+  record.library_revision = outcome != nullptr ? outcome->library_revision : service_.library()->revision();
   record.http_status = status;
   record.total_ms = total_ms;
   if (outcome != nullptr) {
@@ -464,10 +528,18 @@ std::string HttpServer::metricsText() const {
             audit_->dropped());
     counter("pumpcds_audit_failed_total", "Audit records the store refused (see the log).", audit_->failed());
   }
+  const auto library = service_.library();
   out += "# HELP pumpcds_library_info The policy library being served.\n# TYPE pumpcds_library_info gauge\n"
          "pumpcds_library_info{revision=\"" +
-         service_.library().revision() + "\",policies=\"" +
-         std::to_string(service_.library().policies().size()) + "\"} 1\n";
+         library->revision() + "\",policies=\"" + std::to_string(library->policies().size()) + "\"} 1\n";
+  out += "# HELP pumpcds_library_reloads_total Library reloads (SIGHUP, /admin/reload) by result.\n"
+         "# TYPE pumpcds_library_reloads_total counter\n"
+         "pumpcds_library_reloads_total{result=\"ok\"} " +
+         std::to_string(reloads_ok_.load()) + "\npumpcds_library_reloads_total{result=\"failed\"} " +
+         std::to_string(reloads_failed_.load()) + "\n";
+  out += "# HELP pumpcds_library_load_seconds How long the last successful reload took to load the library.\n"
+         "# TYPE pumpcds_library_load_seconds gauge\npumpcds_library_load_seconds " +
+         std::to_string(static_cast<double>(last_load_microseconds_.load()) / 1e6) + "\n";
   out += "# HELP process_resident_memory_bytes Resident memory of the server.\n"
          "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes " +
          std::to_string(residentBytes()) + "\n";
@@ -511,12 +583,40 @@ Result<int> HttpServer::bind() {
   return port;
 }
 
+Result<int> HttpServer::bindAdmin() {
+  if (!admin_server_) {
+    return -1;
+  }
+  const int port = config_.admin_port == 0 ? admin_server_->bind_to_any_port(config_.admin_host.c_str())
+                   : admin_server_->bind_to_port(config_.admin_host.c_str(), config_.admin_port)
+                       ? config_.admin_port
+                       : -1;
+  if (port < 0) {
+    return Status(StatusCode::Unavailable, "cannot listen on " + config_.admin_host + ":" +
+                                               std::to_string(config_.admin_port) +
+                                               " for --admin-port (in use, or not allowed)");
+  }
+  admin_bound_ = true;
+  return port;
+}
+
 void HttpServer::run() {
+  std::thread admin;
+  if (admin_bound_) {
+    admin = std::thread([this] { admin_server_->listen_after_bind(); });
+  }
   server_->listen_after_bind();
+  if (admin.joinable()) {
+    admin_server_->stop();
+    admin.join();
+  }
 }
 
 void HttpServer::stop() {
   server_->stop();
+  if (admin_server_) {
+    admin_server_->stop();
+  }
 }
 
 } // namespace pumpcds::server

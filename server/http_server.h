@@ -4,6 +4,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "auth/jwt_verifier.h"
@@ -28,7 +29,7 @@ public:
   /// unless config.allow_unauthenticated.
   /// `audit` (with its `store`) keeps a record of every hook call and stores feedback; without them
   /// feedback is only checked and counted.
-  HttpServer(const Config& config, const hooks::HookService& service,
+  HttpServer(const Config& config, hooks::HookService& service,
              std::shared_ptr<auth::JwtVerifier> verifier = nullptr, store::Store* store = nullptr,
              store::AuditQueue* audit = nullptr);
   ~HttpServer();
@@ -39,12 +40,24 @@ public:
   /// work or plain HTTP beyond loopback, Unavailable when the address cannot be had.
   Result<int> bind();
   [[nodiscard]] bool tls() const { return !config_.tls_cert.empty(); }
-  /// Serves until stop() is called. Blocks.
+  /// The admin listener (config.admin_port): binds it and returns its port; -1 when none is configured.
+  Result<int> bindAdmin();
+  /// Serves (the admin listener too, when bound) until stop() is called. Blocks.
   void run();
   void stop();
 
+  /// Where the policy library comes from again, for reloads.
+  using LibraryLoader = std::function<Result<policy::PolicyLibrary::Ptr>()>;
+  void setLibraryLoader(LibraryLoader loader) { load_library_ = std::move(loader); }
+  /// Loads the library again (SIGHUP, POST /admin/reload) and serves it from the next call on; a library
+  /// that does not load is refused with its errors (logged) and the one in service is kept. Calls in
+  /// flight finish on the library they started with. Returns the revision now served.
+  Result<std::string> reloadLibrary();
+
 private:
   void installRoutes();
+  void installAdminRoutes();
+  void healthz(httplib::Response& response) const;
   [[nodiscard]] Status checkTransport() const;
   /// Whether the call may go on; if not, the response is a bare 401 and the reason is logged.
   bool authorized(const httplib::Request& request, httplib::Response& response);
@@ -54,13 +67,20 @@ private:
              double total_ms) const;
 
   Config config_;
-  const hooks::HookService& service_;
+  hooks::HookService& service_;
   std::shared_ptr<auth::JwtVerifier> verifier_;
   store::Store* store_;
   bool shared_store_; ///< PostgreSQL: other replicas write to the same store
   store::AuditQueue* audit_;
   std::atomic<long> unauthorized_{0};
   std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<httplib::Server> admin_server_; ///< only when config.admin_port is set
+  bool admin_bound_ = false;
+  LibraryLoader load_library_;
+  std::mutex reload_mutex_; ///< one reload at a time
+  std::atomic<long> reloads_ok_{0};
+  std::atomic<long> reloads_failed_{0};
+  std::atomic<long long> last_load_microseconds_{0};
   std::atomic<long> requests_{0};
   std::atomic<long> hook_calls_{0};
   std::atomic<long> client_errors_{0};

@@ -124,6 +124,14 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_arguments, const std
   if (colon != std::string::npos) {
     port_ = std::atoi(line.c_str() + colon + 1);
   }
+  // With --admin-port: "..., admin on http://127.0.0.1:PORT)".
+  const std::string admin = ", admin on http://";
+  if (const auto at = line.find(admin); at != std::string::npos) {
+    const auto admin_colon = line.find(':', at + admin.size());
+    if (admin_colon != std::string::npos) {
+      admin_port_ = std::atoi(line.c_str() + admin_colon + 1);
+    }
+  }
 }
 
 ServerProcess::~ServerProcess() {

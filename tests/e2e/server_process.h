@@ -33,6 +33,10 @@ public:
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   [[nodiscard]] int port() const { return port_; }
+  /// The admin listener's port, when started with --admin-port (0 otherwise).
+  [[nodiscard]] int adminPort() const { return admin_port_; }
+  /// Sends `signal` (SIGHUP: reload the library).
+  void signal(int signal) const { process_.signal(signal); }
   /// The --data-dir it was given (a temporary directory of its own unless the test chose a store).
   [[nodiscard]] const std::string& dataDir() const { return data_dir_; }
   [[nodiscard]] bool running() const { return process_.running(); }
@@ -43,6 +47,7 @@ private:
   std::string data_dir_;
   ChildProcess process_;
   int port_ = 0;
+  int admin_port_ = 0;
 };
 
 } // namespace pumpcds::testing

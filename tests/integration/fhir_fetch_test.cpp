@@ -404,8 +404,15 @@ Result<HookOutcome> conditionsFrom(const std::string& modifiers,
 
 // Conditions unreadable: the origin cannot be told and every condition criterion is missing, with the
 // reason on the record; nothing else changes.
-void expectConditionsUnread(const Result<HookOutcome>& outcome, const std::string& reason) {
+// `cause`: how the metrics count the failure.
+void expectConditionsUnread(const Result<HookOutcome>& outcome, const std::string& reason,
+                            const std::string& cause = "") {
   ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
+  if (!cause.empty()) {
+    const auto& causes = outcome.value().fetch.failure_causes;
+    EXPECT_EQ(causes.count(cause), 1u)
+        << "counted as " << (causes.empty() ? "nothing" : causes.begin()->first);
+  }
   const auto& order = outcome.value().determination.orders.at(0);
   EXPECT_EQ(order.origin, policy::Origin::Unknown);
   EXPECT_EQ(order.decision, policy::Decision::MissingDocumentation);
@@ -446,16 +453,16 @@ TEST(Faults, ServerDown) {
   }
   auto outcome = serviceWith().handle(
       "pumpcds-order-sign", pointedAt(request, "http://127.0.0.1:" + std::to_string(port) + "/fhir", keep));
-  expectConditionsUnread(outcome, "could not be reached");
+  expectConditionsUnread(outcome, "could not be reached", "unreachable");
 }
 
 TEST(Faults, ServerError) {
-  expectConditionsUnread(conditionsFrom("/fail/Condition/500"), "answered HTTP 500");
+  expectConditionsUnread(conditionsFrom("/fail/Condition/500"), "answered HTTP 500", "http_error");
 }
 
 TEST(Faults, TokenRefused) {
   expectConditionsUnread(conditionsFrom("/token/right", loopbackSettings(), false, "wrong"),
-                         "refused the access token (HTTP 401)");
+                         "refused the access token (HTTP 401)", "unauthorized");
   auto accepted = conditionsFrom("/token/right", loopbackSettings(), false, "right");
   ASSERT_TRUE(accepted.isOk());
   EXPECT_EQ(accepted.value().determination.orders.at(0).decision, policy::Decision::Complete);
@@ -469,13 +476,14 @@ TEST(Faults, TokenRefused) {
 }
 
 TEST(Faults, InvalidJson) {
-  expectConditionsUnread(conditionsFrom("/garbage/Condition"), "not valid FHIR JSON");
+  expectConditionsUnread(conditionsFrom("/garbage/Condition"), "not valid FHIR JSON", "not_fhir");
 }
 
 TEST(Faults, PagesThatNeverEndAreCut) {
   auto settings = loopbackSettings();
   settings.max_pages = 5;
-  expectConditionsUnread(conditionsFrom("/endless/Condition", settings), "more than 5 pages");
+  expectConditionsUnread(conditionsFrom("/endless/Condition", settings), "more than 5 pages",
+                         "too_many_pages");
 }
 
 TEST(Faults, SlowerThanTheDeadline) {
@@ -486,7 +494,7 @@ TEST(Faults, SlowerThanTheDeadline) {
     const auto started = Clock::now();
     auto outcome = conditionsFrom(modifiers, settings);
     const auto elapsed = Clock::now() - started;
-    expectConditionsUnread(outcome, "did not answer within the 400 ms");
+    expectConditionsUnread(outcome, "did not answer within the 400 ms", "timeout");
     EXPECT_LT(elapsed, std::chrono::milliseconds(3000)) << "the hook never waits far past the deadline";
   }
 }
@@ -529,7 +537,7 @@ TEST(Faults, PlainHttpNeedsAllowInsecure) {
 }
 
 TEST(Faults, PatientFilterIgnoredIsNotThisPatientsData) {
-  expectConditionsUnread(conditionsFrom("/ignore/patient"), "ignored the 'patient' filter");
+  expectConditionsUnread(conditionsFrom("/ignore/patient"), "ignored the 'patient' filter", "filter_ignored");
 }
 
 TEST(Faults, AServerThatMixesPatientsDoesNotMakeAnotherPatientsDataEvidence) {
@@ -690,6 +698,9 @@ TEST(Serve, AHookWithNoPrefetchIsAnsweredFromTheFhirServer) {
   ASSERT_TRUE(metrics);
   EXPECT_NE(metrics->body.find("pumpcds_fhir_requests_total "), std::string::npos);
   EXPECT_EQ(metrics->body.find("pumpcds_fhir_requests_total 0\n"), std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find("pumpcds_fhir_fetch_duration_seconds_bucket{le=\"5\"} 1\n"), std::string::npos)
+      << "the one call's read, under CRD's 5 s";
+  EXPECT_EQ(metrics->body.find("pumpcds_fhir_failures_total{"), std::string::npos) << "nothing failed";
   // Discovery asks for the Medication with each prescription, and for device requests.
   const auto discovery = client.Get("/cds-services");
   ASSERT_TRUE(discovery);

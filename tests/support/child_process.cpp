@@ -64,6 +64,12 @@ bool ChildProcess::running() const {
   return waitpid(pid_, &status, WNOHANG) == 0;
 }
 
+void ChildProcess::signal(int signal) const {
+  if (pid_ > 0) {
+    kill(pid_, signal);
+  }
+}
+
 int ChildProcess::stop() {
   if (pid_ <= 0) {
     return -1;

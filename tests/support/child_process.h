@@ -22,6 +22,8 @@ public:
   /// The next line of its stdout (without the newline), or "" when none came within `timeout`.
   std::string readLine(std::chrono::milliseconds timeout);
   [[nodiscard]] bool running() const;
+  /// Sends `signal` without waiting.
+  void signal(int signal) const;
   /// Sends SIGTERM and waits; returns its exit status (-1 when it did not exit normally).
   int stop();
 
