@@ -6,8 +6,8 @@
 // the ConfigMap's pumpcds.json is one `pumpcds serve` accepts (run with the binary given), and the
 // database URL comes from a Secret. Prints one line per finding; exit 1 when there is any.
 //
-//   node check.mjs PUMPCDS_BINARY
-import { execFileSync, spawn } from 'node:child_process';
+//   node kubernetes.mjs PUMPCDS_BINARY
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,8 +15,10 @@ import { fileURLToPath } from 'node:url';
 
 import { parseAllDocuments } from 'yaml';
 
+import { startServe } from './serve.mjs';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
-const manifests = path.dirname(here);
+const manifests = path.join(path.dirname(here), 'kubernetes');
 const binary = process.argv[2];
 const problems = [];
 const problem = (where, text) => problems.push(`${where}: ${text}`);
@@ -127,22 +129,8 @@ if (binary && configMap) {
       problem('configmap.yaml', "pumpcds.json's admin_port is not the container's admin port");
     }
     // Started for real (on free loopback ports, without a database): it must say it is listening.
-    const started = await new Promise((resolve) => {
-      const server = spawn(binary, ['serve', '--config', path.join(directory, 'pumpcds.json'), '--host', '127.0.0.1',
-        '--port', '0', '--admin-host', '127.0.0.1', '--admin-port', '0', '--database', 'none']);
-      let out = '';
-      let err = '';
-      const timer = setTimeout(() => server.kill('SIGTERM'), 15000);
-      server.stdout.on('data', (chunk) => {
-        out += chunk;
-        if (out.includes('listening on')) server.kill('SIGTERM');
-      });
-      server.stderr.on('data', (chunk) => (err += chunk));
-      server.on('exit', () => {
-        clearTimeout(timer);
-        resolve({ out, err });
-      });
-    });
+    const started = await startServe(binary, ['--config', path.join(directory, 'pumpcds.json'), '--host', '127.0.0.1',
+      '--port', '0', '--admin-host', '127.0.0.1', '--admin-port', '0', '--database', 'none']);
     if (!started.out.includes('admin on http://127.0.0.1:')) {
       problem('configmap.yaml', `pumpcds serve did not start with pumpcds.json: ${started.err.trim()}`);
     }
