@@ -16,7 +16,7 @@ public:
 
   Status migrate() {
     const std::lock_guard lock(mutex_);
-    const Status created = transaction(true, [&] {
+    Status created = transaction(true, [&] {
       return db_->exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                        "applied TEXT NOT NULL)");
     });
@@ -25,7 +25,7 @@ public:
     }
     for (const auto& migration : kMigrations) {
       // Checked again inside the exclusive transaction: another replica may have applied it meanwhile.
-      const Status migrated = transaction(true, [&]() -> Status {
+      Status migrated = transaction(true, [&]() -> Status {
         auto applied = db_->query("SELECT count(*) FROM schema_migrations WHERE version = $1",
                                   {int64_t{migration.version}});
         PUMPCDS_RETURN_IF_ERROR(applied.status());
@@ -47,7 +47,7 @@ public:
 
   Status writeCalls(const std::vector<AuditRecord>& records) override {
     const std::lock_guard lock(mutex_);
-    const Status status = transaction(false, [&]() -> Status {
+    Status status = transaction(false, [&]() -> Status {
       for (const auto& record : records) {
         auto inserted = db_->query(
             "INSERT INTO hook_call (time, request_id, service, hook, hook_instance, issuer, client, "
@@ -97,7 +97,7 @@ public:
     }
     FeedbackResult result;
     const std::string received = fhir::currentInstant();
-    const Status status = transaction(false, [&]() -> Status {
+    Status status = transaction(false, [&]() -> Status {
       for (const auto& item : items) {
         std::string suggestions;
         for (const auto& id : item.accepted_suggestions) {
