@@ -116,7 +116,7 @@ Result<std::unique_ptr<store::Store>> openStore(const Config& config, bool must_
   if (config.database == "none") {
     return std::unique_ptr<store::Store>();
   }
-  if (config.database.rfind("postgres", 0) == 0) {
+  if (config.usesPostgres()) {
     return store::openPostgresStore(config.database);
   }
   std::string path;
@@ -262,7 +262,7 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
   // Replicas sharing PostgreSQL share the JWT replay cache, on a connection of its own so that a check
   // never waits behind a batch of audit writes.
   std::unique_ptr<store::Store> replay_store;
-  if (store && config.database.rfind("postgres", 0) == 0) {
+  if (store && config.usesPostgres()) {
     auto replay = openStore(config, false);
     if (!replay.isOk()) {
       err << "pumpcds: " << replay.status().message() << "\n";

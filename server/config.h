@@ -53,8 +53,10 @@ struct Config {
   std::vector<std::string> fhir_server_allow; ///< --fhir-server-allow: hosts fhirServer may name
   std::string prefetch = "full";              ///< --prefetch full|minimal: what discovery asks the EHR for
   // The store of audit records and feedback (serve, audit, feedback).
-  std::string data_dir;        ///< --data-dir DIR: where the SQLite file lives ("" = the default, see README)
-  std::string database;        ///< --database: "" (SQLite under data_dir), "sqlite:PATH" or "none"
+  std::string data_dir; ///< --data-dir DIR: where the SQLite file lives ("" = the default, see README)
+  std::string database; ///< --database: "" (SQLite under data_dir), "sqlite:PATH", "postgres://..." or "none"
+  /// The store is PostgreSQL, which replicas share.
+  [[nodiscard]] bool usesPostgres() const { return database.rfind("postgres", 0) == 0; }
   std::string format = "text"; ///< audit/feedback --format text|csv|json
   // pumpcds check: one patient straight from a FHIR server.
   std::string fhir_server;                ///< --fhir-server URL

@@ -63,7 +63,6 @@ std::string requestIdFor(const httplib::Request& request) {
   return made;
 }
 
-// Now, UTC, ISO 8601 with milliseconds: the audit record's time.
 // Resident memory from /proc/self/statm (pages), for the metrics.
 long long residentBytes() {
   long long pages_total = 0;
@@ -77,6 +76,29 @@ long long residentBytes() {
   return pages_resident * sysconf(_SC_PAGESIZE);
 }
 
+// cpp-httplib also sets SO_REUSEPORT by default, which lets a second server bind the same port and silently
+// share its traffic; a port in use must be an error at start. SO_REUSEADDR alone still allows a quick
+// restart.
+void reuseAddressOnly(int socket) {
+  int yes = 1;
+  setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+}
+
+// Binds `server` to host:port (0: any free port) and returns the port; `what` follows the address in the
+// error (" for --admin-port").
+Result<int> listenOn(httplib::Server& server, const std::string& host, int port, const std::string& what) {
+  if (port == 0) {
+    port = server.bind_to_any_port(host.c_str());
+    if (port < 0) {
+      return Status(StatusCode::Unavailable, "cannot listen on " + host + " (any port)" + what);
+    }
+  } else if (!server.bind_to_port(host.c_str(), port)) {
+    return Status(StatusCode::Unavailable, "cannot listen on " + host + ":" + std::to_string(port) + what +
+                                               " (in use, or not allowed)");
+  }
+  return port;
+}
+
 void sendError(httplib::Response& response, const Status& status) {
   response.status = httpStatusFor(status.code());
   response.set_content(operationOutcomeJson(status), kJson);
@@ -88,7 +110,7 @@ HttpServer::HttpServer(const Config& config, hooks::HookService& service,
                        std::shared_ptr<auth::JwtVerifier> verifier, store::Store* store,
                        store::AuditQueue* audit)
     : config_(config), service_(service), verifier_(std::move(verifier)), store_(store),
-      shared_store_(config.database.rfind("postgres", 0) == 0), audit_(audit) {
+      shared_store_(config.usesPostgres()), audit_(audit) {
   if (config.tls_cert.empty()) {
     server_ = std::make_unique<httplib::Server>();
   } else {
@@ -96,21 +118,12 @@ HttpServer::HttpServer(const Config& config, hooks::HookService& service,
         config.tls_cert.c_str(), config.tls_key.c_str(),
         config.tls_client_ca.empty() ? nullptr : config.tls_client_ca.c_str());
   }
-  // cpp-httplib also sets SO_REUSEPORT by default, which lets a second server bind the same port and
-  // silently share its traffic; a port in use must be an error at start. SO_REUSEADDR alone still allows
-  // a quick restart.
-  server_->set_socket_options([](int socket) {
-    int yes = 1;
-    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
+  server_->set_socket_options(reuseAddressOnly);
   server_->set_default_headers({{"X-Pumpcds-Version", PUMPCDS_VERSION}});
   installRoutes();
   if (config.admin_port >= 0) {
     admin_server_ = std::make_unique<httplib::Server>();
-    admin_server_->set_socket_options([](int socket) {
-      int yes = 1;
-      setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    });
+    admin_server_->set_socket_options(reuseAddressOnly);
     admin_server_->new_task_queue = [] { return new httplib::ThreadPool(2); };
     installAdminRoutes();
   }
@@ -570,33 +583,15 @@ Status HttpServer::checkTransport() const {
 
 Result<int> HttpServer::bind() {
   PUMPCDS_RETURN_IF_ERROR(checkTransport());
-  int port = config_.port;
-  if (port == 0) {
-    port = server_->bind_to_any_port(config_.host.c_str());
-    if (port < 0) {
-      return Status(StatusCode::Unavailable, "cannot listen on " + config_.host + " (any port)");
-    }
-  } else if (!server_->bind_to_port(config_.host.c_str(), port)) {
-    return Status(StatusCode::Unavailable, "cannot listen on " + config_.host + ":" + std::to_string(port) +
-                                               " (in use, or not allowed)");
-  }
-  return port;
+  return listenOn(*server_, config_.host, config_.port, "");
 }
 
 Result<int> HttpServer::bindAdmin() {
   if (!admin_server_) {
     return -1;
   }
-  const int port = config_.admin_port == 0 ? admin_server_->bind_to_any_port(config_.admin_host.c_str())
-                   : admin_server_->bind_to_port(config_.admin_host.c_str(), config_.admin_port)
-                       ? config_.admin_port
-                       : -1;
-  if (port < 0) {
-    return Status(StatusCode::Unavailable, "cannot listen on " + config_.admin_host + ":" +
-                                               std::to_string(config_.admin_port) +
-                                               " for --admin-port (in use, or not allowed)");
-  }
-  admin_bound_ = true;
+  auto port = listenOn(*admin_server_, config_.admin_host, config_.admin_port, " for --admin-port");
+  admin_bound_ = port.isOk();
   return port;
 }
 
