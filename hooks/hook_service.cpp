@@ -77,7 +77,7 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
   outcome.hook_instance = request.hook_instance;
   outcome.patient_id = request.patient_id;
   outcome.fhir_server = request.fhir_server;
-  outcome.library_revision = library->revision();
+  outcome.library = library;
   const auto orders = pumpOrders(request, library->orders());
   if (!orders.empty()) {
     const auto started = std::chrono::steady_clock::now();

@@ -34,7 +34,9 @@ struct HookOutcome {
   std::string hook_instance;
   std::string patient_id;
   std::string fhir_server;
-  std::string library_revision; ///< of the library that decided (a reload may have replaced it since)
+  /// The library that decided. The determination points into its policies, so the outcome holds it: a
+  /// reload during the call must not free them before the caller has read them.
+  policy::PolicyLibrary::Ptr library;
 };
 
 struct CdsRequest;

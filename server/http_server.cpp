@@ -473,7 +473,7 @@ void HttpServer::audit(const httplib::Request& request, int status, const hooks:
   record.service = fhir::printable(request.matches[1].str(), 64);
   record.issuer = current_call.issuer;
   record.client = current_call.client;
-  record.library_revision = outcome != nullptr ? outcome->library_revision : service_.library()->revision();
+  record.library_revision = (outcome != nullptr ? outcome->library : service_.library())->revision();
   record.http_status = status;
   record.total_ms = total_ms;
   if (outcome != nullptr) {

@@ -7,8 +7,13 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
 #include <stdexcept>
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include <spawn.h>
 #include <sys/wait.h>
@@ -117,7 +122,8 @@ std::vector<std::string> serveArguments(std::vector<std::string> extra_arguments
 } // namespace
 
 ServerProcess::ServerProcess(std::vector<std::string> extra_arguments, const std::string& log_path)
-    : data_dir_(makeDataDir()), process_(serveArguments(std::move(extra_arguments), data_dir_), log_path) {
+    : data_dir_(makeDataDir()), log_path_(log_path.empty() ? data_dir_ + "/server.log" : log_path),
+      process_(serveArguments(std::move(extra_arguments), data_dir_), log_path_) {
   // The first line says where it listens: "pumpcds listening on http://127.0.0.1:PORT (...)".
   const std::string line = process_.readLine(std::chrono::seconds(60));
   const auto colon = line.rfind(':', line.find(" ("));
@@ -135,7 +141,17 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_arguments, const std
 }
 
 ServerProcess::~ServerProcess() {
-  process_.stop();
+  const int status = process_.stop();
+  if (::testing::Test::HasFailure()) {
+    std::ifstream log(log_path_);
+    std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    constexpr size_t kTail = 6000;
+    if (text.size() > kTail) {
+      text = "..." + text.substr(text.size() - kTail);
+    }
+    std::cerr << "--- the server's log (exit status " << status << ") ---\n"
+              << text << "--- end of log ---\n";
+  }
   std::error_code ignored;
   std::filesystem::remove_all(data_dir_, ignored);
 }

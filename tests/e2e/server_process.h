@@ -26,7 +26,8 @@ inline constexpr const char* kNoAuthDefault = "--test-no-auth-default";
 /// "--issuers" or kNoAuthDefault among the arguments, --allow-unauthenticated is left out.
 class ServerProcess {
 public:
-  /// `log_path`: where the server's stderr (its log) goes; "" leaves it on the test's stderr.
+  /// `log_path`: where the server's stderr (its log) goes; "" keeps it in the data directory. Either way,
+  /// when the test has failed, the log's end is printed as the server stops, so a crash is never silent.
   explicit ServerProcess(std::vector<std::string> extra_arguments = {}, const std::string& log_path = "");
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
@@ -45,6 +46,7 @@ public:
 
 private:
   std::string data_dir_;
+  std::string log_path_;
   ChildProcess process_;
   int port_ = 0;
   int admin_port_ = 0;

@@ -127,6 +127,24 @@ TEST_F(HookServiceTest, ResponseHasOneCardPerOrderAndACriticalCardForAContraindi
   EXPECT_EQ(critical, 2);
 }
 
+TEST_F(HookServiceTest, AnOutcomeStaysReadableAfterAReloadReplacedItsLibrary) {
+  // The server reads the determination (audit, metrics, access log) after the call; a reload in between
+  // drops the service's reference to the library the determination points into.
+  auto outcome = service_->handle("pumpcds-order-sign", RequestBuilder().pumpOrder("62362").json());
+  ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
+  const std::string revision = outcome.value().library->revision();
+  auto replacement = policy::PolicyLibrary::loadBundled();
+  ASSERT_TRUE(replacement.isOk());
+  service_->replaceLibrary(replacement.value());
+  ASSERT_EQ(outcome.value().determination.orders.size(), 1U);
+  const policy::Policy* decided_by = outcome.value().determination.orders[0].policy;
+  ASSERT_NE(decided_by, nullptr);
+  EXPECT_FALSE(decided_by->id.empty());
+  EXPECT_FALSE(decided_by->criteria.empty());
+  EXPECT_EQ(outcome.value().library->revision(), revision);
+  EXPECT_NE(outcome.value().library, service_->library()) << "new calls use the replacement";
+}
+
 TEST_F(HookServiceTest, ReferenceDateIsTheDateTheOrderWasWrittenWhereItWasWritten) {
   RequestBuilder request;
   request.pumpOrder("62326", "2025-11-20T23:30:00-05:00"); // 04:30 on the 21st in UTC
