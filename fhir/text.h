@@ -22,6 +22,12 @@ std::optional<std::string> readWholeFile(const std::string& path);
 /// cut to `max_characters` with "...".
 std::string printable(std::string_view text, size_t max_characters = 200);
 
+/// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
+std::string csvField(std::string_view text);
+
+/// Text safe inside HTML elements and attribute values.
+std::string htmlEscaped(std::string_view text);
+
 /// Without leading and trailing white space.
 std::string_view trimmed(std::string_view text);
 

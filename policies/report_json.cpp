@@ -69,6 +69,10 @@ void writeOrder(Writer& out, const OrderDetermination& order) {
     out.String(policy->title);
     out.Key("policyVersion");
     out.String(policy->version);
+    if (!policy->url.empty()) {
+      out.Key("policyUrl");
+      out.String(policy->url);
+    }
   } else {
     out.Null();
   }
@@ -99,6 +103,10 @@ void writeOrder(Writer& out, const OrderDetermination& order) {
     out.Key("status");
     out.String(std::string(toString(result.status)));
     writeStrings(out, "evidence", result.evidence);
+    out.Key("shortName");
+    out.String(result.criterion->short_name);
+    out.Key("citation");
+    out.String(result.criterion->citation);
     out.Key("text");
     out.String(result.criterion->text);
     out.Key("note");

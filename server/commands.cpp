@@ -27,30 +27,13 @@
 #include "hooks/service_catalog.h"
 #include "policies/report_json.h"
 #include "policies/unknown_codes.h"
+#include "server/command_support.h"
 #include "server/http_server.h"
 #include "store/audit_queue.h"
 #include "store/store.h"
 
 namespace pumpcds::server {
 namespace {
-
-Result<policy::PolicyLibrary::Ptr> loadLibrary(const Config& config) {
-  return config.policies.empty() ? policy::PolicyLibrary::loadBundled()
-                                 : policy::PolicyLibrary::loadDirectory(config.policies);
-}
-
-// One client per process: its connection and TLS-session caches serve every hook call.
-fhir::FhirClientPtr makeFhirClient(const Config& config) {
-  fhir::FhirClientSettings settings;
-  settings.deadline = std::chrono::milliseconds(config.fhir_deadline_ms);
-  settings.connect_timeout = std::min(settings.deadline, std::chrono::milliseconds(1500));
-  settings.max_pages = config.fhir_max_pages;
-  settings.max_resources = static_cast<size_t>(config.fhir_max_resources);
-  settings.ca_file = config.fhir_ca_file;
-  settings.allow_insecure = config.allow_insecure_fhir;
-  settings.allowed_hosts = config.fhir_server_allow;
-  return std::make_shared<const fhir::FhirClient>(std::move(settings));
-}
 
 // The JWT verifier of `serve`, from --issuers, fetching JWKS documents with the FHIR client's transport
 // (HTTPS verified against the same trust store); nullptr when no issuer file is given.
@@ -80,20 +63,7 @@ makeVerifier(const Config& config, const fhir::FhirClientPtr& client, store::Sto
       return replay_store->rememberToken(iss, jti, expires, now);
     };
   }
-  auto fetch = [client](const std::string& url) -> Result<std::string> {
-    Result<std::string> result = Status(StatusCode::Unavailable, "no answer");
-    client->fetch({{url, 0}}, "", std::chrono::steady_clock::now() + std::chrono::seconds(5),
-                  [&result](const fhir::HttpGet&, fhir::HttpAnswer&& answer, std::vector<fhir::HttpGet>&) {
-                    if (answer.status == 200) {
-                      result = std::move(answer.body);
-                    } else {
-                      result = Status(StatusCode::Unavailable, answer.error.empty()
-                                                                   ? "HTTP " + std::to_string(answer.status)
-                                                                   : answer.error);
-                    }
-                  });
-    return result;
-  };
+  auto fetch = [client](const std::string& url) { return fetchText(*client, url, ""); };
   return std::make_shared<auth::JwtVerifier>(std::move(settings), std::move(fetch));
 }
 
@@ -139,17 +109,6 @@ Result<std::unique_ptr<store::Store>> openStore(const Config& config, bool must_
   return store::openSqliteStore(path);
 }
 
-std::string csvField(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) {
-    return text;
-  }
-  std::string quoted = "\"";
-  for (char c : text) {
-    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  }
-  return quoted + "\"";
-}
-
 void printTables(const std::vector<store::Table>& tables, const std::string& format, std::ostream& out) {
   if (format == "json") {
     rapidjson::StringBuffer buffer;
@@ -184,12 +143,12 @@ void printTables(const std::vector<store::Table>& tables, const std::string& for
     if (format == "csv") {
       out << (t == 0 ? "" : "\n") << "# " << table.title << "\n";
       for (size_t i = 0; i < table.columns.size(); ++i) {
-        out << (i == 0 ? "" : ",") << csvField(table.columns[i]);
+        out << (i == 0 ? "" : ",") << fhir::csvField(table.columns[i]);
       }
       out << "\n";
       for (const auto& row : table.rows) {
         for (size_t i = 0; i < row.size(); ++i) {
-          out << (i == 0 ? "" : ",") << csvField(row[i]);
+          out << (i == 0 ? "" : ",") << fhir::csvField(row[i]);
         }
         out << "\n";
       }
@@ -413,16 +372,12 @@ int runCheck(const Config& config, std::ostream& out, std::ostream& err) {
                             config.patient,     config.order_codes,
                             config.drug_codes,  config.now.value_or(fhir::Date::today())};
   if (!config.token_file.empty()) {
-    std::ifstream stream(config.token_file, std::ios::binary);
-    if (!stream || !std::getline(stream, check.access_token) || check.access_token.empty()) {
-      err << "pumpcds check: --token-file '" << config.token_file
-          << "': cannot read a token from its first line\n";
+    auto token = readTokenFile(config.token_file);
+    if (!token.isOk()) {
+      err << "pumpcds check: " << token.status().message() << "\n";
       return 2;
     }
-    while (!check.access_token.empty() &&
-           (check.access_token.back() == '\r' || check.access_token.back() == ' ')) {
-      check.access_token.pop_back();
-    }
+    check.access_token = std::move(token).value();
   }
   const hooks::HookService service(library.value(), std::make_unique<cards::RandomUuidSource>(), config.now,
                                    makeFhirClient(config));

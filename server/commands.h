@@ -11,6 +11,8 @@ namespace pumpcds::server {
 int runServe(const Config& config, std::ostream& out, std::ostream& err);
 int runEvaluate(const Config& config, std::ostream& out, std::ostream& err);
 int runCheck(const Config& config, std::ostream& out, std::ostream& err);
+/// `pumpcds precheck`: a population's readiness for prior authorization (exit 1: something was skipped).
+int runPrecheck(const Config& config, std::ostream& out, std::ostream& err);
 int runPolicies(const Config& config, std::ostream& out, std::ostream& err);
 int runCodes(const Config& config, std::ostream& out, std::ostream& err);
 /// `pumpcds audit` and `pumpcds feedback`: summaries of the store.

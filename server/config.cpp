@@ -33,13 +33,13 @@ bool usedBy(std::string_view key, std::string_view command) {
     return in({"audit", "feedback"});
   }
   if (key == "policies") {
-    return in({"serve", "evaluate", "check", "policies", "codes"});
+    return in({"serve", "evaluate", "check", "policies", "codes", "precheck"});
   }
   if (key == "now" || key.rfind("fhir_", 0) == 0 || key == "allow_insecure_fhir") {
-    return key == "fhir_server" ? in({"check"}) : in({"serve", "evaluate", "check"});
+    return key == "fhir_server" ? in({"check", "precheck"}) : in({"serve", "evaluate", "check", "precheck"});
   }
   if (key == "token_file") {
-    return in({"check"});
+    return in({"check", "precheck"});
   }
   return in({"serve"}); // listening, TLS, who may call, limits, prefetch
 }
@@ -83,6 +83,13 @@ const std::vector<OptionSpec>& optionSpecs() {
       {"--data-dir", "PUMPCDS_DATA_DIR", "data_dir", true},
       {"--database", "PUMPCDS_DATABASE", "database", true},
       {"--format", "", "format", true},
+      {"--bulk", "", "", true},
+      {"--bundles", "", "", true},
+      {"--group", "", "", true},
+      {"--own-orders", "", "", false},
+      {"--jobs", "", "", true},
+      {"--shard", "", "", true},
+      {"--out", "", "", true},
       {"--help", "", "", false},
   };
   return kSpecs;
@@ -317,6 +324,78 @@ std::string defaultDataDir(const std::vector<std::string>& environment) {
   return home.empty() ? "/var/lib/pumpcds" : home + "/.local/state/pumpcds";
 }
 
+bool isPrecheckFlag(const std::string& flag) {
+  return flag == "--bulk" || flag == "--bundles" || flag == "--group" || flag == "--own-orders" ||
+         flag == "--jobs" || flag == "--shard" || flag == "--out";
+}
+
+Status applyPrecheckFlag(Config& config, const std::string& flag, const std::string& value) {
+  if (flag == "--bulk") {
+    config.bulk_dir = value;
+  } else if (flag == "--bundles") {
+    config.bundles_dir = value;
+  } else if (flag == "--group") {
+    config.group = value;
+  } else if (flag == "--own-orders") {
+    config.own_orders = true;
+  } else if (flag == "--out") {
+    config.out_dir = value;
+  } else if (flag == "--jobs") {
+    PUMPCDS_ASSIGN_OR_RETURN(const long jobs, parseNumber(value, flag, 1, 256));
+    config.jobs = static_cast<int>(jobs);
+  } else if (flag == "--shard") {
+    const auto slash = value.find('/');
+    if (slash == std::string::npos) {
+      return invalidArgument("--shard: expected K/N (shard K of N, K from 0 to N-1), got '" + value + "'");
+    }
+    PUMPCDS_ASSIGN_OR_RETURN(const long shards, parseNumber(value.substr(slash + 1), "--shard N", 1, 100000));
+    PUMPCDS_ASSIGN_OR_RETURN(const long shard,
+                             parseNumber(value.substr(0, slash), "--shard K", 0, shards - 1));
+    config.shard = static_cast<int>(shard);
+    config.shards = static_cast<int>(shards);
+  }
+  return {};
+}
+
+// What a precheck needs: one population, something to check, somewhere to write; or `merge DIR...`.
+Status checkPrecheck(Config& config, const std::vector<std::string>& positional) {
+  if (config.out_dir.empty()) {
+    return invalidArgument("precheck needs --out DIR: where results.ndjson, summary.csv and report.html go");
+  }
+  if (!positional.empty() && positional.front() == "merge") {
+    if (positional.size() < 2) {
+      return invalidArgument("precheck merge takes the --out directories of the shard runs");
+    }
+    config.merge_dirs.assign(positional.begin() + 1, positional.end());
+    return {};
+  }
+  if (!positional.empty()) {
+    return invalidArgument("unexpected argument '" + positional.front() + "' for 'precheck'");
+  }
+  const int populations = static_cast<int>(!config.bulk_dir.empty()) +
+                          static_cast<int>(!config.bundles_dir.empty()) +
+                          static_cast<int>(!config.fhir_server.empty());
+  if (populations != 1) {
+    return invalidArgument(
+        "precheck needs exactly one population: --bulk DIR, --bundles DIR or --fhir-server "
+        "URL with --patient ID... or --group ID");
+  }
+  if (!config.fhir_server.empty() && config.patients.empty() == config.group.empty()) {
+    return invalidArgument("precheck --fhir-server needs --patient ID (repeatable) or --group ID, not both");
+  }
+  if (config.fhir_server.empty() && (!config.patients.empty() || !config.group.empty())) {
+    return invalidArgument("--patient and --group go with --fhir-server");
+  }
+  if (config.order_codes.empty() && !config.own_orders) {
+    return invalidArgument("precheck needs --order CODE (a hypothetical order for everyone) or --own-orders "
+                           "(each patient's own pump orders), or both");
+  }
+  if (config.own_orders && !config.fhir_server.empty()) {
+    return invalidArgument("--own-orders reads a bulk export or bundles; with --fhir-server give --order");
+  }
+  return {};
+}
+
 } // namespace
 
 Result<Config> parseConfig(const std::vector<std::string>& arguments,
@@ -337,9 +416,10 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
   }
   if (config.command != "serve" && config.command != "evaluate" && config.command != "check" &&
       config.command != "policies" && config.command != "codes" && config.command != "audit" &&
-      config.command != "feedback") {
-    return invalidArgument("unknown command '" + config.command +
-                           "' (expected serve, evaluate, check, policies, codes, audit or feedback)");
+      config.command != "feedback" && config.command != "precheck") {
+    return invalidArgument(
+        "unknown command '" + config.command +
+        "' (expected serve, evaluate, check, precheck, policies, codes, audit or feedback)");
   }
   // Flags are read first only to find --config; they are applied last so that they win.
   std::vector<std::pair<const OptionSpec*, std::string>> flags;
@@ -406,12 +486,20 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
       config.cds = true;
     } else if (spec->flag == "--patient") {
       config.patient = value;
+      config.patients.push_back(value);
     } else if (spec->flag == "--order") {
       config.order_codes.push_back(value);
     } else if (spec->flag == "--drug") {
       config.drug_codes.push_back(value);
     } else if (spec->flag == "--help") {
       config.help = true;
+    } else if (isPrecheckFlag(spec->flag)) {
+      if (config.command != "precheck") {
+        return invalidArgument(spec->flag + " goes with precheck; see pumpcds precheck --help");
+      }
+      if (Status status = applyPrecheckFlag(config, spec->flag, value); !status.isOk()) {
+        return status;
+      }
     } else if (!spec->key.empty()) {
       if (!usedBy(spec->key, config.command)) {
         return invalidArgument(spec->flag + " does not apply to '" + config.command + "'; see pumpcds " +
@@ -445,6 +533,10 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
       return invalidArgument("codes unknown takes one or more record files (hook requests or FHIR Bundles)");
     }
     config.request_files.assign(positional.begin() + 1, positional.end());
+  } else if (config.command == "precheck") {
+    if (Status status = checkPrecheck(config, positional); !status.isOk()) {
+      return status;
+    }
   } else if (config.command == "policies" && positional.size() == 1 && positional.front() == "test") {
     config.run_policy_tests = true;
   } else if (!positional.empty()) {
@@ -456,9 +548,12 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
   if (config.cds && config.command != "evaluate" && config.command != "check") {
     return invalidArgument("--cds goes with evaluate or check");
   }
-  if ((!config.patient.empty() || !config.order_codes.empty() || !config.drug_codes.empty()) &&
-      config.command != "check") {
-    return invalidArgument("--patient, --order and --drug go with check");
+  if ((!config.patient.empty() || !config.order_codes.empty()) && config.command != "check" &&
+      config.command != "precheck") {
+    return invalidArgument("--patient and --order go with check or precheck");
+  }
+  if (!config.drug_codes.empty() && config.command != "check") {
+    return invalidArgument("--drug goes with check");
   }
   return config;
 }
@@ -534,6 +629,33 @@ std::string usage(const std::string& command) {
            "Exit status: 0 evaluated, 2 bad input or no record could be read.\n" +
            fhirOptionsUsage();
   }
+  if (command == "precheck") {
+    return "usage: pumpcds precheck (--bulk DIR | --bundles DIR | --fhir-server URL (--patient ID... | "
+           "--group "
+           "ID))\n"
+           "                        (--order CODE... | --own-orders) --out DIR [--jobs N] [--shard K/N]\n"
+           "                        [--now YYYY-MM-DD] [--policies DIR] [--token-file F]\n"
+           "       pumpcds precheck merge SHARD_OUT... --out DIR\n"
+           "Pre-checks a population for prior authorization, each patient exactly as an order-sign hook "
+           "call:\n"
+           "  --bulk DIR      a FHIR Bulk Data export (*.ndjson, any resource type in any file; "
+           "manifest.json's\n"
+           "                  _type, when present, says which types were exported)\n"
+           "  --bundles DIR   one FHIR Bundle per patient (*.json, e.g. Synthea output)\n"
+           "  --fhir-server URL with --patient ID (repeatable) or --group ID: read each patient as `check` "
+           "does\n"
+           "  --order CODE    a hypothetical order of this CPT/HCPCS code for everyone, dated --now (default "
+           "today)\n"
+           "  --own-orders    each patient's draft, active and on-hold pump ServiceRequests/DeviceRequests\n"
+           "  --jobs N        threads (default: every core)\n"
+           "  --shard K/N     only the patients whose id hashes to K of N (0 <= K < N); `merge` joins "
+           "shards\n"
+           "Writes to --out: results.ndjson (one Determination per patient), summary.csv (one row per "
+           "order),\n"
+           "report.html (figures, charts, printable checklists) and skipped.ndjson (records not used, why).\n"
+           "Exit status: 0 all checked, 1 something was skipped (see skipped.ndjson), 2 bad input.\n" +
+           fhirOptionsUsage();
+  }
   if (command == "codes") {
     return "usage: pumpcds codes unknown FILE... [--policies DIR]\n"
            "Lists the codes on the clinical resources of records (CDS Hooks requests, or FHIR Bundles such "
@@ -566,6 +688,7 @@ std::string usage(const std::string& command) {
          "  serve      run the CDS Hooks service\n"
          "  evaluate   evaluate hook request files\n"
          "  check      pre-check a patient straight from a FHIR server\n"
+         "  precheck   pre-check a population (bulk export, bundles, FHIR server) for prior auth\n"
          "  version    print the version (also --version)\n"
          "  policies   list and validate the policy library\n"
          "  codes      list codes in records that no value set knows (codes unknown FILE...)\n"

@@ -67,6 +67,17 @@ struct Config {
   bool cds = false;                       ///< evaluate/check --cds
   std::vector<std::string> request_files; ///< evaluate REQUEST.json [MORE.json ...]
   bool run_policy_tests = false;          ///< policies test
+  // pumpcds precheck: a population (with --fhir-server, --patient and --order above).
+  std::string bulk_dir;                ///< --bulk DIR: a FHIR Bulk Data export (NDJSON files)
+  std::string bundles_dir;             ///< --bundles DIR: one FHIR Bundle per patient (Synthea output)
+  std::vector<std::string> patients;   ///< --patient ID (repeatable; with --fhir-server)
+  std::string group;                   ///< --group ID: the members of Group/ID on --fhir-server
+  bool own_orders = false;             ///< --own-orders: the patients' own pump orders
+  int jobs = 0;                        ///< --jobs N (0: every core)
+  int shard = 0;                       ///< --shard K/N: K
+  int shards = 1;                      ///< --shard K/N: N
+  std::string out_dir;                 ///< --out DIR
+  std::vector<std::string> merge_dirs; ///< precheck merge DIR...
   bool help = false;
 };
 

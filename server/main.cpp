@@ -43,6 +43,9 @@ int run(int argc, char** argv) {
   if (settings.command == "audit" || settings.command == "feedback") {
     return pumpcds::server::runSummary(settings, std::cout, std::cerr);
   }
+  if (settings.command == "precheck") {
+    return pumpcds::server::runPrecheck(settings, std::cout, std::cerr);
+  }
   if (settings.command == "codes") {
     return pumpcds::server::runCodes(settings, std::cout, std::cerr);
   }

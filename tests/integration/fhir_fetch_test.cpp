@@ -666,6 +666,35 @@ TEST(Cli, EvaluateReadsTheRequestsFhirServerAsServeDoes) {
   EXPECT_NE(refused.out.find("--allow-insecure-fhir"), std::string::npos) << refused.out;
 }
 
+TEST(Cli, PrecheckReadsEveryPatientOfAGroupFromTheServerAndSkipsOneItCannot) {
+  seedOnce("cli", completeTrialRequest());
+  ASSERT_EQ(fhir_server->seed("cli",
+                              R"([{"resourceType":"Group","id":"pump-panel","type":"person","actual":true,
+      "member":[{"entity":{"reference":"Patient/p1"}},{"entity":{"reference":"Patient/nobody"}}]}])",
+                              ""),
+            1);
+  const auto out =
+      std::filesystem::temp_directory_path() / ("pumpcds-precheck-group-" + std::to_string(getpid()));
+  const auto result = testing::runPumpcds({"precheck", "--fhir-server", fhir_server->base("/tenant/cli"),
+                                           "--group", "pump-panel", "--order", "62326", "--now", "2025-11-20",
+                                           "--allow-insecure-fhir", "--out", out.string()});
+  std::ifstream results(out / "results.ndjson");
+  const std::string first((std::istreambuf_iterator<char>(results)), std::istreambuf_iterator<char>());
+  std::ifstream skipped_file(out / "skipped.ndjson");
+  const std::string skipped((std::istreambuf_iterator<char>(skipped_file)), std::istreambuf_iterator<char>());
+  std::filesystem::remove_all(out);
+  EXPECT_EQ(result.exit_code, 1) << "a member was skipped: " << result.err;
+  EXPECT_EQ(first.find(R"({"patient":"p1","source":")" + fhir_server->base("/tenant/cli")), 0u) << first;
+  EXPECT_NE(first.find(R"("policy":"caresource-nc-mm-1369")"), std::string::npos) << first;
+  EXPECT_NE(skipped.find(R"("patient":"nobody")"), std::string::npos) << skipped;
+  const auto unknown = testing::runPumpcds({"precheck", "--fhir-server", fhir_server->base("/tenant/cli"),
+                                            "--group", "no-such-group", "--order", "62326",
+                                            "--allow-insecure-fhir", "--out", out.string()});
+  std::filesystem::remove_all(out);
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("--group no-such-group"), std::string::npos) << unknown.err;
+}
+
 TEST(Cli, CheckSendsTheTokenFromItsFile) {
   seedOnce("cli", completeTrialRequest());
   const auto token_file =

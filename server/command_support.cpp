@@ -1,0 +1,57 @@
+#include "server/command_support.h"
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+
+namespace pumpcds::server {
+
+Result<policy::PolicyLibrary::Ptr> loadLibrary(const Config& config) {
+  return config.policies.empty() ? policy::PolicyLibrary::loadBundled()
+                                 : policy::PolicyLibrary::loadDirectory(config.policies);
+}
+
+fhir::FhirClientPtr makeFhirClient(const Config& config) {
+  fhir::FhirClientSettings settings;
+  settings.deadline = std::chrono::milliseconds(config.fhir_deadline_ms);
+  settings.connect_timeout = std::min(settings.deadline, std::chrono::milliseconds(1500));
+  settings.max_pages = config.fhir_max_pages;
+  settings.max_resources = static_cast<size_t>(config.fhir_max_resources);
+  settings.ca_file = config.fhir_ca_file;
+  settings.allow_insecure = config.allow_insecure_fhir;
+  settings.allowed_hosts = config.fhir_server_allow;
+  return std::make_shared<const fhir::FhirClient>(std::move(settings));
+}
+
+Result<std::string> readTokenFile(const std::string& path) {
+  std::ifstream stream(path, std::ios::binary);
+  std::string token;
+  if (!stream || !std::getline(stream, token)) {
+    token.clear();
+  }
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) {
+    token.pop_back();
+  }
+  if (token.empty()) {
+    return invalidArgument("--token-file '" + path + "': cannot read a token from its first line");
+  }
+  return token;
+}
+
+Result<std::string> fetchText(const fhir::FhirClient& client, const std::string& url,
+                              const std::string& token) {
+  Result<std::string> result = Status(StatusCode::Unavailable, "no answer");
+  client.fetch({{url, 0}}, token, std::chrono::steady_clock::now() + std::chrono::seconds(5),
+               [&result](const fhir::HttpGet&, fhir::HttpAnswer&& answer, std::vector<fhir::HttpGet>&) {
+                 if (answer.status == 200) {
+                   result = std::move(answer.body);
+                 } else {
+                   result =
+                       Status(StatusCode::Unavailable,
+                              answer.error.empty() ? "HTTP " + std::to_string(answer.status) : answer.error);
+                 }
+               });
+  return result;
+}
+
+} // namespace pumpcds::server

@@ -1,0 +1,25 @@
+// What several subcommands set up the same way: the policy library and the FHIR client.
+#pragma once
+
+#include "fhir/fhir_client.h"
+#include "fhir/result.h"
+#include "policies/policy_library.h"
+#include "server/config.h"
+
+namespace pumpcds::server {
+
+/// --policies DIR, else the bundled library.
+Result<policy::PolicyLibrary::Ptr> loadLibrary(const Config& config);
+
+/// One client per process: its connection and TLS-session caches serve every hook call.
+fhir::FhirClientPtr makeFhirClient(const Config& config);
+
+/// --token-file: the bearer token on the file's first line. Error names the file.
+Result<std::string> readTokenFile(const std::string& path);
+
+/// GET `url` with `client` (bearer `token` when not empty), within 5 seconds: the body of a 200, else an
+/// Unavailable error saying what came back.
+Result<std::string> fetchText(const fhir::FhirClient& client, const std::string& url,
+                              const std::string& token);
+
+} // namespace pumpcds::server
