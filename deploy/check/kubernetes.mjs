@@ -4,7 +4,9 @@
 // kustomization, and the parts fitting together: the Service and the PodDisruptionBudget select the
 // Deployment's pods, the HorizontalPodAutoscaler scales it, probes and ports use named container ports,
 // the ConfigMap's pumpcds.json is one `pumpcds serve` accepts (run with the binary given), and the
-// database URL comes from a Secret. Prints one line per finding; exit 1 when there is any.
+// database URL comes from a Secret. The sharded pre-check (deploy/kubernetes/precheck): the Indexed Job's
+// completions, its --shard K/N and the merge Job's shard directories agree, both mount the claim, and the
+// binary runs both commands on a tiny export. Prints one line per finding; exit 1 when there is any.
 //
 //   node kubernetes.mjs PUMPCDS_BINARY
 import { execFileSync } from 'node:child_process';
@@ -23,36 +25,44 @@ const binary = process.argv[2];
 const problems = [];
 const problem = (where, text) => problems.push(`${where}: ${text}`);
 
-const resources = [];
-for (const file of readdirSync(manifests).filter((name) => name.endsWith('.yaml')).sort()) {
-  for (const document of parseAllDocuments(readFileSync(path.join(manifests, file), 'utf8'))) {
-    if (document.errors.length) {
-      problem(file, document.errors[0].message);
-      continue;
+// Every document of the .yaml files in `directory`, validated against the API schemas.
+async function readManifests(directory, prefix) {
+  const found = [];
+  for (const name of readdirSync(directory).filter((entry) => entry.endsWith('.yaml')).sort()) {
+    const file = prefix + name;
+    for (const document of parseAllDocuments(readFileSync(path.join(directory, name), 'utf8'))) {
+      if (document.errors.length) {
+        problem(file, document.errors[0].message);
+        continue;
+      }
+      const object = document.toJS();
+      if (object.apiVersion?.startsWith('kustomize.config.k8s.io')) {
+        found.push({ file, object });
+        continue;
+      }
+      let Model;
+      try {
+        Model = (await import(`kubernetes-models/${object.apiVersion}`))[object.kind];
+      } catch {
+        Model = undefined;
+      }
+      if (!Model) {
+        problem(file, `no Kubernetes kind ${object.apiVersion}/${object.kind}`);
+        continue;
+      }
+      try {
+        new Model(object).validate();
+      } catch (error) {
+        problem(file, `${object.kind} ${object.metadata?.name}: ${error.message}`);
+      }
+      found.push({ file, object });
     }
-    const object = document.toJS();
-    if (object.apiVersion?.startsWith('kustomize.config.k8s.io')) {
-      resources.push({ file, object });
-      continue;
-    }
-    let Model;
-    try {
-      Model = (await import(`kubernetes-models/${object.apiVersion}`))[object.kind];
-    } catch {
-      Model = undefined;
-    }
-    if (!Model) {
-      problem(file, `no Kubernetes kind ${object.apiVersion}/${object.kind}`);
-      continue;
-    }
-    try {
-      new Model(object).validate();
-    } catch (error) {
-      problem(file, `${object.kind} ${object.metadata?.name}: ${error.message}`);
-    }
-    resources.push({ file, object });
   }
+  return found;
 }
+
+const resources = await readManifests(manifests, '');
+const precheckResources = await readManifests(path.join(manifests, 'precheck'), 'precheck/');
 
 // Fields no Kubernetes type names (a misspelt key, which the API server drops or refuses): each manifest
 // as a typed object literal, checked by TypeScript's excess-property check against kubernetes-models'
@@ -61,7 +71,7 @@ const generated = path.join(here, '.generated');
 rmSync(generated, { recursive: true, force: true });
 mkdirSync(generated);
 const typed = [];
-for (const [index, { file, object }] of resources.entries()) {
+for (const [index, { file, object }] of [...resources, ...precheckResources].entries()) {
   if (object.apiVersion?.startsWith('kustomize.config.k8s.io')) continue;
   const name = `${path.basename(file, '.yaml')}-${index}.ts`;
   writeFileSync(path.join(generated, name),
@@ -139,6 +149,64 @@ if (binary && configMap) {
   }
 }
 
+// The sharded pre-check: the Indexed Job's shard count, its --shard argument and the merge's shard
+// directories agree, both use the claim, and pumpcds accepts both commands (run on a tiny export).
+const jobNamed = (name) => precheckResources.find(({ object }) => object.kind === 'Job' && object.metadata?.name === name)?.object;
+const shardJob = jobNamed('pumpcds-precheck');
+const mergeJob = jobNamed('pumpcds-precheck-merge');
+const claim = precheckResources.find(({ object }) => object.kind === 'PersistentVolumeClaim')?.object;
+const precheckListed = new Set(precheckResources.find(({ object }) => object.kind === 'Kustomization')?.object?.resources ?? []);
+for (const name of ['volume.yaml', 'precheck-job.yaml']) {
+  if (!precheckListed.has(name)) problem('precheck/kustomization.yaml', `does not list ${name}`);
+}
+const argsOf = (job) => job?.spec?.template?.spec?.containers?.[0]?.args ?? [];
+const claimOf = (job) => job?.spec?.template?.spec?.volumes?.[0]?.persistentVolumeClaim?.claimName;
+const shards = shardJob?.spec?.completions;
+if (shardJob?.spec?.completionMode !== 'Indexed') problem('precheck/precheck-job.yaml', 'the Job is not Indexed');
+const shardArgs = argsOf(shardJob);
+if (shardArgs[shardArgs.indexOf('--shard') + 1] !== `$(JOB_COMPLETION_INDEX)/${shards}`) {
+  problem('precheck/precheck-job.yaml', `--shard is not $(JOB_COMPLETION_INDEX)/${shards} (completions)`);
+}
+const shardOut = shardArgs[shardArgs.indexOf('--out') + 1] ?? '';
+const mergeArgs = argsOf(mergeJob);
+const mergeDirs = mergeArgs.slice(2, mergeArgs.indexOf('--out'));
+const expectedDirs = Array.from({ length: shards ?? 0 }, (_, k) => shardOut.replace('$(JOB_COMPLETION_INDEX)', `${k}`));
+if (JSON.stringify(mergeDirs) !== JSON.stringify(expectedDirs)) {
+  problem('precheck/merge-job.yaml', `merges ${mergeDirs.join(' ')}, not the ${shards} shard outputs ${expectedDirs.join(' ')}`);
+}
+for (const [file, job] of [['precheck/precheck-job.yaml', shardJob], ['precheck/merge-job.yaml', mergeJob]]) {
+  if (!job || claimOf(job) !== claim?.metadata?.name) problem(file, 'does not mount the claim of volume.yaml');
+}
+if (binary && shardJob && mergeJob) {
+  const data = mkdtempSync(path.join(tmpdir(), 'pumpcds-k8s-precheck-'));
+  try {
+    mkdirSync(path.join(data, 'export'));
+    writeFileSync(path.join(data, 'export', 'Patient.ndjson'), '{"resourceType":"Patient","id":"a"}\n{"resourceType":"Patient","id":"b"}\n');
+    writeFileSync(path.join(data, 'export', 'Coverage.ndjson'),
+      '{"resourceType":"Coverage","id":"c","status":"active","beneficiary":{"reference":"Patient/a"},"payor":[{"display":"Ambetter Health"}]}\n');
+    const run = (args, index) => {
+      const concrete = args.map((arg) => arg.replaceAll('$(JOB_COMPLETION_INDEX)', `${index}`).replaceAll('/data/', `${data}/`));
+      try {
+        execFileSync(binary, concrete, { encoding: 'utf8', stdio: 'pipe' });
+        return 0;
+      } catch (error) {
+        return error.status === 1 ? 0 : `${error.status}: ${error.stderr}`;
+      }
+    };
+    for (let index = 0; index < shards; index += 1) {
+      const failed = run(shardArgs, index);
+      if (failed) problem('precheck/precheck-job.yaml', `shard ${index}: pumpcds exited ${failed}`);
+    }
+    const failed = run(mergeArgs, 0);
+    if (failed) problem('precheck/merge-job.yaml', `pumpcds exited ${failed}`);
+    else if (!readFileSync(path.join(data, 'out', 'all', 'results.ndjson'), 'utf8').includes('"patient":"a"')) {
+      problem('precheck/merge-job.yaml', 'the merged results lack the patient the shards checked');
+    }
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
+}
+
 for (const line of problems) console.log(line);
-console.log(problems.length ? `${problems.length} problem(s)` : `deploy/kubernetes: ${resources.length} documents valid`);
+console.log(problems.length ? `${problems.length} problem(s)` : `deploy/kubernetes: ${resources.length + precheckResources.length} documents valid`);
 process.exit(problems.length ? 1 : 0);
