@@ -143,7 +143,6 @@ void BulkGrouping::addNdjsonFile(const std::filesystem::path& path) {
   }
   std::string line;
   size_t number = 0;
-  rapidjson::Document document;
   while (std::getline(file, line)) {
     ++number;
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
@@ -154,6 +153,8 @@ void BulkGrouping::addNdjsonFile(const std::filesystem::path& path) {
     }
     ++resources_read_;
     const std::string source = name + " line " + std::to_string(number);
+    // A document per line: a reused one keeps every line's strings in its pool until it is destroyed.
+    rapidjson::Document document;
     document.Parse(line.data(), line.size());
     if (document.HasParseError() || !document.IsObject()) {
       const std::string patient = patientNamedIn(line);

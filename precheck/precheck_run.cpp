@@ -61,7 +61,7 @@ void PrecheckRun::evaluate(size_t count, const std::function<PatientJob(size_t)>
   std::atomic<size_t> next{0};
   const std::string service_id = hooks::services().front().id; // order-sign
   auto work = [&] {
-    for (size_t i = next++; i < count; i = next++) {
+    for (size_t i = next++; i < count; i = next++, ++counts_.processed) {
       PatientJob job = make(i);
       if (!job.skip_reason.empty()) {
         problems[i] = RecordProblem{job.patient_id, job.source, job.skip_reason};

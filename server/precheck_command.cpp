@@ -150,9 +150,9 @@ int runPrecheck(const Config& config, std::ostream& out, std::ostream& err) {
                                   orders.codes,       {},    config.now.value_or(fhir::Date::today())};
         return precheck::PatientJob{id, config.fhir_server, hooks::checkRequestJson(check), "", false};
       });
-      meter.update(run.counts().patients, run.counts().skipped);
+      meter.update(run.counts().processed, run.counts().skipped);
     }
-    meter.finish(run.counts().patients, run.counts().skipped);
+    meter.finish(run.counts().processed, run.counts().skipped);
   } else {
     const bool bulk = !config.bulk_dir.empty();
     const std::string& dir = bulk ? config.bulk_dir : config.bundles_dir;
@@ -196,10 +196,10 @@ int runPrecheck(const Config& config, std::ostream& out, std::ostream& err) {
         }
         return job;
       });
-      meter.update(run.counts().patients + run.counts().no_orders, run.counts().skipped);
+      meter.update(run.counts().processed, run.counts().skipped);
     });
     run.addProblems(grouping.problems());
-    meter.finish(run.counts().patients + run.counts().no_orders, run.counts().skipped);
+    meter.finish(run.counts().processed, run.counts().skipped);
   }
   if (Status finished = run.finish(); !finished.isOk()) {
     err << "pumpcds precheck: " << finished.message() << "\n";
