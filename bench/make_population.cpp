@@ -75,15 +75,18 @@ int main(int argc, char** argv) {
       for (size_t at = line.find(kTemplateId); at != std::string::npos; at = line.find(kTemplateId, at)) {
         line.replace(at, std::char_traits<char>::length(kTemplateId), id);
       }
-      file(type == "Observation" ? "Observation-" + std::to_string(1 + observation++ % 2) : type) << line << "\n";
+      file(type == "Observation" ? "Observation-" + std::to_string(1 + observation++ % 2) : type)
+          << line << "\n";
     }
   }
   std::string types;
   for (const auto& type : exported) {
     types += (types.empty() ? "" : ",") + type;
   }
-  std::ofstream(dir + "/manifest.json") << R"({"transactionTime":"2026-11-20T00:00:00Z","request":"https://ehr.example/fhir/$export?_type=)"
-                                        << types << R"(","requiresAccessToken":true,"output":[],"error":[]})" << "\n";
+  std::ofstream(dir + "/manifest.json")
+      << R"({"transactionTime":"2026-11-20T00:00:00Z","request":"https://ehr.example/fhir/$export?_type=)"
+      << types << R"(","requiresAccessToken":true,"output":[],"error":[]})"
+      << "\n";
   std::cout << count << " patients written to " << dir << "\n";
   return 0;
 }

@@ -47,6 +47,30 @@ std::string patientNamedIn(std::string_view text) {
   return std::string(text.substr(at + kPatientPrefix.size(), end - at - kPatientPrefix.size()));
 }
 
+// Whether a line can belong to no patient of `shard`: it names patients ("Patient/<id>") and every one
+// of them hashes elsewhere. A resource of a patient in the shard names that patient, so such a line is
+// never one of ours, and is dropped without being parsed (each shard reads the whole export).
+bool onlyOtherShards(std::string_view line, const Shard& shard) {
+  if (shard.count <= 1) {
+    return false;
+  }
+  bool named = false;
+  for (size_t at = line.find(kPatientPrefix); at != std::string_view::npos;
+       at = line.find(kPatientPrefix, at + 1)) {
+    size_t end = at + kPatientPrefix.size();
+    while (end < line.size() && (std::isalnum(static_cast<unsigned char>(line[end])) != 0 ||
+                                 line[end] == '-' || line[end] == '.')) {
+      ++end;
+    }
+    const std::string_view id = line.substr(at + kPatientPrefix.size(), end - at - kPatientPrefix.size());
+    if (id.empty() || inShard(id, shard)) {
+      return false;
+    }
+    named = true;
+  }
+  return named;
+}
+
 // Spill lines are tab-separated: a field from the input never holds one.
 std::string withoutTabs(std::string_view text) {
   std::string clean(text);
@@ -152,6 +176,9 @@ void BulkGrouping::addNdjsonFile(const std::filesystem::path& path) {
       continue;
     }
     ++resources_read_;
+    if (onlyOtherShards(line, shard_)) {
+      continue;
+    }
     const std::string source = name + " line " + std::to_string(number);
     // A document per line: a reused one keeps every line's strings in its pool until it is destroyed.
     rapidjson::Document document;

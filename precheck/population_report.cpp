@@ -261,13 +261,7 @@ Result<ReportTotals> writePopulationReport(const std::filesystem::path& dir, siz
       }
     }
   }
-  std::vector<RecordProblem> skipped;
-  std::ifstream skipped_file(dir / "skipped.ndjson", std::ios::binary);
-  while (std::getline(skipped_file, line)) {
-    if (auto problem = parseSkippedLine(line)) {
-      skipped.push_back(std::move(*problem));
-    }
-  }
+  const std::vector<RecordProblem> skipped = readSkipped(dir);
   all.totals.skipped = skipped.size();
   if (!csv) {
     return invalidArgument((dir / "summary.csv").string() + ": cannot be written");

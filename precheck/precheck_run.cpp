@@ -42,6 +42,18 @@ std::optional<RecordProblem> parseSkippedLine(std::string_view line) {
                        fhir::stringAt(&document, "reason")};
 }
 
+std::vector<RecordProblem> readSkipped(const std::filesystem::path& dir) {
+  std::vector<RecordProblem> problems;
+  std::ifstream file(dir / "skipped.ndjson", std::ios::binary);
+  std::string line;
+  while (std::getline(file, line)) {
+    if (auto problem = parseSkippedLine(line)) {
+      problems.push_back(std::move(*problem));
+    }
+  }
+  return problems;
+}
+
 PrecheckRun::PrecheckRun(const hooks::HookService& service, std::filesystem::path out_dir, size_t jobs)
     : service_(service), out_dir_(std::move(out_dir)), jobs_(std::max<size_t>(jobs, 1)) {}
 

@@ -69,5 +69,7 @@ std::string resultLine(const std::string& patient_id, const std::string& source,
 /// The skipped.ndjson line of a problem, and back (nullopt: not such a line).
 std::string skippedLine(const RecordProblem& problem);
 std::optional<RecordProblem> parseSkippedLine(std::string_view line);
+/// Every problem of `dir`/skipped.ndjson (none when there is no such file).
+std::vector<RecordProblem> readSkipped(const std::filesystem::path& dir);
 
 } // namespace pumpcds::precheck

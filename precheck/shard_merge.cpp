@@ -59,12 +59,8 @@ Result<ReportTotals> mergeShards(const std::vector<std::filesystem::path>& shard
                       " the --out of a `pumpcds precheck --shard` run?)");
     }
     readers.push_back(std::move(reader));
-    std::ifstream skipped_file(dir / "skipped.ndjson", std::ios::binary);
-    std::string line;
-    while (std::getline(skipped_file, line)) {
-      if (auto problem = parseSkippedLine(line)) {
-        skipped.push_back(std::move(*problem));
-      }
+    for (auto& problem : readSkipped(dir)) {
+      skipped.push_back(std::move(problem));
     }
   }
   std::error_code error;

@@ -14,6 +14,7 @@
 #include "hooks/draft_order_writer.h"
 #include "hooks/hook_request_writer.h"
 #include "hooks/policy_test_runner.h"
+#include "tests/support/synthea_request.h"
 
 namespace pumpcds::testing {
 namespace {
@@ -77,15 +78,7 @@ PopulationPatient syntheaPatient(const std::string& bundle_text, const std::stri
       urn_types["urn:uuid:" + id] = type;
       if (type == "Patient" && old_id.empty()) {
         old_id = id;
-        if (!state.empty()) {
-          rapidjson::Value address(rapidjson::kObjectType);
-          address.AddMember("state", rapidjson::Value(state.c_str(), bundle.GetAllocator()),
-                            bundle.GetAllocator());
-          rapidjson::Value addresses(rapidjson::kArrayType);
-          addresses.PushBack(address, bundle.GetAllocator());
-          resource.RemoveMember("address");
-          resource.AddMember("address", addresses, bundle.GetAllocator());
-        }
+        moveToState(resource, state, bundle.GetAllocator());
         texts.insert(texts.begin(), fhir::jsonText(resource));
       } else {
         texts.push_back(fhir::jsonText(resource));

@@ -17,15 +17,7 @@ void addEntries(const std::string& bundle_text, const std::string& state, hooks:
     rapidjson::Value& resource = entry["resource"];
     const std::string type = resource["resourceType"].GetString();
     if (type == "Patient" && parts.patient_json.empty()) {
-      if (!state.empty()) {
-        rapidjson::Value address(rapidjson::kObjectType);
-        address.AddMember("state", rapidjson::Value(state.c_str(), bundle.GetAllocator()),
-                          bundle.GetAllocator());
-        rapidjson::Value addresses(rapidjson::kArrayType);
-        addresses.PushBack(address, bundle.GetAllocator());
-        resource.RemoveMember("address");
-        resource.AddMember("address", addresses, bundle.GetAllocator());
-      }
+      moveToState(resource, state, bundle.GetAllocator());
       parts.patient_json = fhir::jsonText(resource);
       parts.patient_id = resource["id"].GetString();
     } else {
@@ -35,6 +27,19 @@ void addEntries(const std::string& bundle_text, const std::string& state, hooks:
 }
 
 } // namespace
+
+void moveToState(rapidjson::Value& patient, const std::string& state,
+                 rapidjson::Document::AllocatorType& allocator) {
+  if (state.empty()) {
+    return;
+  }
+  rapidjson::Value address(rapidjson::kObjectType);
+  address.AddMember("state", rapidjson::Value(state.c_str(), allocator), allocator);
+  rapidjson::Value addresses(rapidjson::kArrayType);
+  addresses.PushBack(address, allocator);
+  patient.RemoveMember("address");
+  patient.AddMember("address", addresses, allocator);
+}
 
 // An order-sign request whose prefetch holds every resource of the bundle, grouped by type as a FHIR
 // server's searches would return them, plus a Coverage with `payor`.

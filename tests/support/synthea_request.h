@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include <rapidjson/document.h>
+
 namespace pumpcds::testing {
 
 struct SyntheaOptions {
@@ -11,6 +13,10 @@ struct SyntheaOptions {
   std::string extra_bundle; ///< a Bundle of more resources of the patient (its entries join prefetch)
   std::string order_date = "2025-11-20";
 };
+
+/// Replaces a Patient's address with one in `state` ("NC"); "" leaves it.
+void moveToState(rapidjson::Value& patient, const std::string& state,
+                 rapidjson::Document::AllocatorType& allocator);
 
 /// `payor` names the Coverage's payor (its display), which routes the order; "" adds no Coverage.
 std::string syntheaRequest(const std::string& bundle_text, const std::string& payor,
