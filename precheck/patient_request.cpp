@@ -81,6 +81,35 @@ bool isOwnPumpOrder(const std::string& type, const std::string& json, const poli
   return resource && catalog.classify(*resource).has_value();
 }
 
+// What a nurse matches a checklist to the chart by: the official (else first) name and the birth date.
+void readNameAndBirthDate(const std::string& patient_json, PatientRequest& request) {
+  rapidjson::Document patient;
+  patient.Parse(patient_json.data(), patient_json.size());
+  request.birth_date = fhir::stringAt(&patient, "birthDate");
+  const auto names = fhir::items(fhir::member(patient, "name"));
+  const fhir::JsonValue* chosen = names.empty() ? nullptr : names.front();
+  for (const auto* name : names) {
+    if (fhir::stringAt(name, "use") == "official") {
+      chosen = name;
+      break;
+    }
+  }
+  if (chosen == nullptr) {
+    return;
+  }
+  if (const std::string text = fhir::stringAt(chosen, "text"); !text.empty()) {
+    request.name = text;
+    return;
+  }
+  for (const auto* given : fhir::items(fhir::member(*chosen, "given"))) {
+    if (given->IsString()) {
+      request.name += std::string(request.name.empty() ? "" : " ") + given->GetString();
+    }
+  }
+  const std::string family = fhir::stringAt(chosen, "family");
+  request.name += (request.name.empty() || family.empty() ? "" : " ") + family;
+}
+
 } // namespace
 
 PatientRequest patientHookRequest(const PatientResources& patient,
@@ -103,6 +132,7 @@ PatientRequest patientHookRequest(const PatientResources& patient,
         type_at == std::string::npos ? "" : json.substr(start + 1, json.find('"', start + 1) - start - 1);
     if (type == "Patient" && parts.patient_json.empty()) {
       parts.patient_json = json;
+      readNameAndBirthDate(json, request);
       continue;
     }
     if (orders.own_orders && isOwnPumpOrder(type, json, catalog)) {

@@ -20,9 +20,11 @@ struct PrecheckOrders {
 };
 
 struct PatientRequest {
-  std::string json;      ///< the order-sign request
-  size_t draft_orders{}; ///< how many orders it carries
-  bool has_coverage{};   ///< the record holds a Coverage (what routes an order to a policy)
+  std::string json;       ///< the order-sign request
+  size_t draft_orders{};  ///< how many orders it carries
+  bool has_coverage{};    ///< the record holds a Coverage (what routes an order to a policy)
+  std::string name;       ///< the Patient's official (else first) name, given names then family
+  std::string birth_date; ///< the Patient's birthDate
 };
 
 /// Every resource of the patient goes into prefetch under the key of its type, with the shared

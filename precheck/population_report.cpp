@@ -43,6 +43,8 @@ struct CriterionLine {
 struct OrderRow {
   size_t line = 0; ///< results.ndjson line: ties are broken by it, so the page is deterministic
   std::string patient;
+  std::string name;
+  std::string birth_date;
   std::string source;
   std::string order;
   std::string code;
@@ -154,8 +156,10 @@ void writeChecklistItems(std::ostream& html, const char* heading, const std::vec
 
 void writeChecklist(std::ostream& html, const OrderRow& row, size_t number) {
   html << "<article class=\"checklist\" id=\"c-" << number << "\"><header><h3>Prior-authorization checklist: "
-       << "patient " << htmlEscaped(row.patient) << ", order " << htmlEscaped(row.code) << " ("
-       << htmlEscaped(row.kind) << ")</h3><button onclick=\"printOne('c-" << number
+       << htmlEscaped(row.name.empty() ? "patient" : row.name)
+       << (row.birth_date.empty() ? "" : ", born " + htmlEscaped(row.birth_date)) << " (id "
+       << htmlEscaped(row.patient) << "), order " << htmlEscaped(row.code) << " (" << htmlEscaped(row.kind)
+       << ")</h3><button onclick=\"printOne('c-" << number
        << "')\">Print this checklist</button></header><p>Policy: "
        << (row.policy_url.empty() ? "" : "<a href=\"" + htmlEscaped(row.policy_url) + "\">")
        << htmlEscaped(row.policy_title.empty() ? row.policy : row.policy_title)
@@ -192,7 +196,8 @@ Result<ReportTotals> writePopulationReport(const std::filesystem::path& dir, siz
     return notFound((dir / "results.ndjson").string() + ": cannot be read");
   }
   std::ofstream csv(dir / "summary.csv", std::ios::binary | std::ios::trunc);
-  csv << "patient,order,code,kind,policy,decision,prior_auth,items_to_resolve,missing_ids,missing,unmet_ids,"
+  csv << "patient,name,birth_date,order,code,kind,policy,decision,prior_auth,items_to_resolve,missing_ids,"
+         "missing,unmet_ids,"
          "unmet,as_of\n";
   Aggregates all;
   // The closest `table_rows` orders, kept as they stream by: memory stays bounded by the page's size.
@@ -218,6 +223,8 @@ Result<ReportTotals> writePopulationReport(const std::filesystem::path& dir, siz
       OrderRow row;
       row.line = order_number++;
       row.patient = fhir::stringAt(&document, "patient");
+      row.name = fhir::stringAt(&document, "name");
+      row.birth_date = fhir::stringAt(&document, "birthDate");
       row.source = fhir::stringAt(&document, "source");
       row.order = fhir::stringAt(order, "order");
       row.code = fhir::stringAt(order, "code");
@@ -247,7 +254,8 @@ Result<ReportTotals> writePopulationReport(const std::filesystem::path& dir, siz
       if (row.decision == "missing-documentation" && row.itemsToResolve() > 0) {
         ++all.closeness[std::min<size_t>(row.itemsToResolve(), 3) - 1];
       }
-      csv << fhir::csvField(row.patient) << "," << fhir::csvField(row.order) << ","
+      csv << fhir::csvField(row.patient) << "," << fhir::csvField(row.name) << ","
+          << fhir::csvField(row.birth_date) << "," << fhir::csvField(row.order) << ","
           << fhir::csvField(row.code) << "," << row.kind << "," << fhir::csvField(row.policy) << ","
           << row.decision << "," << row.prior_auth << "," << row.itemsToResolve() << ","
           << fhir::csvField(joined(row.missing, true)) << "," << fhir::csvField(joined(row.missing, false))
@@ -340,11 +348,13 @@ Result<ReportTotals> writePopulationReport(const std::filesystem::path& dir, siz
   size_t row_number = 0;
   for (const auto& row : kept) {
     ++row_number;
-    html << "<tr class=\"order-row\"><td>" << htmlEscaped(row.patient) << "</td><td>" << htmlEscaped(row.code)
-         << " " << htmlEscaped(row.kind) << "</td><td>" << htmlEscaped(row.policy) << "</td><td>"
-         << htmlEscaped(row.decision) << "</td><td>" << htmlEscaped(row.prior_auth) << "</td><td>"
-         << row.itemsToResolve() << "</td><td>" << htmlEscaped(joined(row.missing, false)) << " <a href=\"#c-"
-         << row_number << "\">checklist</a></td></tr>\n";
+    html << "<tr class=\"order-row\"><td>" << htmlEscaped(row.name.empty() ? row.patient : row.name)
+         << (row.name.empty() ? "" : "<br><span class=\"note\">" + htmlEscaped(row.patient) + "</span>")
+         << "</td><td>" << htmlEscaped(row.code) << " " << htmlEscaped(row.kind) << "</td><td>"
+         << htmlEscaped(row.policy) << "</td><td>" << htmlEscaped(row.decision) << "</td><td>"
+         << htmlEscaped(row.prior_auth) << "</td><td>" << row.itemsToResolve() << "</td><td>"
+         << htmlEscaped(joined(row.missing, false)) << " <a href=\"#c-" << row_number
+         << "\">checklist</a></td></tr>\n";
   }
   html << "</table>\n<h2>Skipped</h2>";
   if (skipped.empty()) {

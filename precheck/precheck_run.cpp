@@ -22,9 +22,11 @@ std::string quoted(const std::string& text) {
 
 } // namespace
 
-std::string resultLine(const std::string& patient_id, const std::string& source, const std::string& report) {
-  // The report is one JSON object; the patient and source go first so a reader sees whose it is.
-  return "{\"patient\":" + quoted(patient_id) + ",\"source\":" + quoted(source) + "," + report.substr(1);
+std::string resultLine(const PatientJob& job, const std::string& report) {
+  // The report is one JSON object; whose it is goes first.
+  return "{\"patient\":" + quoted(job.patient_id) + ",\"source\":" + quoted(job.source) +
+         (job.name.empty() ? "" : ",\"name\":" + quoted(job.name)) +
+         (job.birth_date.empty() ? "" : ",\"birthDate\":" + quoted(job.birth_date)) + "," + report.substr(1);
 }
 
 std::string skippedLine(const RecordProblem& problem) {
@@ -109,8 +111,8 @@ void PrecheckRun::evaluate(size_t count, const std::function<PatientJob(size_t)>
       counts_.ready += static_cast<size_t>(
           std::count_if(determination.orders.begin(), determination.orders.end(),
                         [](const auto& order) { return order.decision == policy::Decision::Complete; }));
-      lines[i] = resultLine(job.patient_id, job.source,
-                            policy::toReportJson(determination, outcome.value().library->revision(), false));
+      lines[i] =
+          resultLine(job, policy::toReportJson(determination, outcome.value().library->revision(), false));
     }
   };
   std::vector<std::thread> workers;

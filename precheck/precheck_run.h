@@ -22,6 +22,8 @@ struct PatientJob {
   std::string patient_id;
   std::string source;
   std::string request_json;
+  std::string name;        ///< as the checklist shows it ("Bradly Douglas"); "" when not known
+  std::string birth_date;  ///< YYYY-MM-DD; "" when not known
   std::string skip_reason; ///< set: the patient is reported as skipped, not evaluated
   bool no_orders = false;  ///< nothing to check (--own-orders and no pump order on record)
 };
@@ -64,8 +66,9 @@ private:
 inline constexpr const char* kNoCoverage =
     "no Coverage on record: nothing routes the order to a payer's policy";
 
-/// The results.ndjson line of one patient: {"patient","source", then the Determination report's fields}.
-std::string resultLine(const std::string& patient_id, const std::string& source, const std::string& report);
+/// The results.ndjson line of one patient: {"patient","source"[,"name","birthDate"], then the Determination
+/// report's fields}.
+std::string resultLine(const PatientJob& job, const std::string& report);
 /// The skipped.ndjson line of a problem, and back (nullopt: not such a line).
 std::string skippedLine(const RecordProblem& problem);
 std::optional<RecordProblem> parseSkippedLine(std::string_view line);

@@ -148,7 +148,11 @@ int runPrecheck(const Config& config, std::ostream& out, std::ostream& err) {
         const std::string& id = keys[start + i].second;
         hooks::CheckRequest check{config.fhir_server, token, id,
                                   orders.codes,       {},    config.now.value_or(fhir::Date::today())};
-        return precheck::PatientJob{id, config.fhir_server, hooks::checkRequestJson(check), "", false};
+        precheck::PatientJob job;
+        job.patient_id = id;
+        job.source = config.fhir_server;
+        job.request_json = hooks::checkRequestJson(check);
+        return job;
       });
       meter.update(run.counts().processed, run.counts().skipped);
     }
@@ -184,9 +188,13 @@ int runPrecheck(const Config& config, std::ostream& out, std::ostream& err) {
     grouping.forEachBatch([&](std::vector<precheck::PatientResources>& batch) {
       run.evaluate(batch.size(), [&](size_t i) {
         const auto& patient = batch[i];
-        precheck::PatientJob job{patient.patient_id, patient.source, "", "", false};
         const auto request =
             precheck::patientHookRequest(patient, grouping.shared(), unread, orders, catalog);
+        precheck::PatientJob job;
+        job.patient_id = patient.patient_id;
+        job.source = patient.source;
+        job.name = request.name;
+        job.birth_date = request.birth_date;
         if (!request.has_coverage) {
           job.skip_reason = precheck::kNoCoverage;
         } else if (request.draft_orders == 0) {

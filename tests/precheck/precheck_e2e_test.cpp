@@ -51,6 +51,8 @@ std::map<std::string, std::string> reportsByPatient(const fs::path& results) {
     const std::string patient = document["patient"].GetString();
     document.EraseMember("patient"); // Erase keeps the order of the other members
     document.EraseMember("source");
+    document.EraseMember("name");
+    document.EraseMember("birthDate");
     reports[patient] = fhir::jsonText(document);
   }
   return reports;
@@ -228,10 +230,14 @@ TEST_F(PrecheckTest, TheReportOpensInChromiumWithTheCountsAndAChecklistPerOrder)
   }
   EXPECT_EQ(rows, 9u);
   EXPECT_NE(page.find("id=\"c-9\""), std::string::npos) << "a checklist for every order";
+  EXPECT_NE(page.find("Bradly Douglas, born 1993-05-21 (id bradly-nc)"), std::string::npos)
+      << "a checklist names the patient as the chart does";
   EXPECT_NE(page.find("id=\"chart-missing\""), std::string::npos);
   EXPECT_EQ(page.find("http://"), page.find("http://www.w3.org")) << "nothing to fetch from a network";
   // The CSV: a header and one row per order.
-  EXPECT_EQ(lines(readFile(dir_ / "out" / "summary.csv")).size(), 10u);
+  const auto csv = lines(readFile(dir_ / "out" / "summary.csv"));
+  EXPECT_EQ(csv.size(), 10u);
+  EXPECT_EQ(csv.front().rfind("patient,name,birth_date,order,code,", 0), 0u) << csv.front();
 }
 
 TEST_F(PrecheckTest, OwnOrdersOfThePolicyCasesGiveWhatTheirHookRequestsGive) {
