@@ -11,19 +11,16 @@
 #include <map>
 #include <memory>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "fhir/prefetch_templates.h"
+#include "fhir/text.h"
 #include "tests/support/bulk_population.h"
 
 namespace {
 
 std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return pumpcds::fhir::readWholeFile(path).value_or("");
 }
 
 constexpr const char* kTemplateId = "TEMPLATE-PATIENT-ID";

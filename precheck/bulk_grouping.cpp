@@ -7,6 +7,8 @@
 
 #include <rapidjson/document.h>
 
+#include "fhir/text.h"
+
 namespace pumpcds::precheck {
 namespace {
 
@@ -26,25 +28,30 @@ size_t bucketOf(uint64_t hash, size_t buckets) {
   return static_cast<size_t>(((hash >> 32) * buckets) >> 32);
 }
 
+// A character of a FHIR id ([A-Za-z0-9\-\.]).
+bool isIdCharacter(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.';
+}
+
 // A FHIR id: what a spill line's first field may hold (no tab, no newline).
 bool isFhirId(std::string_view id) {
-  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.';
-  });
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), isIdCharacter);
+}
+
+// The id after the "Patient/" found at `at` in `text`.
+std::string_view patientIdAt(std::string_view text, size_t at) {
+  const size_t start = at + kPatientPrefix.size();
+  size_t end = start;
+  while (end < text.size() && isIdCharacter(text[end])) {
+    ++end;
+  }
+  return text.substr(start, end - start);
 }
 
 // For a line that is not JSON: the patient it seems to be about, so that the problem can name them.
 std::string patientNamedIn(std::string_view text) {
   const size_t at = text.find(kPatientPrefix);
-  if (at == std::string_view::npos) {
-    return "";
-  }
-  size_t end = at + kPatientPrefix.size();
-  while (end < text.size() &&
-         (std::isalnum(static_cast<unsigned char>(text[end])) != 0 || text[end] == '-' || text[end] == '.')) {
-    ++end;
-  }
-  return std::string(text.substr(at + kPatientPrefix.size(), end - at - kPatientPrefix.size()));
+  return at == std::string_view::npos ? "" : std::string(patientIdAt(text, at));
 }
 
 // Whether a line can belong to no patient of `shard`: it names patients ("Patient/<id>") and every one
@@ -57,12 +64,7 @@ bool onlyOtherShards(std::string_view line, const Shard& shard) {
   bool named = false;
   for (size_t at = line.find(kPatientPrefix); at != std::string_view::npos;
        at = line.find(kPatientPrefix, at + 1)) {
-    size_t end = at + kPatientPrefix.size();
-    while (end < line.size() && (std::isalnum(static_cast<unsigned char>(line[end])) != 0 ||
-                                 line[end] == '-' || line[end] == '.')) {
-      ++end;
-    }
-    const std::string_view id = line.substr(at + kPatientPrefix.size(), end - at - kPatientPrefix.size());
+    const std::string_view id = patientIdAt(line, at);
     if (id.empty() || inShard(id, shard)) {
       return false;
     }
@@ -175,7 +177,6 @@ void BulkGrouping::addNdjsonFile(const std::filesystem::path& path) {
     if (line.empty()) {
       continue;
     }
-    ++resources_read_;
     if (onlyOtherShards(line, shard_)) {
       continue;
     }
@@ -215,12 +216,12 @@ void BulkGrouping::addNdjsonFile(const std::filesystem::path& path) {
 
 void BulkGrouping::addBundleFile(const std::filesystem::path& path) {
   const std::string name = path.filename().string();
-  std::ifstream file(path, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  if (!file && text.empty()) {
+  const auto read = fhir::readWholeFile(path.string());
+  if (!read) {
     problems_.push_back({"", name, "cannot be read"});
     return;
   }
+  const std::string& text = *read;
   rapidjson::Document document;
   document.Parse(text.data(), text.size());
   if (document.HasParseError()) {
@@ -244,7 +245,6 @@ void BulkGrouping::addBundleFile(const std::filesystem::path& path) {
     }
     resources.push_back(resource);
   }
-  resources_read_ += resources.size();
   if (!isFhirId(patient)) {
     problems_.push_back(
         {"", name, patient.empty() ? "holds no Patient" : "its Patient's id is not a FHIR id"});
@@ -265,9 +265,9 @@ void BulkGrouping::forEachBatch(const std::function<void(std::vector<PatientReso
     if (!file) {
       continue; // no patient hashed here
     }
-    // Per patient: (type, id, JSON). Sorted below, so that a record's order (which decides the order of
-    // evidence) is the same however the export or the bundle ordered its resources.
-    std::map<PatientKey, std::vector<std::tuple<std::string, std::string, std::string>>> records;
+    // Per patient: (not the Patient, type, id, JSON). Sorted below, so that a record's order (which
+    // decides the order of evidence) is the same however the export or the bundle ordered its resources.
+    std::map<PatientKey, std::vector<std::tuple<bool, std::string, std::string, std::string>>> records;
     std::map<PatientKey, std::string> sources;
     std::string line;
     while (std::getline(file, line)) {
@@ -284,11 +284,11 @@ void BulkGrouping::forEachBatch(const std::function<void(std::vector<PatientReso
       };
       PatientKey key = patientKey(field(0));
       std::string type = field(1);
-      if (type == "Patient" && sources.count(key) == 0) {
+      const bool the_patient = type == "Patient" && sources.count(key) == 0;
+      if (the_patient) {
         sources[key] = field(3);
-        type.clear(); // the Patient sorts first
       }
-      records[key].emplace_back(std::move(type), field(2), line.substr(tabs[3] + 1));
+      records[key].emplace_back(!the_patient, std::move(type), field(2), line.substr(tabs[3] + 1));
     }
     file.close();
     std::filesystem::remove(dir_ / std::to_string(bucket));
@@ -306,7 +306,7 @@ void BulkGrouping::forEachBatch(const std::function<void(std::vector<PatientReso
       PatientResources patient{key.second, source->second, {}};
       patient.resources.reserve(resources.size());
       for (auto& resource : resources) {
-        patient.resources.push_back(std::move(std::get<2>(resource)));
+        patient.resources.push_back({std::move(std::get<1>(resource)), std::move(std::get<3>(resource))});
       }
       batch.push_back(std::move(patient));
     }

@@ -38,12 +38,17 @@ struct RecordProblem {
   bool operator==(const RecordProblem& other) const = default;
 };
 
-/// One patient's resources, as JSON text (the Patient first, then by type and id), and where they came
-/// from.
+/// One resource as read, with the type grouping found in it.
+struct ResourceText {
+  std::string type;
+  std::string json;
+};
+
+/// One patient's resources (the Patient first, then by type and id), and where they came from.
 struct PatientResources {
   std::string patient_id;
   std::string source; ///< "bulk" or the bundle's file
-  std::vector<std::string> resources;
+  std::vector<ResourceText> resources;
 };
 
 class BulkGrouping {
@@ -66,8 +71,6 @@ public:
   /// Resources no patient owns, by "Type/id".
   [[nodiscard]] const std::map<std::string, std::string, std::less<>>& shared() const { return shared_; }
   [[nodiscard]] const std::vector<RecordProblem>& problems() const { return problems_; }
-  /// Resources read (in this shard or not).
-  [[nodiscard]] size_t resourcesRead() const { return resources_read_; }
   /// Patient resources of this shard seen so far: what the progress meter expects.
   [[nodiscard]] size_t patientsInShard() const { return patients_in_shard_; }
 
@@ -82,7 +85,6 @@ private:
   size_t flush_bytes_;
   std::map<std::string, std::string, std::less<>> shared_;
   std::vector<RecordProblem> problems_;
-  size_t resources_read_ = 0;
   size_t patients_in_shard_ = 0;
 };
 

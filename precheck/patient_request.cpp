@@ -123,13 +123,7 @@ PatientRequest patientHookRequest(const PatientResources& patient,
   parts.unread = unread;
   std::set<std::string> referenced;
   PatientRequest request;
-  rapidjson::Document document;
-  for (const auto& json : patient.resources) {
-    // Only the type is needed here; the full parse happens once, in the hook service.
-    const size_t type_at = json.find("\"resourceType\"");
-    const size_t start = json.find('"', json.find(':', type_at) + 1);
-    const std::string type =
-        type_at == std::string::npos ? "" : json.substr(start + 1, json.find('"', start + 1) - start - 1);
+  for (const auto& [type, json] : patient.resources) {
     if (type == "Patient" && parts.patient_json.empty()) {
       parts.patient_json = json;
       readNameAndBirthDate(json, request);

@@ -106,11 +106,6 @@ void PrecheckRun::evaluate(size_t count, const std::function<PatientJob(size_t)>
         problems[i] = RecordProblem{job.patient_id, job.source, kNoCoverage};
         continue;
       }
-      ++counts_.patients;
-      counts_.orders += determination.orders.size();
-      counts_.ready += static_cast<size_t>(
-          std::count_if(determination.orders.begin(), determination.orders.end(),
-                        [](const auto& order) { return order.decision == policy::Decision::Complete; }));
       lines[i] =
           resultLine(job, policy::toReportJson(determination, outcome.value().library->revision(), false));
     }

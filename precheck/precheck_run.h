@@ -29,9 +29,6 @@ struct PatientJob {
 };
 
 struct RunCounts {
-  std::atomic<size_t> patients{0};  ///< evaluated
-  std::atomic<size_t> orders{0};    ///< pump orders decided
-  std::atomic<size_t> ready{0};     ///< orders whose decision is complete
   std::atomic<size_t> no_orders{0}; ///< patients without a pump order to check
   std::atomic<size_t> skipped{0};   ///< patients and records skipped
   std::atomic<size_t> processed{0}; ///< patients handled, whatever came of them (the progress bar)

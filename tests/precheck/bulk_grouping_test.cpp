@@ -68,6 +68,16 @@ std::multiset<std::string> asSet(const std::vector<std::string>& resources) {
   return {resources.begin(), resources.end()};
 }
 
+// The JSON of grouped resources, each checked to carry the type its JSON names.
+std::vector<std::string> jsonOf(const std::vector<ResourceText>& resources) {
+  std::vector<std::string> texts;
+  for (const auto& resource : resources) {
+    EXPECT_EQ(resource.type, testing::resourceTypeOf(resource.json));
+    texts.push_back(resource.json);
+  }
+  return texts;
+}
+
 TEST_F(BulkGroupingTest, EachPatientGetsExactlyTheirResourcesFromShuffledFiles) {
   std::vector<RecordProblem> problems;
   const auto grouped = group(16, {}, &problems);
@@ -84,8 +94,9 @@ TEST_F(BulkGroupingTest, EachPatientGetsExactlyTheirResourcesFromShuffledFiles) 
   }
   for (const auto& patient : grouped) {
     ASSERT_EQ(expected.count(patient.patient_id), 1u) << patient.patient_id;
-    EXPECT_EQ(testing::resourceTypeOf(patient.resources.front()), "Patient") << "the Patient comes first";
-    EXPECT_EQ(asSet(patient.resources), asSet(expected[patient.patient_id])) << patient.patient_id;
+    EXPECT_EQ(testing::resourceTypeOf(patient.resources.front().json), "Patient")
+        << "the Patient comes first";
+    EXPECT_EQ(asSet(jsonOf(patient.resources)), asSet(expected[patient.patient_id])) << patient.patient_id;
     EXPECT_EQ(patient.source, "Patient.ndjson");
   }
 }

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "fhir/text.h"
 #include "policies/policy_library.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/bulk_population.h"
@@ -25,10 +26,7 @@ namespace fs = std::filesystem;
 const char* kNow = "2026-11-20"; // the CareSource NC Coverage of the fixture is in force
 
 std::string readFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return fhir::readWholeFile(path.string()).value_or("");
 }
 
 std::vector<std::string> lines(const std::string& text) {
