@@ -1,24 +1,23 @@
-// The HTTP face of pumpcds: routes, CORS, limits, access log and metrics over cpp-httplib.
+// The HTTP transport of pumpcds: listeners, TLS, the bounded worker pool, limits, CORS, the engine's own
+// refusals and the access log, over cpp-httplib. What each route does lives in server/routes/.
 #pragma once
 
-#include <atomic>
-#include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "auth/jwt_verifier.h"
 #include "hooks/hook_service.h"
+#include "server/authorizer.h"
 #include "server/config.h"
-#include "server/feedback_tally.h"
-#include "server/hook_metrics.h"
+#include "server/library_reloader.h"
+#include "server/request_context.h"
+#include "server/routes/routes.h"
+#include "server/service_metrics.h"
 #include "store/audit_queue.h"
 #include "store/store.h"
 
 namespace httplib {
 class Server;
-struct Request;
-struct Response;
 } // namespace httplib
 
 namespace pumpcds::server {
@@ -47,51 +46,25 @@ public:
   void stop();
 
   /// Where the policy library comes from again, for reloads.
-  using LibraryLoader = std::function<Result<policy::PolicyLibrary::Ptr>()>;
-  void setLibraryLoader(LibraryLoader loader) { load_library_ = std::move(loader); }
-  /// Loads the library again (SIGHUP, POST /admin/reload) and serves it from the next call on; a library
-  /// that does not load is refused with its errors (logged) and the one in service is kept. Calls in
-  /// flight finish on the library they started with. Returns the revision now served.
-  Result<std::string> reloadLibrary();
+  void setLibraryLoader(LibraryReloader::Loader loader) { reloader_.setLoader(std::move(loader)); }
+  /// Loads the library again (SIGHUP, POST /admin/reload): see LibraryReloader::reload.
+  Result<std::string> reloadLibrary() { return reloader_.reload(); }
+
+  [[nodiscard]] const RequestContexts& requestContextsForTest() const { return calls_; }
 
 private:
-  void installRoutes();
-  void installAdminRoutes();
-  void healthz(httplib::Response& response) const;
+  void installTransport();
   [[nodiscard]] Status checkTransport() const;
-  /// Whether the call may go on; if not, the response is a bare 401 and the reason is logged.
-  bool authorized(const httplib::Request& request, httplib::Response& response);
-  std::string metricsText() const;
-  /// Queues the audit record of a hook call that was authorized (answered or refused as invalid).
-  void audit(const httplib::Request& request, int status, const hooks::HookOutcome* outcome,
-             double total_ms) const;
 
   Config config_;
-  hooks::HookService& service_;
-  std::shared_ptr<auth::JwtVerifier> verifier_;
-  store::Store* store_;
-  bool shared_store_; ///< PostgreSQL: other replicas write to the same store
-  store::AuditQueue* audit_;
-  std::atomic<long> unauthorized_{0};
+  ServiceMetrics metrics_;
+  RequestContexts calls_;
+  Authorizer authorizer_;
+  LibraryReloader reloader_;
+  RouteContext routes_;
   std::unique_ptr<httplib::Server> server_;
   std::unique_ptr<httplib::Server> admin_server_; ///< only when config.admin_port is set
   bool admin_bound_ = false;
-  LibraryLoader load_library_;
-  std::mutex reload_mutex_; ///< one reload at a time
-  std::atomic<long> reloads_ok_{0};
-  std::atomic<long> reloads_failed_{0};
-  std::atomic<long long> last_load_microseconds_{0};
-  std::atomic<long> requests_{0};
-  std::atomic<long> hook_calls_{0};
-  std::atomic<long> client_errors_{0};
-  std::atomic<long> server_errors_{0};
-  std::atomic<long> cards_returned_{0};
-  std::atomic<long long> hook_microseconds_{0};
-  std::atomic<long long> fhir_requests_{0};
-  std::atomic<long long> fhir_failures_{0};
-  std::atomic<long long> fhir_microseconds_{0};
-  FeedbackTally feedback_;
-  HookMetrics hook_metrics_;
 };
 
 } // namespace pumpcds::server

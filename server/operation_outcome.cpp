@@ -1,5 +1,6 @@
 #include "server/operation_outcome.h"
 
+#include <httplib.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -72,6 +73,11 @@ std::string operationOutcomeJson(const Status& status) {
   out.EndArray();
   out.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+void sendError(httplib::Response& response, const Status& status) {
+  response.status = httpStatusFor(status.code());
+  response.set_content(operationOutcomeJson(status), "application/json");
 }
 
 } // namespace pumpcds::server

@@ -1,0 +1,53 @@
+#include <httplib.h>
+
+#include "fhir/text.h"
+#include "server/operation_outcome.h"
+#include "server/routes/routes.h"
+
+namespace pumpcds::server {
+
+void installOperatorRoutes(httplib::Server& server, RouteContext& routes, bool with_metrics) {
+  server.Get("/healthz", [&routes](const httplib::Request&, httplib::Response& response) {
+    // A server that takes calls from anyone says so wherever an operator looks.
+    const std::string warning =
+        routes.authorizer.open() ? ",\"warning\":\"hook calls are not authenticated\"" : "";
+    response.set_content(std::string("{\"status\":\"ok\",\"version\":\"") + PUMPCDS_VERSION +
+                             "\",\"libraryRevision\":\"" + routes.service.library()->revision() + "\"" +
+                             warning + "}",
+                         kJson);
+  });
+  if (with_metrics) {
+    server.Get("/metrics", [&routes](const httplib::Request&, httplib::Response& response) {
+      response.set_content(routes.metrics.text(), "text/plain; version=0.0.4");
+    });
+  }
+}
+
+void installReloadRoute(httplib::Server& server, RouteContext& routes) {
+  server.Post("/admin/reload", [&routes](const httplib::Request&, httplib::Response& response) {
+    auto reloaded = routes.reloader.reload();
+    if (!reloaded.isOk()) {
+      sendError(response, reloaded.status());
+      response.status = reloaded.status().code() == StatusCode::InvalidArgument ? 422 : 500;
+      return;
+    }
+    response.set_content("{\"status\":\"reloaded\",\"libraryRevision\":\"" + reloaded.value() + "\"}", kJson);
+  });
+}
+
+void installMethodNotAllowed(httplib::Server& server) {
+  for (const char* pattern : {R"(/cds-services.*)", R"(/healthz)", R"(/metrics)"}) {
+    const auto not_allowed = [](const httplib::Request& request, httplib::Response& response) {
+      const bool hooks = request.path.rfind("/cds-services/", 0) == 0;
+      response.set_header("Allow", hooks ? "POST, OPTIONS" : "GET, OPTIONS");
+      sendError(response, invalidArgument(fhir::printable(request.method, 16) + " is not allowed on " +
+                                          fhir::printable(request.path, 200)));
+      response.status = 405;
+    };
+    server.Put(pattern, not_allowed);
+    server.Delete(pattern, not_allowed);
+    server.Patch(pattern, not_allowed);
+  }
+}
+
+} // namespace pumpcds::server

@@ -1,0 +1,140 @@
+// The HTTP layer in-process: each route as an EHR, a browser or a monitoring system sees it, and the
+// metrics page as a real Prometheus parser (promtool, from Debian's prometheus package) reads it.
+#include <cstdio>
+#include <fstream>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/in_process_server.h"
+#include "tests/support/request_builder.h"
+
+namespace pumpcds::testing {
+namespace {
+
+// promtool's verdict on a metrics page: "" when it passes, else what it said.
+std::string promtoolProblems(const std::string& page) {
+  const std::string path = ::testing::TempDir() + "pumpcds-metrics.txt";
+  std::ofstream(path) << page;
+  const std::string command = "promtool check metrics < '" + path + "' 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) {
+    return "cannot run promtool";
+  }
+  std::string said;
+  char buffer[512];
+  while (fgets(buffer, sizeof buffer, pipe) != nullptr) {
+    said += buffer;
+  }
+  const int status = pclose(pipe);
+  std::remove(path.c_str());
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+    return "promtool is not installed (.ci/install-deps --test installs Debian's prometheus package)";
+  }
+  // A lint finding (e.g. a counter without _total) is printed but is not a parse error: only the exit
+  // status says the page was refused.
+  return status == 0 ? "" : said.empty() ? "promtool refused the page" : said;
+}
+
+std::string orderSign() {
+  return RequestBuilder().pumpOrder("62362").coverage("CareSource").patientState("NC").json();
+}
+
+TEST(HttpRoutes, DiscoveryListsTheServiceWithCorsForBrowserClients) {
+  InProcessServer server;
+  auto client = server.client();
+  const auto answer = client.Get("/cds-services");
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_NE(answer->body.find("\"hook\":\"order-sign\""), std::string::npos) << answer->body;
+  EXPECT_EQ(answer->get_header_value("Access-Control-Allow-Origin"), "*");
+  EXPECT_FALSE(answer->get_header_value("X-Request-Id").empty());
+}
+
+TEST(HttpRoutes, AHookCallIsAnsweredAndCountedFromWhatWasDecided) {
+  InProcessServer server;
+  auto client = server.client();
+  const auto answer = client.Post("/cds-services/pumpcds-order-sign", orderSign(), "application/json");
+  ASSERT_TRUE(answer);
+  ASSERT_EQ(answer->status, 200) << answer->body;
+  EXPECT_NE(answer->body.find("\"cards\""), std::string::npos);
+  const auto metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("pumpcds_hook_calls_total 1\n"), std::string::npos) << metrics->body;
+  EXPECT_NE(
+      metrics->body.find("pumpcds_hook_responses_total{service=\"pumpcds-order-sign\",status=\"200\"} 1"),
+      std::string::npos)
+      << metrics->body;
+  EXPECT_NE(metrics->body.find("pumpcds_orders_total{policy=\"caresource-nc-mm-1369\""), std::string::npos)
+      << metrics->body;
+}
+
+TEST(HttpRoutes, EveryMetricFamilyIsDeclaredOnceAndPromtoolAcceptsThePage) {
+  InProcessServer server;
+  auto client = server.client();
+  // Calls that fill every kind of family: an answered hook, an unknown service whose name needs escaping
+  // in a label, a malformed body, and feedback.
+  ASSERT_TRUE(client.Post("/cds-services/pumpcds-order-sign", orderSign(), "application/json"));
+  ASSERT_TRUE(client.Post("/cds-services/a%22b%5Cc", "{}", "application/json"));
+  ASSERT_TRUE(client.Post("/cds-services/pumpcds-order-sign", "{not json", "application/json"));
+  ASSERT_TRUE(
+      client.Post("/cds-services/pumpcds-order-sign/feedback",
+                  R"({"feedback":[{"card":"0b9d5a3e-0000-4000-8000-000000000001","outcome":"accepted",)"
+                  R"("outcomeTimestamp":"2026-01-01T00:00:00Z"}]})",
+                  "application/json"));
+  const auto metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  ASSERT_EQ(metrics->status, 200);
+  std::set<std::string> families;
+  size_t at = 0;
+  while ((at = metrics->body.find("# TYPE ", at)) != std::string::npos) {
+    at += 7;
+    const std::string name = metrics->body.substr(at, metrics->body.find(' ', at) - at);
+    EXPECT_TRUE(families.insert(name).second) << name << " is declared twice";
+  }
+  EXPECT_TRUE(families.count("pumpcds_fhir_failures_total")) << metrics->body;
+  EXPECT_NE(metrics->body.find(R"(service="a\"b\\c")"), std::string::npos) << metrics->body;
+  EXPECT_EQ(promtoolProblems(metrics->body), "");
+}
+
+TEST(HttpRoutes, KnownPathsWithOtherMethodsAre405AndUnknownPaths404WithAnOperationOutcome) {
+  InProcessServer server;
+  auto client = server.client();
+  const auto put = client.Put("/healthz", "", "text/plain");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->status, 405);
+  EXPECT_EQ(put->get_header_value("Allow"), "GET, OPTIONS");
+  const auto unknown = client.Get("/nowhere");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_NE(unknown->body.find("\"OperationOutcome\""), std::string::npos);
+  EXPECT_NE(unknown->body.find("no route for GET /nowhere"), std::string::npos) << unknown->body;
+}
+
+TEST(HttpRoutes, EachCallsContextIsClosedWhenItIsLogged) {
+  InProcessServer server;
+  auto client = server.client();
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(client.Post("/cds-services/pumpcds-order-sign", orderSign(), "application/json"));
+    ASSERT_TRUE(client.Get("/healthz"));
+  }
+  client.stop();
+  // The logger runs after the answer is written: give the last one a moment.
+  for (int wait = 0; wait < 100 && server.http().requestContextsForTest().openCountForTest() != 0; ++wait) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(server.http().requestContextsForTest().openCountForTest(), 0U);
+}
+
+TEST(HttpRoutes, WithAnAdminPortMetricsLeaveTheServicePort) {
+  auto config = InProcessServer::defaultConfig();
+  config.admin_port = 0;
+  InProcessServer server(config);
+  auto client = server.client();
+  const auto metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->status, 404);
+}
+
+} // namespace
+} // namespace pumpcds::testing
