@@ -19,10 +19,10 @@
 #include "precheck/precheck_run.h"
 #include "precheck/progress_meter.h"
 #include "precheck/shard_merge.h"
-#include "server/command_support.h"
-#include "server/commands.h"
+#include "cli/command_support.h"
+#include "cli/commands.h"
 
-namespace pumpcds::server {
+namespace pumpcds::cli {
 namespace {
 
 namespace fs = std::filesystem;
@@ -225,4 +225,4 @@ int runPrecheck(const Config& config, std::ostream& out, std::ostream& err) {
   return totals.value().skipped == 0 ? 0 : 1;
 }
 
-} // namespace pumpcds::server
+} // namespace pumpcds::cli

@@ -9,7 +9,7 @@
 #include "fhir/date.h"
 #include "fhir/result.h"
 
-namespace pumpcds::server {
+namespace pumpcds::cli {
 
 struct Config {
   std::string command;            ///< serve | evaluate | check | policies | help
@@ -89,4 +89,4 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
 /// Usage text for a command ("" for the overview).
 std::string usage(const std::string& command);
 
-} // namespace pumpcds::server
+} // namespace pumpcds::cli

@@ -1,4 +1,4 @@
-#include "server/config.h"
+#include "cli/config.h"
 
 #include <algorithm>
 #include <charconv>
@@ -10,7 +10,7 @@
 #include "fhir/json_read.h"
 #include "fhir/text.h"
 
-namespace pumpcds::server {
+namespace pumpcds::cli {
 namespace {
 
 struct OptionSpec {
@@ -697,4 +697,4 @@ std::string usage(const std::string& command) {
          "Run `pumpcds <command> --help` for its options.\n";
 }
 
-} // namespace pumpcds::server
+} // namespace pumpcds::cli

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "server/commands.h"
-#include "server/config.h"
+#include "cli/commands.h"
+#include "cli/config.h"
 
 extern char** environ;
 
@@ -17,7 +17,7 @@ int run(int argc, char** argv) {
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     environment.emplace_back(*entry);
   }
-  auto config = pumpcds::server::parseConfig(arguments, environment);
+  auto config = pumpcds::cli::parseConfig(arguments, environment);
   if (!config.isOk()) {
     std::cerr << "pumpcds: " << config.status().message() << "\n";
     return 2;
@@ -28,28 +28,28 @@ int run(int argc, char** argv) {
     return 0;
   }
   if (settings.command == "help" || settings.help) {
-    std::cout << pumpcds::server::usage(settings.command == "help" ? std::string() : settings.command);
+    std::cout << pumpcds::cli::usage(settings.command == "help" ? std::string() : settings.command);
     return 0;
   }
   if (settings.command == "serve") {
-    return pumpcds::server::runServe(settings, std::cout, std::cerr);
+    return pumpcds::cli::runServe(settings, std::cout, std::cerr);
   }
   if (settings.command == "evaluate") {
-    return pumpcds::server::runEvaluate(settings, std::cout, std::cerr);
+    return pumpcds::cli::runEvaluate(settings, std::cout, std::cerr);
   }
   if (settings.command == "check") {
-    return pumpcds::server::runCheck(settings, std::cout, std::cerr);
+    return pumpcds::cli::runCheck(settings, std::cout, std::cerr);
   }
   if (settings.command == "audit" || settings.command == "feedback") {
-    return pumpcds::server::runSummary(settings, std::cout, std::cerr);
+    return pumpcds::cli::runSummary(settings, std::cout, std::cerr);
   }
   if (settings.command == "precheck") {
-    return pumpcds::server::runPrecheck(settings, std::cout, std::cerr);
+    return pumpcds::cli::runPrecheck(settings, std::cout, std::cerr);
   }
   if (settings.command == "codes") {
-    return pumpcds::server::runCodes(settings, std::cout, std::cerr);
+    return pumpcds::cli::runCodes(settings, std::cout, std::cerr);
   }
-  return pumpcds::server::runPolicies(settings, std::cout, std::cerr);
+  return pumpcds::cli::runPolicies(settings, std::cout, std::cerr);
 }
 
 } // namespace

@@ -1,11 +1,11 @@
-#include "server/config.h"
+#include "cli/config.h"
 
 #include <cstdio>
 #include <fstream>
 
 #include <gtest/gtest.h>
 
-namespace pumpcds::server {
+namespace pumpcds::cli {
 namespace {
 
 TEST(Config, DefaultsAreLoopbackPort8080AndTheBundledLibrary) {
@@ -143,4 +143,4 @@ TEST(Config, UnknownConfigFileKeyIsNamed) {
 }
 
 } // namespace
-} // namespace pumpcds::server
+} // namespace pumpcds::cli

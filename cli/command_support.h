@@ -4,9 +4,9 @@
 #include "fhir/fhir_client.h"
 #include "fhir/result.h"
 #include "policies/policy_library.h"
-#include "server/config.h"
+#include "cli/config.h"
 
-namespace pumpcds::server {
+namespace pumpcds::cli {
 
 /// --policies DIR, else the bundled library.
 Result<policy::PolicyLibrary::Ptr> loadLibrary(const Config& config);
@@ -22,4 +22,4 @@ Result<std::string> readTokenFile(const std::string& path);
 Result<std::string> fetchText(const fhir::FhirClient& client, const std::string& url,
                               const std::string& token);
 
-} // namespace pumpcds::server
+} // namespace pumpcds::cli

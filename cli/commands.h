@@ -4,9 +4,9 @@
 
 #include <iosfwd>
 
-#include "server/config.h"
+#include "cli/config.h"
 
-namespace pumpcds::server {
+namespace pumpcds::cli {
 
 int runServe(const Config& config, std::ostream& out, std::ostream& err);
 int runEvaluate(const Config& config, std::ostream& out, std::ostream& err);
@@ -18,4 +18,4 @@ int runCodes(const Config& config, std::ostream& out, std::ostream& err);
 /// `pumpcds audit` and `pumpcds feedback`: summaries of the store.
 int runSummary(const Config& config, std::ostream& out, std::ostream& err);
 
-} // namespace pumpcds::server
+} // namespace pumpcds::cli

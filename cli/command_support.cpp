@@ -1,10 +1,10 @@
-#include "server/command_support.h"
+#include "cli/command_support.h"
 
 #include <algorithm>
 #include <chrono>
 #include <fstream>
 
-namespace pumpcds::server {
+namespace pumpcds::cli {
 
 Result<policy::PolicyLibrary::Ptr> loadLibrary(const Config& config) {
   return config.policies.empty() ? policy::PolicyLibrary::loadBundled()
@@ -54,4 +54,4 @@ Result<std::string> fetchText(const fhir::FhirClient& client, const std::string&
   return result;
 }
 
-} // namespace pumpcds::server
+} // namespace pumpcds::cli

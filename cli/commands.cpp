@@ -1,4 +1,4 @@
-#include "server/commands.h"
+#include "cli/commands.h"
 
 #include <algorithm>
 #include <atomic>
@@ -27,12 +27,12 @@
 #include "hooks/service_catalog.h"
 #include "policies/report_json.h"
 #include "policies/unknown_codes.h"
-#include "server/command_support.h"
+#include "cli/command_support.h"
 #include "server/http_server.h"
 #include "store/audit_queue.h"
 #include "store/store.h"
 
-namespace pumpcds::server {
+namespace pumpcds::cli {
 namespace {
 
 // The JWT verifier of `serve`, from --issuers, fetching JWKS documents with the FHIR client's transport
@@ -541,4 +541,4 @@ int runCodes(const Config& config, std::ostream& out, std::ostream& err) {
   return all_read ? 0 : 2;
 }
 
-} // namespace pumpcds::server
+} // namespace pumpcds::cli
