@@ -1,10 +1,10 @@
 // What several subcommands set up the same way: the policy library and the FHIR client.
 #pragma once
 
+#include "cli/config.h"
 #include "fhir/fhir_client.h"
 #include "fhir/result.h"
 #include "policies/policy_library.h"
-#include "cli/config.h"
 
 namespace pumpcds::cli {
 

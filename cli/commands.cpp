@@ -17,6 +17,7 @@
 
 #include "auth/trusted_issuers.h"
 #include "cards/uuid_source.h"
+#include "cli/command_support.h"
 #include "fhir/json_read.h"
 #include "fhir/resource_parser.h"
 #include "fhir/text.h"
@@ -27,7 +28,6 @@
 #include "hooks/service_catalog.h"
 #include "policies/report_json.h"
 #include "policies/unknown_codes.h"
-#include "cli/command_support.h"
 #include "server/http_server.h"
 #include "store/audit_queue.h"
 #include "store/store.h"
@@ -67,7 +67,7 @@ makeVerifier(const Config& config, const fhir::FhirClientPtr& client, store::Sto
   return std::make_shared<auth::JwtVerifier>(std::move(settings), std::move(fetch));
 }
 
-HttpServer* running_server = nullptr;
+server::HttpServer* running_server = nullptr;
 
 extern "C" void stopOnSignal(int /*signal*/) {
   if (running_server != nullptr) {
@@ -249,7 +249,7 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
   }
   hooks::HookService service(library.value(), std::make_unique<cards::RandomUuidSource>(), config.now,
                              fhir_client);
-  HttpServer server(config, service, verifier.value(), store.get(), audit.get());
+  server::HttpServer server(config.serverSettings(), service, verifier.value(), store.get(), audit.get());
   server.setLibraryLoader([&config] { return loadLibrary(config); });
   auto port = server.bind();
   if (!port.isOk()) {

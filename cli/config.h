@@ -1,5 +1,6 @@
-// Config: every option of `pumpcds`, from defaults, a --config JSON file, PUMPCDS_* environment
-// variables and command-line flags, in that order of precedence (last wins).
+// Config: the settings of one `pumpcds` run, from defaults, a --config JSON file, PUMPCDS_* environment
+// variables and command-line flags, in that order of precedence (last wins). Which options there are, and
+// how each is read, is the table of cli/options.h.
 #pragma once
 
 #include <optional>
@@ -8,6 +9,7 @@
 
 #include "fhir/date.h"
 #include "fhir/result.h"
+#include "server/server_settings.h"
 
 namespace pumpcds::cli {
 
@@ -39,7 +41,7 @@ struct Config {
   std::string tls_client_ca;     ///< --tls-client-ca FILE: require client certificates signed by these CAs
   bool allow_plain_http = false; ///< --allow-plain-http: listen beyond loopback without TLS (behind a proxy)
   // Who may call (serve): CDS Hooks 2.0 JWTs from trusted issuers.
-  std::string issuers;                ///< --issuers FILE: the trusted EHR issuers (JSON, see README)
+  std::string issuers;                ///< --issuers FILE: the trusted EHR issuers (JSON, docs/security.md)
   std::string public_url;             ///< --public-url URL: this service as EHRs address it (the JWT's aud)
   int jwt_skew_seconds = 60;          ///< --jwt-skew-seconds: clock difference tolerated for exp and iat
   bool allow_unauthenticated = false; ///< --allow-unauthenticated: serve hooks without a JWT (local trials)
@@ -53,7 +55,8 @@ struct Config {
   std::vector<std::string> fhir_server_allow; ///< --fhir-server-allow: hosts fhirServer may name
   std::string prefetch = "full";              ///< --prefetch full|minimal: what discovery asks the EHR for
   // The store of audit records and feedback (serve, audit, feedback).
-  std::string data_dir; ///< --data-dir DIR: where the SQLite file lives ("" = the default, see README)
+  std::string
+      data_dir; ///< --data-dir DIR: where the SQLite file lives ("" = the default, docs/operations.md)
   std::string database; ///< --database: "" (SQLite under data_dir), "sqlite:PATH", "postgres://..." or "none"
   /// The store is PostgreSQL, which replicas share.
   [[nodiscard]] bool usesPostgres() const { return database.rfind("postgres", 0) == 0; }
@@ -79,14 +82,15 @@ struct Config {
   std::string out_dir;                 ///< --out DIR
   std::vector<std::string> merge_dirs; ///< precheck merge DIR...
   bool help = false;
+  std::string help_topic; ///< help COMMAND, or help options
+
+  /// What `serve` tells the HTTP server.
+  [[nodiscard]] server::ServerSettings serverSettings() const;
 };
 
 /// Parses `pumpcds <command> [options]`. `environment` holds NAME=VALUE strings (envp). Errors name the
 /// option, variable or config key that was wrong.
 Result<Config> parseConfig(const std::vector<std::string>& arguments,
                            const std::vector<std::string>& environment);
-
-/// Usage text for a command ("" for the overview).
-std::string usage(const std::string& command);
 
 } // namespace pumpcds::cli

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "cli/commands.h"
 #include "cli/config.h"
+#include "cli/options.h"
 
 extern char** environ;
 
@@ -27,29 +27,15 @@ int run(int argc, char** argv) {
     std::cout << "pumpcds " << PUMPCDS_VERSION << "\n";
     return 0;
   }
-  if (settings.command == "help" || settings.help) {
-    std::cout << pumpcds::cli::usage(settings.command == "help" ? std::string() : settings.command);
+  if (settings.command == "help" && settings.help_topic == "options") {
+    std::cout << pumpcds::cli::optionsTable();
     return 0;
   }
-  if (settings.command == "serve") {
-    return pumpcds::cli::runServe(settings, std::cout, std::cerr);
+  if (settings.command == "help" || settings.help) {
+    std::cout << pumpcds::cli::usage(settings.command == "help" ? settings.help_topic : settings.command);
+    return 0;
   }
-  if (settings.command == "evaluate") {
-    return pumpcds::cli::runEvaluate(settings, std::cout, std::cerr);
-  }
-  if (settings.command == "check") {
-    return pumpcds::cli::runCheck(settings, std::cout, std::cerr);
-  }
-  if (settings.command == "audit" || settings.command == "feedback") {
-    return pumpcds::cli::runSummary(settings, std::cout, std::cerr);
-  }
-  if (settings.command == "precheck") {
-    return pumpcds::cli::runPrecheck(settings, std::cout, std::cerr);
-  }
-  if (settings.command == "codes") {
-    return pumpcds::cli::runCodes(settings, std::cout, std::cerr);
-  }
-  return pumpcds::cli::runPolicies(settings, std::cout, std::cerr);
+  return pumpcds::cli::findCommand(settings.command)->run(settings, std::cout, std::cerr);
 }
 
 } // namespace

@@ -9,6 +9,8 @@
 #include <rapidjson/document.h>
 
 #include "cards/uuid_source.h"
+#include "cli/command_support.h"
+#include "cli/commands.h"
 #include "fhir/json_read.h"
 #include "hooks/check_request.h"
 #include "hooks/hook_service.h"
@@ -19,8 +21,6 @@
 #include "precheck/precheck_run.h"
 #include "precheck/progress_meter.h"
 #include "precheck/shard_merge.h"
-#include "cli/command_support.h"
-#include "cli/commands.h"
 
 namespace pumpcds::cli {
 namespace {

@@ -43,7 +43,7 @@ Result<int> listenOn(httplib::Server& server, const std::string& host, int port,
 
 } // namespace
 
-HttpServer::HttpServer(const Config& config, hooks::HookService& service,
+HttpServer::HttpServer(const ServerSettings& config, hooks::HookService& service,
                        std::shared_ptr<auth::JwtVerifier> verifier, store::Store* store,
                        store::AuditQueue* audit)
     : config_(config), metrics_(MetricSources{[] { return SheddingThreadPool::shedTotal(); },

@@ -8,10 +8,10 @@
 #include "auth/jwt_verifier.h"
 #include "hooks/hook_service.h"
 #include "server/authorizer.h"
-#include "server/config.h"
 #include "server/library_reloader.h"
 #include "server/request_context.h"
 #include "server/routes/routes.h"
+#include "server/server_settings.h"
 #include "server/service_metrics.h"
 #include "store/audit_queue.h"
 #include "store/store.h"
@@ -28,7 +28,7 @@ public:
   /// unless config.allow_unauthenticated.
   /// `audit` (with its `store`) keeps a record of every hook call and stores feedback; without them
   /// feedback is only checked and counted.
-  HttpServer(const Config& config, hooks::HookService& service,
+  HttpServer(const ServerSettings& config, hooks::HookService& service,
              std::shared_ptr<auth::JwtVerifier> verifier = nullptr, store::Store* store = nullptr,
              store::AuditQueue* audit = nullptr);
   ~HttpServer();
@@ -56,7 +56,7 @@ private:
   void installTransport();
   [[nodiscard]] Status checkTransport() const;
 
-  Config config_;
+  ServerSettings config_;
   ServiceMetrics metrics_;
   RequestContexts calls_;
   Authorizer authorizer_;

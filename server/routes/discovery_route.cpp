@@ -8,7 +8,7 @@ namespace pumpcds::server {
 
 void installDiscoveryRoute(httplib::Server& server, RouteContext& routes) {
   const auto prefetch =
-      routes.config.prefetch == "minimal" ? fhir::PrefetchMode::Minimal : fhir::PrefetchMode::Full;
+      routes.config.minimal_prefetch ? fhir::PrefetchMode::Minimal : fhir::PrefetchMode::Full;
   server.Get(
       "/cds-services", [&routes, prefetch](const httplib::Request& request, httplib::Response& response) {
         if (routes.config.protect_discovery &&

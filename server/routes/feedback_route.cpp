@@ -26,7 +26,7 @@ void installFeedbackRoute(httplib::Server& server, RouteContext& routes) {
     }
     if (routes.store != nullptr) {
       const Status stored =
-          store::writeFeedback(*routes.store, routes.audit, routes.config.usesPostgres(), items.value());
+          store::writeFeedback(*routes.store, routes.audit, routes.config.shared_store, items.value());
       if (!stored.isOk()) {
         sendError(response, stored);
         return;

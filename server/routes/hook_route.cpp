@@ -39,6 +39,7 @@ void installHookRoute(httplib::Server& server, RouteContext& routes) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const hooks::HookOutcome* answered = outcome.isOk() ? &outcome.value() : nullptr;
     if (answered != nullptr) {
+      response.status = 200;
       response.set_content(answered->response_json, kJson);
       if (context != nullptr) {
         noteAnswer(*context, service_id, *answered);

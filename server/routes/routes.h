@@ -5,9 +5,9 @@
 
 #include "hooks/hook_service.h"
 #include "server/authorizer.h"
-#include "server/config.h"
 #include "server/library_reloader.h"
 #include "server/request_context.h"
+#include "server/server_settings.h"
 #include "server/service_metrics.h"
 #include "store/audit_queue.h"
 #include "store/store.h"
@@ -20,7 +20,7 @@ namespace pumpcds::server {
 
 /// What the handlers share; owned by the HttpServer, which outlives every call.
 struct RouteContext {
-  const Config& config;
+  const ServerSettings& config;
   hooks::HookService& service;
   Authorizer& authorizer;
   RequestContexts& calls;

@@ -2,8 +2,12 @@
 
 #include <cstdio>
 #include <fstream>
+#include <set>
+#include <sstream>
 
 #include <gtest/gtest.h>
+
+#include "cli/options.h"
 
 namespace pumpcds::cli {
 namespace {
@@ -75,7 +79,7 @@ TEST(Config, EachBadSettingIsNamed) {
        "PUMPCDS_ALLOW_INSECURE_FHIR: expected true or false"},
       {{"serve", "--fhir-deadline-ms", "5"}, {}, "--fhir-deadline-ms: expected a whole number from 50"},
       {{"check", "--patient", "p1", "--order", "62362"}, {}, "check needs --fhir-server URL"},
-      {{"serve", "--order", "62362"}, {}, "--patient and --order go with check or precheck"},
+      {{"serve", "--order", "62362"}, {}, "--order goes with check or precheck, not 'serve'"},
       {{"precheck", "--bulk", "d", "--order", "62362", "--drug", "7052", "--out", "o"},
        {},
        "--drug goes with check"},
@@ -115,7 +119,7 @@ TEST(Config, ASettingAnotherCommandUsesIsNotReadButAFlagForItIsRefused) {
   std::remove(path.c_str());
   auto flag = parseConfig({"policies", "--port", "9000"}, {});
   ASSERT_FALSE(flag.isOk());
-  EXPECT_EQ(flag.status().message(), "--port does not apply to 'policies'; see pumpcds policies --help");
+  EXPECT_EQ(flag.status().message(), "--port goes with serve, not 'policies'; see pumpcds policies --help");
 }
 
 TEST(Config, TheStoreDefaultsToTheUsersStateDirectory) {
@@ -140,6 +144,76 @@ TEST(Config, UnknownConfigFileKeyIsNamed) {
   ASSERT_FALSE(config.isOk());
   EXPECT_NE(config.status().message().find("unknown key 'prot'"), std::string::npos);
   std::remove(path.c_str());
+}
+
+TEST(Options, EachFlagAndKeyIsDeclaredOnce) {
+  std::set<std::string_view> flags;
+  std::set<std::string_view> keys;
+  for (const auto& option : optionSpecs()) {
+    EXPECT_TRUE(flags.insert(option.flag).second) << option.flag << " is declared twice";
+    EXPECT_TRUE(option.key.empty() || keys.insert(option.key).second) << option.key << " is declared twice";
+    EXPECT_NE(option.commands, 0U) << option.flag << " belongs to no command";
+    EXPECT_FALSE(option.help.empty()) << option.flag << " has no help";
+  }
+}
+
+TEST(Options, EachCommandsHelpListsExactlyItsOptions) {
+  for (const auto& command : commandSpecs()) {
+    const std::string help = usage(std::string(command.name));
+    SCOPED_TRACE(command.name);
+    EXPECT_EQ(help.rfind("usage: pumpcds " + std::string(command.name), 0), 0U) << help;
+    for (const auto& option : optionSpecs()) {
+      if (option.flag == "--help") {
+        continue;
+      }
+      const bool listed = help.find("  " + std::string(option.flag) + " ") != std::string::npos ||
+                          help.find("  " + std::string(option.flag) + "\n") != std::string::npos;
+      EXPECT_EQ(listed, (option.commands & command.bit) != 0) << option.flag << " in:\n" << help;
+    }
+  }
+}
+
+TEST(Options, AFlagGivenToACommandItDoesNotBelongToSaysWhereItGoes) {
+  for (const auto& option : optionSpecs()) {
+    for (const auto& command : commandSpecs()) {
+      if ((option.commands & command.bit) != 0) {
+        continue;
+      }
+      std::vector<std::string> arguments = {std::string(command.name), std::string(option.flag)};
+      if (!option.value_name.empty()) {
+        arguments.emplace_back("x");
+      }
+      auto config = parseConfig(arguments, {});
+      ASSERT_FALSE(config.isOk()) << option.flag << " accepted by " << command.name;
+      EXPECT_EQ(config.status().message(),
+                std::string(option.flag) + " goes with " + commandList(option.commands) + ", not '" +
+                    std::string(command.name) + "'; see pumpcds " + std::string(command.name) + " --help");
+    }
+  }
+}
+
+TEST(Options, EveryKeyIsAlsoItsEnvironmentVariable) {
+  // PUMPCDS_PORT=9000 and {"port": 9000} say the same; a bad value names the variable.
+  auto config = parseConfig({"serve"}, {"PUMPCDS_FHIR_MAX_PAGES=7", "PUMPCDS_ADMIN_HOST=127.0.0.2"});
+  ASSERT_TRUE(config.isOk()) << config.status().message();
+  EXPECT_EQ(config.value().fhir_max_pages, 7);
+  EXPECT_EQ(config.value().admin_host, "127.0.0.2");
+  EXPECT_EQ(environmentVariable("fhir_ca_file"), "PUMPCDS_FHIR_CA_FILE");
+}
+
+TEST(Options, TheDocsOptionsTableIsTheGeneratedOne) {
+  std::ifstream stream(std::string(PUMPCDS_SOURCE_DIR) + "/docs/configuration.md");
+  std::ostringstream text;
+  text << stream.rdbuf();
+  const std::string docs = text.str();
+  const std::string begin = "<!-- options: begin -->\n";
+  const std::string end = "<!-- options: end -->";
+  const auto from = docs.find(begin);
+  const auto to = docs.find(end);
+  ASSERT_NE(from, std::string::npos) << "docs/configuration.md has no " << begin;
+  ASSERT_NE(to, std::string::npos) << "docs/configuration.md has no " << end;
+  EXPECT_EQ(docs.substr(from + begin.size(), to - from - begin.size()), optionsTable())
+      << "docs/configuration.md's table is out of date: replace it with `build/cli/pumpcds help options`";
 }
 
 } // namespace

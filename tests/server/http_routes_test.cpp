@@ -46,7 +46,7 @@ TEST(HttpRoutes, DiscoveryListsTheServiceWithCorsForBrowserClients) {
   const auto answer = client.Get("/cds-services");
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->status, 200);
-  EXPECT_NE(answer->body.find("\"hook\":\"order-sign\""), std::string::npos) << answer->body;
+  EXPECT_NE(answer->body.find("\"pumpcds-order-sign\""), std::string::npos) << answer->body;
   EXPECT_EQ(answer->get_header_value("Access-Control-Allow-Origin"), "*");
   EXPECT_FALSE(answer->get_header_value("X-Request-Id").empty());
 }
@@ -127,9 +127,9 @@ TEST(HttpRoutes, EachCallsContextIsClosedWhenItIsLogged) {
 }
 
 TEST(HttpRoutes, WithAnAdminPortMetricsLeaveTheServicePort) {
-  auto config = InProcessServer::defaultConfig();
-  config.admin_port = 0;
-  InProcessServer server(config);
+  auto settings = InProcessServer::defaultSettings();
+  settings.admin_port = 0;
+  InProcessServer server(settings);
   auto client = server.client();
   const auto metrics = client.Get("/metrics");
   ASSERT_TRUE(metrics);

@@ -7,24 +7,23 @@
 
 namespace pumpcds::testing {
 
-server::Config InProcessServer::defaultConfig() {
-  server::Config config;
-  config.command = "serve";
-  config.host = "127.0.0.1";
-  config.port = 0;
-  config.allow_unauthenticated = true;
-  config.threads = 4;
-  return config;
+server::ServerSettings InProcessServer::defaultSettings() {
+  server::ServerSettings settings;
+  settings.host = "127.0.0.1";
+  settings.port = 0;
+  settings.allow_unauthenticated = true;
+  settings.threads = 4;
+  return settings;
 }
 
-InProcessServer::InProcessServer(server::Config config) {
+InProcessServer::InProcessServer(server::ServerSettings settings) {
   auto library = policy::PolicyLibrary::loadBundled();
   if (!library.isOk()) {
     throw std::runtime_error("the bundled library does not load: " + library.status().message());
   }
-  service_ = std::make_unique<hooks::HookService>(
-      library.value(), std::make_unique<cards::SequentialUuidSource>(), config.now);
-  http_ = std::make_unique<server::HttpServer>(config, *service_);
+  service_ =
+      std::make_unique<hooks::HookService>(library.value(), std::make_unique<cards::SequentialUuidSource>());
+  http_ = std::make_unique<server::HttpServer>(settings, *service_);
   auto port = http_->bind();
   if (!port.isOk()) {
     throw std::runtime_error("cannot bind: " + port.status().message());

@@ -9,16 +9,15 @@
 #include <httplib.h>
 
 #include "hooks/hook_service.h"
-#include "server/config.h"
 #include "server/http_server.h"
+#include "server/server_settings.h"
 
 namespace pumpcds::testing {
 
 class InProcessServer {
 public:
-  /// Serves with `config` (host and port are set here); without --issuers, calls are taken unauthenticated
-  /// unless the config says otherwise.
-  explicit InProcessServer(server::Config config = defaultConfig());
+  /// Serves with `settings` (no JWT verifier: calls are taken only when they allow unauthenticated ones).
+  explicit InProcessServer(server::ServerSettings settings = defaultSettings());
   ~InProcessServer();
   InProcessServer(const InProcessServer&) = delete;
   InProcessServer& operator=(const InProcessServer&) = delete;
@@ -28,7 +27,7 @@ public:
   [[nodiscard]] server::HttpServer& http() { return *http_; }
 
   /// Loopback, any free port, calls taken without a token, sequential card uuids.
-  static server::Config defaultConfig();
+  static server::ServerSettings defaultSettings();
 
 private:
   std::unique_ptr<hooks::HookService> service_;
