@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "fhir/result.h"
+#include "base/result.h"
 
 struct evp_pkey_st;
 

@@ -16,7 +16,7 @@
 
 #include "auth/jwk.h"
 #include "auth/trusted_issuers.h"
-#include "fhir/result.h"
+#include "base/result.h"
 
 namespace pumpcds::auth {
 

@@ -5,9 +5,9 @@
 #include <rapidjson/document.h>
 
 #include "auth/jwk.h"
+#include "base/text.h"
 #include "fhir/fhir_client.h"
 #include "fhir/json_read.h"
-#include "fhir/text.h"
 
 namespace pumpcds::auth {
 
@@ -61,7 +61,7 @@ Result<std::vector<TrustedIssuer>> parseTrustedIssuers(std::string_view json, co
     }
     if (!jwks_file.empty()) {
       const std::string path = jwks_file.front() == '/' ? jwks_file : directory + "/" + jwks_file;
-      const auto text = fhir::readWholeFile(path);
+      const auto text = base::readWholeFile(path);
       if (!text) {
         return invalidArgument(at + "/jwks_file: cannot read '" + path + "'");
       }

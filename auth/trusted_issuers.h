@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "auth/jwk.h"
-#include "fhir/result.h"
+#include "base/result.h"
 
 namespace pumpcds::auth {
 

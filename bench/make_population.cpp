@@ -13,14 +13,14 @@
 #include <set>
 #include <string>
 
+#include "base/text.h"
 #include "fhir/prefetch_templates.h"
-#include "fhir/text.h"
 #include "tests/support/bulk_population.h"
 
 namespace {
 
 std::string readFile(const std::string& path) {
-  return pumpcds::fhir::readWholeFile(path).value_or("");
+  return pumpcds::base::readWholeFile(path).value_or("");
 }
 
 constexpr const char* kTemplateId = "TEMPLATE-PATIENT-ID";

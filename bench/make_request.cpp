@@ -4,15 +4,15 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "base/text.h"
 #include "bench/sized_request.h"
-#include "fhir/text.h"
 
 int main(int argc, char** argv) {
   if (argc != 3) {
     std::cerr << "usage: make_request BASE.json RESOURCES\n";
     return 2;
   }
-  const auto base = pumpcds::fhir::readWholeFile(argv[1]);
+  const auto base = pumpcds::base::readWholeFile(argv[1]);
   const std::string request =
       base ? pumpcds::bench::sizedRequest(*base, std::strtoul(argv[2], nullptr, 10)) : "";
   if (request.empty()) {

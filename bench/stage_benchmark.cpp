@@ -10,10 +10,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "base/text.h"
 #include "bench/sized_request.h"
 #include "cards/card_builder.h"
 #include "cards/uuid_source.h"
-#include "fhir/text.h"
 #include "hooks/cds_request.h"
 #include "hooks/hook_service.h"
 #include "policies/order_decision.h"
@@ -29,7 +29,7 @@ const PolicyLibrary& library() {
 
 std::string request(size_t resources) {
   static const std::string base =
-      pumpcds::fhir::readWholeFile(std::string(PUMPCDS_SOURCE_DIR) + "/bench/load/synthea-200.json")
+      pumpcds::base::readWholeFile(std::string(PUMPCDS_SOURCE_DIR) + "/bench/load/synthea-200.json")
           .value_or("");
   return pumpcds::bench::sizedRequest(base, resources);
 }

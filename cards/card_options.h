@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "fhir/result.h"
+#include "base/result.h"
 #include "policies/card_settings.h"
 
 namespace pumpcds::cards {

@@ -1,9 +1,9 @@
 // What several subcommands set up the same way: the policy library and the FHIR client.
 #pragma once
 
+#include "base/result.h"
 #include "cli/config.h"
 #include "fhir/fhir_client.h"
-#include "fhir/result.h"
 #include "policies/policy_library.h"
 
 namespace pumpcds::cli {

@@ -16,11 +16,11 @@
 #include <rapidjson/writer.h>
 
 #include "auth/trusted_issuers.h"
+#include "base/text.h"
 #include "cards/uuid_source.h"
 #include "cli/command_support.h"
 #include "fhir/json_read.h"
 #include "fhir/resource_parser.h"
-#include "fhir/text.h"
 #include "hooks/cds_request.h"
 #include "hooks/check_request.h"
 #include "hooks/hook_service.h"
@@ -42,7 +42,7 @@ makeVerifier(const Config& config, const fhir::FhirClientPtr& client, store::Sto
   if (config.issuers.empty()) {
     return std::shared_ptr<auth::JwtVerifier>();
   }
-  const auto text = fhir::readWholeFile(config.issuers);
+  const auto text = base::readWholeFile(config.issuers);
   if (!text) {
     return invalidArgument("--issuers: cannot read '" + config.issuers + "'");
   }
@@ -143,12 +143,12 @@ void printTables(const std::vector<store::Table>& tables, const std::string& for
     if (format == "csv") {
       out << (t == 0 ? "" : "\n") << "# " << table.title << "\n";
       for (size_t i = 0; i < table.columns.size(); ++i) {
-        out << (i == 0 ? "" : ",") << fhir::csvField(table.columns[i]);
+        out << (i == 0 ? "" : ",") << base::csvField(table.columns[i]);
       }
       out << "\n";
       for (const auto& row : table.rows) {
         for (size_t i = 0; i < row.size(); ++i) {
-          out << (i == 0 ? "" : ",") << fhir::csvField(row[i]);
+          out << (i == 0 ? "" : ",") << base::csvField(row[i]);
         }
         out << "\n";
       }
@@ -298,7 +298,7 @@ namespace {
 // Evaluates one request file; returns the output text, or false with the reason on `err`.
 bool evaluateFile(const std::string& path, const hooks::HookService& service, const Config& config,
                   const std::string& revision, bool batch, std::string& output, std::ostream& err) {
-  const auto content = fhir::readWholeFile(path);
+  const auto content = base::readWholeFile(path);
   if (!content) {
     err << "pumpcds evaluate: cannot read '" << path << "'\n";
     return false;
@@ -475,7 +475,7 @@ namespace {
 
 // A record from a hook request (its prefetch) or from a FHIR Bundle (a Synthea patient, a bulk export).
 Result<fhir::PatientRecord> readRecordFile(const std::string& path) {
-  const auto content = fhir::readWholeFile(path);
+  const auto content = base::readWholeFile(path);
   if (!content) {
     return notFound(path + ": cannot be read");
   }

@@ -6,9 +6,9 @@
 
 #include <rapidjson/document.h>
 
+#include "base/text.h"
 #include "cli/options.h"
 #include "fhir/json_read.h"
-#include "fhir/text.h"
 
 namespace pumpcds::cli {
 namespace {
@@ -44,7 +44,7 @@ const OptionSpec* findFlag(std::string_view flag) {
 // One environment and one config file serve every command: a setting another command uses is not read,
 // so not refused, for this one.
 Status applyConfigFile(Config& config, const std::string& path, const CommandSpec& command) {
-  const auto read = fhir::readWholeFile(path);
+  const auto read = base::readWholeFile(path);
   if (!read) {
     return invalidArgument("--config: cannot read '" + path + "'");
   }

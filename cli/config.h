@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "fhir/date.h"
-#include "fhir/result.h"
 #include "server/server_settings.h"
 
 namespace pumpcds::cli {

@@ -5,7 +5,7 @@
 
 #include "cli/commands.h"
 
-#include "fhir/text.h"
+#include "base/text.h"
 
 namespace pumpcds::cli {
 namespace {
@@ -137,7 +137,7 @@ Status fhirServerAllow(Config& config, const std::string& value, const std::stri
   std::string_view rest = value;
   while (!rest.empty()) {
     const auto comma = rest.find(',');
-    const std::string host_name(fhir::trimmed(rest.substr(0, comma)));
+    const std::string host_name(base::trimmed(rest.substr(0, comma)));
     if (!host_name.empty()) {
       config.fhir_server_allow.push_back(host_name);
     }

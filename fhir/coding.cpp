@@ -1,6 +1,6 @@
 #include "fhir/coding.h"
 
-#include "fhir/text.h"
+#include "base/text.h"
 
 #include <algorithm>
 #include <array>
@@ -11,7 +11,7 @@ namespace pumpcds::fhir {
 namespace {} // namespace
 
 std::string canonicalSystem(std::string_view system) {
-  system = trimmed(system);
+  system = base::trimmed(system);
   while (system.size() > 1 && system.back() == '/') {
     system.remove_suffix(1);
   }
@@ -39,7 +39,7 @@ std::string canonicalSystem(std::string_view system) {
 }
 
 std::string comparableCode(std::string_view canonical_system, std::string_view code) {
-  std::string out(trimmed(code));
+  std::string out(base::trimmed(code));
   if (canonical_system == systems::kIcd10Cm) {
     std::erase(out, '.');
   }

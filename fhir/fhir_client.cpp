@@ -10,7 +10,7 @@
 
 #include <curl/curl.h>
 
-#include "fhir/text.h"
+#include "base/text.h"
 
 namespace pumpcds::fhir {
 
@@ -126,7 +126,7 @@ std::optional<UrlParts> urlParts(const std::string& url) {
       curl_url_get(parsed, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
       curl_url_get(parsed, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
       curl_url_get(parsed, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
-    parts = UrlParts{lowerCase(scheme), lowerCase(host), port};
+    parts = UrlParts{base::lowerCase(scheme), base::lowerCase(host), port};
   }
   curl_free(scheme);
   curl_free(host);
@@ -156,7 +156,7 @@ bool isLoopbackHost(std::string_view host) {
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
-  const std::string text = lowerCase(host);
+  const std::string text = base::lowerCase(host);
   if (text == "localhost") {
     return true;
   }
@@ -213,7 +213,7 @@ Status FhirClient::checkServer(const std::string& base_url) const {
   }
   if (!settings_.allowed_hosts.empty() &&
       std::none_of(settings_.allowed_hosts.begin(), settings_.allowed_hosts.end(),
-                   [&](const std::string& allowed) { return lowerCase(allowed) == host_text; })) {
+                   [&](const std::string& allowed) { return base::lowerCase(allowed) == host_text; })) {
     return {StatusCode::FailedPrecondition,
             "fhirServer host '" + host_text + "' is not in --fhir-server-allow"};
   }

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "fhir/result.h"
+#include "base/result.h"
 
 namespace pumpcds::fhir {
 

@@ -1,6 +1,6 @@
 #include "fhir/resource_parser.h"
 
-#include "fhir/text.h"
+#include "base/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -79,7 +79,7 @@ std::optional<bool> affirmation(const JsonValue* answer) {
     }
     word = coded->code;
   }
-  word = lowerCase(word);
+  word = base::lowerCase(word);
   if (word == "y" || word == "yes" || word == "true") {
     return true;
   }
@@ -226,7 +226,7 @@ void readMedicationRequest(Resource& resource, const JsonValue& json) {
     resource.end = *resource.start + static_cast<Seconds>(supply_seconds);
   } else if (resource.start && resource.dispense_value && resource.dose_value && resource.doses_per_day &&
              *resource.dose_value > 0 && *resource.doses_per_day > 0 &&
-             lowerCase(resource.dispense_unit) == lowerCase(resource.dose_unit)) {
+             base::lowerCase(resource.dispense_unit) == base::lowerCase(resource.dose_unit)) {
     // 120 tablets at 2 tablets 4 times a day last 15 days, per fill.
     const double fills = 1 + std::max(0.0, numberAt(dispense, "numberOfRepeatsAllowed").value_or(0));
     const double days = std::min(

@@ -6,18 +6,19 @@
 
 #include <rapidjson/document.h>
 
+#include "base/text.h"
 #include "fhir/coding.h"
 #include "fhir/date.h"
 #include "fhir/json_read.h"
 #include "fhir/resource_parser.h"
-#include "fhir/text.h"
+#include "fhir/units.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   (void)pumpcds::fhir::parseFhirTemporal(text);
   (void)pumpcds::fhir::Date::parse(text);
   (void)pumpcds::fhir::milligramsPerUnit(text);
-  (void)pumpcds::fhir::printable(text, 64);
+  (void)pumpcds::base::printable(text, 64);
   (void)pumpcds::fhir::canonicalSystem(text);
 
   if (pumpcds::fhir::nestsDeeperThan(text, 64)) {

@@ -2,11 +2,11 @@
 
 #include <rapidjson/document.h>
 
+#include "base/text.h"
 #include "fhir/date.h"
 #include "fhir/json_read.h"
 #include "fhir/prefetch_templates.h"
 #include "fhir/resource_parser.h"
-#include "fhir/text.h"
 
 namespace pumpcds::hooks {
 
@@ -73,9 +73,9 @@ Status readDraftOrders(const JsonValue& draft_orders, CdsRequest& request) {
     if (auto parsed = fhir::parseResource(*resource)) {
       if (const JsonValue* authored = fhir::member(*resource, "authoredOn");
           authored != nullptr && !validDateTime(authored)) {
-        return invalidArgument("'context.draftOrders' " + fhir::printable(parsed->reference(), 100) +
+        return invalidArgument("'context.draftOrders' " + base::printable(parsed->reference(), 100) +
                                ": authoredOn " +
-                               (authored->IsString() ? "'" + fhir::printable(authored->GetString(), 40) + "'"
+                               (authored->IsString() ? "'" + base::printable(authored->GetString(), 40) + "'"
                                                      : std::string("(not a string)")) +
                                " is not a valid date");
       }

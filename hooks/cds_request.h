@@ -8,10 +8,10 @@
 #include <string_view>
 #include <vector>
 
+#include "base/result.h"
 #include "cards/card_options.h"
 #include "fhir/patient_record.h"
 #include "fhir/resource.h"
-#include "fhir/result.h"
 
 namespace pumpcds::hooks {
 

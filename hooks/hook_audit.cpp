@@ -1,8 +1,8 @@
 #include "hooks/hook_audit.h"
 
+#include "base/text.h"
 #include "fhir/date.h"
 #include "fhir/fhir_client.h"
-#include "fhir/text.h"
 
 namespace pumpcds::hooks {
 
@@ -11,7 +11,7 @@ store::AuditRecord auditRecordOf(const AuditedCall& call, const HookOutcome* out
   store::AuditRecord record;
   record.time = fhir::currentInstant();
   record.request_id = call.request_id;
-  record.service = fhir::printable(call.service, 64);
+  record.service = base::printable(call.service, 64);
   record.issuer = call.issuer;
   record.client = call.client;
   record.library_revision = (outcome != nullptr ? *outcome->library : served).revision();
@@ -21,9 +21,9 @@ store::AuditRecord auditRecordOf(const AuditedCall& call, const HookOutcome* out
     return record;
   }
   record.hook = outcome->hook;
-  record.hook_instance = fhir::printable(outcome->hook_instance, 100);
-  record.patient_id = fhir::printable(outcome->patient_id, 100);
-  record.fhir_server_host = fhir::printable(fhir::urlHost(outcome->fhir_server), 200);
+  record.hook_instance = base::printable(outcome->hook_instance, 100);
+  record.patient_id = base::printable(outcome->patient_id, 100);
+  record.fhir_server_host = base::printable(fhir::urlHost(outcome->fhir_server), 200);
   record.fhir_ms = static_cast<double>(outcome->fetch_time.count()) / 1000.0;
   record.evaluation_ms = static_cast<double>(outcome->evaluation_time.count()) / 1000.0;
   for (const auto& order : outcome->determination.orders) {

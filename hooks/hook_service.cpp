@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
+#include "base/text.h"
 #include "cards/card_builder.h"
-#include "fhir/text.h"
 #include "hooks/cds_request.h"
 #include "hooks/record_gathering.h"
 #include "hooks/service_catalog.h"
@@ -48,7 +48,7 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
   const policy::PolicyLibrary::Ptr library = this->library(); // this call's, whatever a reload does
   const ServiceDefinition* service = findService(service_id);
   if (service == nullptr) {
-    return notFound("no CDS service '" + fhir::printable(service_id, 64) + "'; GET /cds-services lists them");
+    return notFound("no CDS service '" + base::printable(service_id, 64) + "'; GET /cds-services lists them");
   }
   auto parsed = parseCdsRequest(body);
   if (!parsed.isOk()) {
@@ -63,7 +63,7 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
       known = known || other.hook == request.hook;
     }
     if (!known) {
-      return invalidArgument("hook '" + fhir::printable(request.hook, 64) + "' does not match service '" +
+      return invalidArgument("hook '" + base::printable(request.hook, 64) + "' does not match service '" +
                              service->id + "', which answers " + service->hook);
     }
     std::cerr << "warning: a '" << request.hook << "' request reached service '" << service->id

@@ -10,12 +10,12 @@
 #include <string_view>
 #include <vector>
 
+#include "base/result.h"
 #include "cards/card_builder.h"
 #include "cards/uuid_source.h"
 #include "fhir/date.h"
 #include "fhir/fhir_client.h"
 #include "fhir/record_fetcher.h"
-#include "fhir/result.h"
 #include "policies/determination.h"
 #include "policies/policy_library.h"
 

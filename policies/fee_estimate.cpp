@@ -2,7 +2,8 @@
 
 #include <cmath>
 
-#include "fhir/text.h"
+#include "base/text.h"
+#include "fhir/units.h"
 #include "policies/rule_support.h"
 
 namespace pumpcds::policy {
@@ -21,11 +22,11 @@ const CodeProperties* findFee(const FeeSchedule& schedule, const fhir::Resource&
   }
   // By name: the earliest drug name in the medication's text, so the answer does not depend on the
   // table's order.
-  const std::string text = fhir::lowerCase(order.text + " " + fhir::describe(order.codes));
+  const std::string text = base::lowerCase(order.text + " " + fhir::describe(order.codes));
   const CodeProperties* best = nullptr;
   size_t best_at = std::string::npos;
   for (const auto& [key, fee] : schedule.drugs->allProperties()) {
-    const std::string name = fhir::lowerCase(fee.string("display"));
+    const std::string name = base::lowerCase(fee.string("display"));
     const size_t at = name.empty() ? std::string::npos : text.find(name);
     if (at < best_at ||
         (at == best_at && at != std::string::npos && fee.string("display") < best->string("display"))) {

@@ -2,7 +2,8 @@
 
 #include <cstdio>
 
-#include "fhir/text.h"
+#include "base/text.h"
+#include "fhir/units.h"
 
 namespace pumpcds::policy {
 namespace {
@@ -46,7 +47,7 @@ std::optional<DailyMme> dailyMme(const fhir::Resource& medication, const ValueSe
     return std::nullopt;
   }
   const std::string strength_unit =
-      product == nullptr ? std::string() : fhir::lowerCase(product->string("strength_unit"));
+      product == nullptr ? std::string() : base::lowerCase(product->string("strength_unit"));
   // A plain value: GCC 12 misreads a conditionally built optional<double> as maybe-uninitialised.
   const double strength = product == nullptr ? 0.0 : product->number("strength_value").value_or(0.0);
   const bool has_strength = strength > 0;

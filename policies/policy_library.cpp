@@ -8,7 +8,7 @@
 #include <openssl/evp.h>
 #include <rapidjson/document.h>
 
-#include "fhir/text.h"
+#include "base/text.h"
 #include "policies/named_rules.h"
 #include "policies/policy_loader.h"
 
@@ -177,7 +177,7 @@ Result<std::vector<LibraryFile>> readLibraryDirectory(const std::string& directo
     if (!it->is_regular_file() || it->path().extension() != ".json") {
       continue;
     }
-    auto text = fhir::readWholeFile(it->path().string());
+    auto text = base::readWholeFile(it->path().string());
     if (!text) {
       return invalidArgument(it->path().string() + ": cannot be read");
     }

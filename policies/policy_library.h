@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "fhir/result.h"
+#include "base/result.h"
 #include "policies/card_settings.h"
 #include "policies/order_catalog.h"
 #include "policies/policy.h"

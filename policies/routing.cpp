@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "fhir/text.h"
+#include "base/text.h"
 #include "policies/file_reader.h"
 
 namespace pumpcds::policy {
@@ -45,13 +45,13 @@ bool typeMatches(const std::string& wanted, const fhir::Resource& coverage) {
       return coding.system == system && (prefix ? coding.code.rfind(code, 0) == 0 : coding.code == code);
     });
   }
-  const std::string word = fhir::lowerCase(wanted);
-  if (fhir::lowerCase(coverage.text).find(word) != std::string::npos) {
+  const std::string word = base::lowerCase(wanted);
+  if (base::lowerCase(coverage.text).find(word) != std::string::npos) {
     return true;
   }
   return std::any_of(coverage.codes.begin(), coverage.codes.end(), [&](const fhir::Coding& coding) {
-    return fhir::lowerCase(coding.display).find(word) != std::string::npos ||
-           fhir::lowerCase(coding.code) == word;
+    return base::lowerCase(coding.display).find(word) != std::string::npos ||
+           base::lowerCase(coding.code) == word;
   });
 }
 
@@ -59,7 +59,7 @@ std::vector<std::string> patientStates(const fhir::PatientRecord& record) {
   std::vector<std::string> states;
   for (const auto& patient : record.ofType("Patient")) {
     for (const auto& state : patient.states) {
-      states.push_back(fhir::lowerCase(state));
+      states.push_back(base::lowerCase(state));
     }
   }
   return states;
@@ -112,7 +112,7 @@ bool RoutingTable::matches(const Route& route, const fhir::Resource& coverage,
   bool payor_ok = false;
   for (const auto& name : payorNames(coverage, record)) {
     for (const auto& wanted : route.payor_names) {
-      payor_ok = payor_ok || fhir::lowerCase(name).find(fhir::lowerCase(wanted)) != std::string::npos;
+      payor_ok = payor_ok || base::lowerCase(name).find(base::lowerCase(wanted)) != std::string::npos;
     }
   }
   for (const auto& identifier : payorIdentifiers(coverage, record)) {
@@ -129,8 +129,8 @@ bool RoutingTable::matches(const Route& route, const fhir::Resource& coverage,
     const bool plan_ok = std::any_of(route.plans.begin(), route.plans.end(), [&](const std::string& plan) {
       return std::any_of(
           coverage.plan_classes.begin(), coverage.plan_classes.end(), [&](const fhir::Coding& held) {
-            return fhir::lowerCase(held.code).find(fhir::lowerCase(plan)) != std::string::npos ||
-                   fhir::lowerCase(held.display).find(fhir::lowerCase(plan)) != std::string::npos;
+            return base::lowerCase(held.code).find(base::lowerCase(plan)) != std::string::npos ||
+                   base::lowerCase(held.display).find(base::lowerCase(plan)) != std::string::npos;
           });
     });
     if (!plan_ok) {
@@ -142,7 +142,7 @@ bool RoutingTable::matches(const Route& route, const fhir::Resource& coverage,
   }
   const auto states = patientStates(record);
   return std::any_of(route.states.begin(), route.states.end(), [&](const std::string& state) {
-    return std::find(states.begin(), states.end(), fhir::lowerCase(state)) != states.end();
+    return std::find(states.begin(), states.end(), base::lowerCase(state)) != states.end();
   });
 }
 

@@ -10,10 +10,10 @@
 #include <string_view>
 #include <vector>
 
+#include "base/result.h"
 #include "fhir/date.h"
 #include "fhir/json_read.h"
 #include "fhir/patient_record.h"
-#include "fhir/result.h"
 #include "policies/file_reader.h"
 #include "policies/policy.h"
 

@@ -7,7 +7,7 @@
 
 #include <rapidjson/document.h>
 
-#include "fhir/text.h"
+#include "base/text.h"
 
 namespace pumpcds::precheck {
 namespace {
@@ -216,7 +216,7 @@ void BulkGrouping::addNdjsonFile(const std::filesystem::path& path) {
 
 void BulkGrouping::addBundleFile(const std::filesystem::path& path) {
   const std::string name = path.filename().string();
-  const auto read = fhir::readWholeFile(path.string());
+  const auto read = base::readWholeFile(path.string());
   if (!read) {
     problems_.push_back({"", name, "cannot be read"});
     return;

@@ -4,14 +4,14 @@
 
 #include <rapidjson/document.h>
 
+#include "base/text.h"
 #include "fhir/json_read.h"
 #include "fhir/prefetch_templates.h"
-#include "fhir/text.h"
 
 namespace pumpcds::precheck {
 
 std::set<std::string> typesNotExported(const std::filesystem::path& dir) {
-  const auto text = fhir::readWholeFile((dir / "manifest.json").string());
+  const auto text = base::readWholeFile((dir / "manifest.json").string());
   if (!text) {
     return {};
   }

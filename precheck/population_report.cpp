@@ -12,14 +12,14 @@
 
 #include <rapidjson/document.h>
 
+#include "base/text.h"
 #include "fhir/json_read.h"
-#include "fhir/text.h"
 #include "precheck/precheck_run.h"
 
 namespace pumpcds::precheck {
 namespace {
 
-using fhir::htmlEscaped;
+using base::htmlEscaped;
 
 const std::array<std::string, 5> kDecisions = {"complete", "missing-documentation", "not-covered",
                                                "contraindicated", "no-policy"};
@@ -254,12 +254,12 @@ Result<ReportTotals> writePopulationReport(const std::filesystem::path& dir, siz
       if (row.decision == "missing-documentation" && row.itemsToResolve() > 0) {
         ++all.closeness[std::min<size_t>(row.itemsToResolve(), 3) - 1];
       }
-      csv << fhir::csvField(row.patient) << "," << fhir::csvField(row.name) << ","
-          << fhir::csvField(row.birth_date) << "," << fhir::csvField(row.order) << ","
-          << fhir::csvField(row.code) << "," << row.kind << "," << fhir::csvField(row.policy) << ","
+      csv << base::csvField(row.patient) << "," << base::csvField(row.name) << ","
+          << base::csvField(row.birth_date) << "," << base::csvField(row.order) << ","
+          << base::csvField(row.code) << "," << row.kind << "," << base::csvField(row.policy) << ","
           << row.decision << "," << row.prior_auth << "," << row.itemsToResolve() << ","
-          << fhir::csvField(joined(row.missing, true)) << "," << fhir::csvField(joined(row.missing, false))
-          << "," << fhir::csvField(joined(row.unmet, true)) << "," << fhir::csvField(joined(row.unmet, false))
+          << base::csvField(joined(row.missing, true)) << "," << base::csvField(joined(row.missing, false))
+          << "," << base::csvField(joined(row.unmet, true)) << "," << base::csvField(joined(row.unmet, false))
           << "," << row.as_of << "\n";
       if (table_rows > 0 && (kept.size() < table_rows || closer(row, *std::prev(kept.end())))) {
         kept.insert(std::move(row));

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <filesystem>
 
-#include "fhir/result.h"
+#include "base/result.h"
 
 namespace pumpcds::precheck {
 

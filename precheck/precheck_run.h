@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "fhir/result.h"
+#include "base/result.h"
 #include "hooks/hook_service.h"
 #include "precheck/bulk_grouping.h"
 

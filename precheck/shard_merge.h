@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "fhir/result.h"
+#include "base/result.h"
 #include "precheck/population_report.h"
 
 namespace pumpcds::precheck {

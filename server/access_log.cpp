@@ -2,8 +2,8 @@
 
 #include <httplib.h>
 
+#include "base/text.h"
 #include "fhir/json_write.h"
-#include "fhir/text.h"
 
 namespace pumpcds::server {
 
@@ -25,8 +25,8 @@ std::string accessLogLine(const httplib::Request& request, const httplib::Respon
   };
   line.StartObject();
   text("requestId", context != nullptr ? context->request_id : "");
-  text("method", fhir::printable(request.method, 16));
-  text("path", fhir::printable(request.path, 200));
+  text("method", base::printable(request.method, 16));
+  text("path", base::printable(request.path, 200));
   line.Key("status");
   line.Int(response.status);
   line.Key("bytes");

@@ -4,7 +4,7 @@
 
 #include <httplib.h>
 
-#include "fhir/text.h"
+#include "base/text.h"
 
 namespace pumpcds::server {
 
@@ -30,7 +30,7 @@ bool Authorizer::authorize(const httplib::Request& request, httplib::Response& r
   }
   metrics_.unauthorized_total.add();
   std::fprintf(stderr, "auth: refused %s %s %s: %s\n", context != nullptr ? context->request_id.c_str() : "",
-               request.method.c_str(), fhir::printable(request.path, 200).c_str(), status.message().c_str());
+               request.method.c_str(), base::printable(request.path, 200).c_str(), status.message().c_str());
   response.status = 401;
   response.set_header("WWW-Authenticate", "Bearer");
   return false;

@@ -2,9 +2,9 @@
 
 #include <rapidjson/document.h>
 
+#include "base/text.h"
 #include "fhir/date.h"
 #include "fhir/json_read.h"
-#include "fhir/text.h"
 
 namespace pumpcds::server {
 namespace {
@@ -24,13 +24,13 @@ Result<store::FeedbackItem> parseItem(const fhir::JsonValue& item, const std::st
   out.outcome = fhir::stringAt(&item, "outcome");
   if (out.outcome != "accepted" && out.outcome != "overridden") {
     return invalidArgument(at + ".outcome: expected accepted or overridden, got '" +
-                           fhir::printable(out.outcome, 64) + "'");
+                           base::printable(out.outcome, 64) + "'");
   }
   out.outcome_timestamp = fhir::stringAt(&item, "outcomeTimestamp");
   if (!fhir::parseFhirTemporal(out.outcome_timestamp)) {
     return invalidArgument(at +
                            ".outcomeTimestamp: expected when the clinician acted (a FHIR instant), got '" +
-                           fhir::printable(out.outcome_timestamp, 64) + "'");
+                           base::printable(out.outcome_timestamp, 64) + "'");
   }
   const fhir::JsonValue* accepted = fhir::member(item, "acceptedSuggestions");
   if (accepted != nullptr) {
@@ -51,10 +51,10 @@ Result<store::FeedbackItem> parseItem(const fhir::JsonValue& item, const std::st
       return invalidArgument(at + ".overrideReason: only an overridden card has one, as an object");
     }
     const fhir::JsonValue* coding = fhir::member(*reason, "reason");
-    out.override_system = fhir::printable(fhir::stringAt(coding, "system"), 200);
-    out.override_code = fhir::printable(fhir::stringAt(coding, "code"), 100);
+    out.override_system = base::printable(fhir::stringAt(coding, "system"), 200);
+    out.override_code = base::printable(fhir::stringAt(coding, "code"), 100);
     // Free text a clinician typed: kept for the medical director in the store, never logged.
-    out.override_comment = fhir::printable(fhir::stringAt(reason, "userComment"), 2000);
+    out.override_comment = base::printable(fhir::stringAt(reason, "userComment"), 2000);
   }
   return out;
 }

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "fhir/result.h"
+#include "base/result.h"
 #include "store/audit_record.h"
 
 namespace pumpcds::server {

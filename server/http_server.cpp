@@ -9,8 +9,8 @@
 
 #include <httplib.h>
 
+#include "base/text.h"
 #include "fhir/fhir_client.h"
-#include "fhir/text.h"
 #include "server/access_log.h"
 #include "server/operation_outcome.h"
 #include "server/shedding_thread_pool.h"
@@ -138,8 +138,8 @@ void HttpServer::installTransport() {
     // The HTTP engine's own refusals get a body that says what was wrong, like every other error.
     const int status = response.status;
     if (status == 404) {
-      sendError(response, notFound("no route for " + fhir::printable(request.method, 16) + " " +
-                                   fhir::printable(request.path, 200)));
+      sendError(response, notFound("no route for " + base::printable(request.method, 16) + " " +
+                                   base::printable(request.path, 200)));
     } else if (status == 413) {
       sendError(response, invalidArgument("request body is larger than the server accepts (" +
                                           std::to_string(config_.max_body_bytes) + " bytes)"));

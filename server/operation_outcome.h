@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "fhir/result.h"
+#include "base/result.h"
 
 namespace httplib {
 struct Response;

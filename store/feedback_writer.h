@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "fhir/result.h"
+#include "base/result.h"
 #include "store/audit_queue.h"
 #include "store/audit_record.h"
 #include "store/store.h"

@@ -11,7 +11,7 @@
 #include <variant>
 #include <vector>
 
-#include "fhir/result.h"
+#include "base/result.h"
 
 namespace pumpcds::store {
 

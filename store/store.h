@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "fhir/result.h"
+#include "base/result.h"
 #include "store/audit_record.h"
 #include "store/sql_connection.h"
 

@@ -1,6 +1,6 @@
 #include <httplib.h>
 
-#include "fhir/text.h"
+#include "base/text.h"
 #include "hooks/service_catalog.h"
 #include "server/feedback_request.h"
 #include "server/operation_outcome.h"
@@ -16,7 +16,7 @@ void installFeedbackRoute(httplib::Server& server, RouteContext& routes) {
       return;
     }
     if (hooks::findService(request.matches[1].str()) == nullptr) {
-      sendError(response, notFound("no CDS service '" + fhir::printable(request.matches[1].str(), 64) + "'"));
+      sendError(response, notFound("no CDS service '" + base::printable(request.matches[1].str(), 64) + "'"));
       return;
     }
     auto items = parseFeedback(request.body);

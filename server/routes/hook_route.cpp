@@ -2,7 +2,7 @@
 
 #include <httplib.h>
 
-#include "fhir/text.h"
+#include "base/text.h"
 #include "hooks/hook_audit.h"
 #include "server/operation_outcome.h"
 #include "server/routes/routes.h"
@@ -47,7 +47,7 @@ void installHookRoute(httplib::Server& server, RouteContext& routes) {
     } else {
       sendError(response, outcome.status());
     }
-    const std::string service = fhir::printable(service_id, 64);
+    const std::string service = base::printable(service_id, 64);
     routes.metrics.observeHook(service, response.status, seconds, answered);
     if (routes.audit != nullptr) {
       hooks::AuditedCall call{context != nullptr ? context->request_id : "",

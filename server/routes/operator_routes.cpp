@@ -1,6 +1,6 @@
 #include <httplib.h>
 
-#include "fhir/text.h"
+#include "base/text.h"
 #include "server/operation_outcome.h"
 #include "server/routes/routes.h"
 
@@ -40,8 +40,8 @@ void installMethodNotAllowed(httplib::Server& server) {
     const auto not_allowed = [](const httplib::Request& request, httplib::Response& response) {
       const bool hooks = request.path.rfind("/cds-services/", 0) == 0;
       response.set_header("Allow", hooks ? "POST, OPTIONS" : "GET, OPTIONS");
-      sendError(response, invalidArgument(fhir::printable(request.method, 16) + " is not allowed on " +
-                                          fhir::printable(request.path, 200)));
+      sendError(response, invalidArgument(base::printable(request.method, 16) + " is not allowed on " +
+                                          base::printable(request.path, 200)));
       response.status = 405;
     };
     server.Put(pattern, not_allowed);

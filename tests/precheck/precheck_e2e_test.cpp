@@ -12,7 +12,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "fhir/text.h"
+#include "base/text.h"
 #include "policies/policy_library.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/bulk_population.h"
@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 const char* kNow = "2026-11-20"; // the CareSource NC Coverage of the fixture is in force
 
 std::string readFile(const fs::path& path) {
-  return fhir::readWholeFile(path.string()).value_or("");
+  return base::readWholeFile(path.string()).value_or("");
 }
 
 std::vector<std::string> lines(const std::string& text) {

@@ -2,9 +2,9 @@
 // make a response invalid JSON.
 #include <gtest/gtest.h>
 
-#include "fhir/text.h"
+#include "base/text.h"
 
-namespace pumpcds::fhir {
+namespace pumpcds::base {
 namespace {
 
 TEST(Printable, KeepsTextAndUtf8AndEscapesControlsAndInvalidBytes) {
@@ -19,4 +19,4 @@ TEST(Printable, KeepsTextAndUtf8AndEscapesControlsAndInvalidBytes) {
 }
 
 } // namespace
-} // namespace pumpcds::fhir
+} // namespace pumpcds::base

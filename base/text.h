@@ -1,18 +1,15 @@
-// Small helpers for reading what real systems send: case-insensitively, without stray spaces, units.
+// Text helpers every layer uses: case folding, trimming, whole files, and text from outside made safe for
+// a log line, a CSV cell or HTML.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace pumpcds::fhir {
+namespace pumpcds::base {
 
 /// ASCII lower case (codes, units and drug names are compared this way).
 std::string lowerCase(std::string_view text);
-
-/// Milligrams in one of a mass unit as FHIR Quantity sends it (UCUM "mg", "ug", "g", or "mcg"), case
-/// ignored; nullopt for anything else (tablets, patches, mL).
-std::optional<double> milligramsPerUnit(std::string_view unit);
 
 /// The whole content of a file, byte for byte; nullopt when it cannot be read.
 std::optional<std::string> readWholeFile(const std::string& path);
@@ -31,4 +28,4 @@ std::string htmlEscaped(std::string_view text);
 /// Without leading and trailing white space.
 std::string_view trimmed(std::string_view text);
 
-} // namespace pumpcds::fhir
+} // namespace pumpcds::base

@@ -1,11 +1,11 @@
-#include "fhir/text.h"
+#include "base/text.h"
 
 #include <fstream>
 #include <sstream>
 
 #include <cctype>
 
-namespace pumpcds::fhir {
+namespace pumpcds::base {
 
 std::string lowerCase(std::string_view text) {
   std::string out(text);
@@ -13,20 +13,6 @@ std::string lowerCase(std::string_view text) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return out;
-}
-
-std::optional<double> milligramsPerUnit(std::string_view unit) {
-  const std::string u = lowerCase(trimmed(unit));
-  if (u == "mg") {
-    return 1.0;
-  }
-  if (u == "ug" || u == "mcg") {
-    return 0.001;
-  }
-  if (u == "g") {
-    return 1000.0;
-  }
-  return std::nullopt;
 }
 
 std::string csvField(std::string_view text) {
@@ -154,4 +140,4 @@ std::string printable(std::string_view text, size_t max_characters) {
   return out;
 }
 
-} // namespace pumpcds::fhir
+} // namespace pumpcds::base
