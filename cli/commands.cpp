@@ -234,7 +234,7 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
     err << "pumpcds: " << verifier.status().message() << "\n";
     return 2;
   }
-  if (!verifier.value() && config.allow_unauthenticated) {
+  if (!verifier.value() && config.server.allow_unauthenticated) {
     err << "pumpcds: WARNING: --allow-unauthenticated: hook and feedback calls are answered without a JWT. "
            "Never expose this server to an EHR or a network.\n";
   } else if (!verifier.value()) {
@@ -249,7 +249,9 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
   }
   hooks::HookService service(library.value(), std::make_unique<cards::RandomUuidSource>(), config.now,
                              fhir_client);
-  server::HttpServer server(config.serverSettings(), service, verifier.value(), store.get(), audit.get());
+  server::ServerSettings settings = config.server;
+  settings.shared_store = config.usesPostgres();
+  server::HttpServer server(settings, service, verifier.value(), store.get(), audit.get());
   server.setLibraryLoader([&config] { return loadLibrary(config); });
   auto port = server.bind();
   if (!port.isOk()) {
@@ -261,11 +263,11 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
     err << "pumpcds: " << admin_port.status().message() << "\n";
     return 1;
   }
-  out << "pumpcds listening on " << (server.tls() ? "https" : "http") << "://" << config.host << ":"
+  out << "pumpcds listening on " << (server.tls() ? "https" : "http") << "://" << config.server.host << ":"
       << port.value() << " (" << library.value()->policies().size() << " policies, library "
       << library.value()->revision().substr(0, 12) << (store ? ", audit trail in " + store->describe() : "")
       << (admin_port.value() >= 0
-              ? ", admin on http://" + config.admin_host + ":" + std::to_string(admin_port.value())
+              ? ", admin on http://" + config.server.admin_host + ":" + std::to_string(admin_port.value())
               : std::string())
       << ")" << std::endl;
   std::atomic<bool> stopping{false};
@@ -379,8 +381,18 @@ int runCheck(const Config& config, std::ostream& out, std::ostream& err) {
     }
     check.access_token = std::move(token).value();
   }
+  auto client = makeFhirClient(config);
+  // The patient first: a server that cannot be reached, or that has no such patient, is an error (exit 2),
+  // not an evaluation of an empty record.
+  if (auto patient =
+          fetchText(*client, fhirBase(config.fhir_server) + "/Patient/" + config.patient, check.access_token);
+      !patient.isOk()) {
+    err << "pumpcds check: cannot read Patient/" << config.patient << " from " << config.fhir_server << ": "
+        << patient.status().message() << "\n";
+    return 2;
+  }
   const hooks::HookService service(library.value(), std::make_unique<cards::RandomUuidSource>(), config.now,
-                                   makeFhirClient(config));
+                                   std::move(client));
   auto outcome = service.handle(hooks::services().front().id, hooks::checkRequestJson(check));
   if (!outcome.isOk()) {
     err << "pumpcds check: " << outcome.status().message() << "\n";

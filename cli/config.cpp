@@ -146,28 +146,6 @@ Status checkPrecheck(Config& config, const std::vector<std::string>& positional)
 
 } // namespace
 
-server::ServerSettings Config::serverSettings() const {
-  server::ServerSettings settings;
-  settings.host = host;
-  settings.port = port;
-  settings.threads = threads;
-  settings.max_queued = max_queued;
-  settings.max_body_bytes = max_body_bytes;
-  settings.admin_port = admin_port;
-  settings.admin_host = admin_host;
-  settings.metrics = metrics;
-  settings.allowed_origin = allowed_origin;
-  settings.tls_cert = tls_cert;
-  settings.tls_key = tls_key;
-  settings.tls_client_ca = tls_client_ca;
-  settings.allow_plain_http = allow_plain_http;
-  settings.allow_unauthenticated = allow_unauthenticated;
-  settings.protect_discovery = protect_discovery;
-  settings.minimal_prefetch = prefetch == "minimal";
-  settings.shared_store = usesPostgres();
-  return settings;
-}
-
 Result<Config> parseConfig(const std::vector<std::string>& arguments,
                            const std::vector<std::string>& environment) {
   Config config;

@@ -14,38 +14,15 @@
 namespace pumpcds::cli {
 
 struct Config {
-  std::string command;            ///< serve | evaluate | check | policies | help
-  std::string host = "127.0.0.1"; ///< --host, PUMPCDS_HOST, "host"
-  int port = 8080;                ///< --port, PUMPCDS_PORT, "port" (0: any free port, printed at start)
-  std::string policies;           ///< --policies DIR, PUMPCDS_POLICIES, "policies" ("" = bundled library)
-  std::optional<fhir::Date> now;  ///< --now YYYY-MM-DD, PUMPCDS_NOW, "now"
-  /// --threads, PUMPCDS_THREADS, "threads": one worker per open connection (cpp-httplib), so enough for an
-  /// EHR's keep-alive connections; 2 cores run ~950 hooks/s whatever the count (bench/load).
-  int threads = 32;
-  /// --max-queued, PUMPCDS_MAX_QUEUED, "max_queued": connections that may wait for a worker; beyond them
-  /// a new connection is answered 503 with Retry-After instead of waiting without end.
-  int max_queued = 32;
-  size_t max_body_bytes = 8u << 20; ///< twice the largest whole Synthea record (3.9 MB); --max-body-bytes,
-                                    ///< PUMPCDS_MAX_BODY_BYTES, "max_body_bytes"
-  /// --admin-port N (0: any free port), PUMPCDS_ADMIN_PORT, "admin_port": a second listener for operators
-  /// with GET /metrics, GET /healthz and POST /admin/reload; /metrics then leaves the service port.
-  /// -1: none (the default).
-  int admin_port = -1;
-  std::string admin_host =
-      "127.0.0.1";                  ///< --admin-host: where the admin listener binds (loopback by default)
-  bool metrics = true;              ///< --no-metrics: no /metrics on any port
-  std::string allowed_origin = "*"; ///< --allowed-origin, PUMPCDS_ALLOWED_ORIGIN, "allowed_origin" (CORS)
-  // HTTPS (serve).
-  std::string tls_cert;          ///< --tls-cert FILE: PEM certificate (chain) to serve HTTPS with
-  std::string tls_key;           ///< --tls-key FILE: its PEM private key
-  std::string tls_client_ca;     ///< --tls-client-ca FILE: require client certificates signed by these CAs
-  bool allow_plain_http = false; ///< --allow-plain-http: listen beyond loopback without TLS (behind a proxy)
+  std::string command; ///< serve | evaluate | check | policies | help
+  /// serve: what the HTTP server is told (listening, limits, TLS, who may call, what discovery asks for).
+  server::ServerSettings server;
+  std::string policies;          ///< "" = the bundled library
+  std::optional<fhir::Date> now; ///< the reference date; none: each order's authoredOn, else today
   // Who may call (serve): CDS Hooks 2.0 JWTs from trusted issuers.
-  std::string issuers;                ///< --issuers FILE: the trusted EHR issuers (JSON, docs/security.md)
-  std::string public_url;             ///< --public-url URL: this service as EHRs address it (the JWT's aud)
-  int jwt_skew_seconds = 60;          ///< --jwt-skew-seconds: clock difference tolerated for exp and iat
-  bool allow_unauthenticated = false; ///< --allow-unauthenticated: serve hooks without a JWT (local trials)
-  bool protect_discovery = false;     ///< --protect-discovery: GET /cds-services needs a valid JWT too
+  std::string issuers;       ///< the trusted EHR issuers (JSON, docs/security.md)
+  std::string public_url;    ///< this service as EHRs address it (the JWT's aud)
+  int jwt_skew_seconds = 60; ///< clock difference tolerated for exp and iat
   // Reading the EHR's FHIR server (serve, evaluate, check).
   int fhir_deadline_ms = 3000;                ///< --fhir-deadline-ms: the whole FHIR read of one hook call
   int fhir_max_pages = 20;                    ///< --fhir-max-pages: pages followed per search
@@ -53,7 +30,6 @@ struct Config {
   std::string fhir_ca_file;                   ///< --fhir-ca-file: PEM CA bundle ("" = system trust store)
   bool allow_insecure_fhir = false;           ///< --allow-insecure-fhir: accept http:// FHIR servers
   std::vector<std::string> fhir_server_allow; ///< --fhir-server-allow: hosts fhirServer may name
-  std::string prefetch = "full";              ///< --prefetch full|minimal: what discovery asks the EHR for
   // The store of audit records and feedback (serve, audit, feedback).
   std::string
       data_dir; ///< --data-dir DIR: where the SQLite file lives ("" = the default, docs/operations.md)
@@ -83,9 +59,6 @@ struct Config {
   std::vector<std::string> merge_dirs; ///< precheck merge DIR...
   bool help = false;
   std::string help_topic; ///< help COMMAND, or help options
-
-  /// What `serve` tells the HTTP server.
-  [[nodiscard]] server::ServerSettings serverSettings() const;
 };
 
 /// Parses `pumpcds <command> [options]`. `environment` holds NAME=VALUE strings (envp). Errors name the

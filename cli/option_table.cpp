@@ -8,6 +8,9 @@
 #include "base/text.h"
 
 namespace pumpcds::cli {
+
+using server::ServerSettings;
+
 namespace {
 
 Result<long> parseNumber(const std::string& text, const std::string& where, long min, long max) {
@@ -31,44 +34,63 @@ Result<bool> parseSwitch(const std::string& value, const std::string& where) {
   return invalidArgument(where + ": expected true or false, got '" + value + "'");
 }
 
-// The shapes most options share, as appliers of one Config field.
-template <auto Field> Status text(Config& config, const std::string& value, const std::string& /*where*/) {
-  config.*Field = value;
+// The field a member path names: follow<&Config::server, &ServerSettings::port>(config).
+template <auto Member, auto... Rest, typename Object> auto& follow(Object& object) {
+  if constexpr (sizeof...(Rest) == 0) {
+    return object.*Member;
+  } else {
+    return follow<Rest...>(object.*Member);
+  }
+}
+
+// The shapes most options share, as appliers of one field of Config (given as its member path).
+template <auto... Path> Status text(Config& config, const std::string& value, const std::string& /*where*/) {
+  follow<Path...>(config) = value;
   return {};
 }
 
-template <auto Field> Status nonEmpty(Config& config, const std::string& value, const std::string& where) {
+template <auto... Path> Status nonEmpty(Config& config, const std::string& value, const std::string& where) {
   if (value.empty()) {
     return invalidArgument(where + ": expected a value");
   }
-  config.*Field = value;
+  follow<Path...>(config) = value;
   return {};
 }
 
-template <auto Field, long Min, long Max>
+template <auto... Path> Status hostName(Config& config, const std::string& value, const std::string& where) {
+  if (value.empty()) {
+    return invalidArgument(where + ": expected a host name or address");
+  }
+  follow<Path...>(config) = value;
+  return {};
+}
+
+template <long Min, long Max, auto... Path>
 Status number(Config& config, const std::string& value, const std::string& where) {
   PUMPCDS_ASSIGN_OR_RETURN(const long parsed, parseNumber(value, where, Min, Max));
-  using T = std::remove_reference_t<decltype(config.*Field)>;
-  config.*Field = static_cast<T>(parsed);
+  auto& field = follow<Path...>(config);
+  field = static_cast<std::remove_reference_t<decltype(field)>>(parsed);
   return {};
 }
 
-template <auto Field> Status on(Config& config, const std::string& value, const std::string& where) {
-  PUMPCDS_ASSIGN_OR_RETURN(config.*Field, parseSwitch(value, where));
+template <auto... Path> Status on(Config& config, const std::string& value, const std::string& where) {
+  PUMPCDS_ASSIGN_OR_RETURN(follow<Path...>(config), parseSwitch(value, where));
   return {};
 }
 
-template <auto Field> Status append(Config& config, const std::string& value, const std::string& /*where*/) {
-  (config.*Field).push_back(value);
+template <auto... Path>
+Status append(Config& config, const std::string& value, const std::string& /*where*/) {
+  follow<Path...>(config).push_back(value);
   return {};
 }
 
-template <auto Field, const char* const* Choices>
+// One of a closed list of words (`Choices` ends with nullptr).
+template <const char* const* Choices, auto... Path>
 Status oneOf(Config& config, const std::string& value, const std::string& where) {
   std::string expected;
   for (const char* const* choice = Choices; *choice != nullptr; ++choice) {
     if (value == *choice) {
-      config.*Field = value;
+      follow<Path...>(config) = value;
       return {};
     }
     expected += std::string(expected.empty() ? "" : choice[1] == nullptr ? " or " : ", ") + *choice;
@@ -76,28 +98,19 @@ Status oneOf(Config& config, const std::string& value, const std::string& where)
   return invalidArgument(where + ": expected " + expected + ", got '" + value + "'");
 }
 
-constexpr const char* kPrefetchModes[] = {"full", "minimal", nullptr};
 constexpr const char* kFormats[] = {"text", "csv", "json", nullptr};
-
-Status host(Config& config, const std::string& value, const std::string& where) {
-  if (value.empty()) {
-    return invalidArgument(where + ": expected a host name or address");
-  }
-  config.host = value;
-  return {};
-}
-
-Status adminHost(Config& config, const std::string& value, const std::string& where) {
-  if (value.empty()) {
-    return invalidArgument(where + ": expected a host name or address");
-  }
-  config.admin_host = value;
-  return {};
-}
 
 Status noMetrics(Config& config, const std::string& value, const std::string& where) {
   PUMPCDS_ASSIGN_OR_RETURN(const bool off, parseSwitch(value, where));
-  config.metrics = !off;
+  config.server.metrics = !off;
+  return {};
+}
+
+Status prefetch(Config& config, const std::string& value, const std::string& where) {
+  if (value != "full" && value != "minimal") {
+    return invalidArgument(where + ": expected full or minimal, got '" + value + "'");
+  }
+  config.server.minimal_prefetch = value == "minimal";
   return {};
 }
 
@@ -179,49 +192,49 @@ const std::vector<OptionSpec>& optionSpecs() {
   // clang-format off
   static const std::vector<OptionSpec> kSpecs = {
       // Listening.
-      {"--host", "H", "host", kServe, "Listening", "127.0.0.1", "the address to listen on", host},
+      {"--host", "H", "host", kServe, "Listening", "127.0.0.1", "the address to listen on", hostName<&Config::server, &ServerSettings::host>},
       {"--port", "P", "port", kServe, "Listening", "8080", "the port (0: any free port, printed at start)",
-       number<&Config::port, 0, 65535>},
+       number<0, 65535, &Config::server, &ServerSettings::port>},
       {"--threads", "N", "threads", kServe, "Listening", "32",
-       "connections served at once (2 cores run ~950 hooks/s whatever the count)", number<&Config::threads, 1, 256>},
+       "connections served at once (2 cores run ~950 hooks/s whatever the count)", number<1, 256, &Config::server, &ServerSettings::threads>},
       {"--max-queued", "N", "max_queued", kServe, "Listening", "32",
        "connections waiting for a worker; beyond them a new one is answered 503 with Retry-After",
-       number<&Config::max_queued, 0, 4096>},
+       number<0, 4096, &Config::server, &ServerSettings::max_queued>},
       {"--max-body-bytes", "N", "max_body_bytes", kServe, "Listening",
        "8 MiB (twice the largest whole Synthea record)", "largest request body; 413 beyond",
-       number<&Config::max_body_bytes, 1024, 1L << 30>},
+       number<1024, 1L << 30, &Config::server, &ServerSettings::max_body_bytes>},
       {"--allowed-origin", "ORIGIN", "allowed_origin", kServe, "Listening", "*", "CORS origin for browser clients",
-       text<&Config::allowed_origin>},
+       text<&Config::server, &ServerSettings::allowed_origin>},
       // HTTPS.
       {"--tls-cert", "FILE", "tls_cert", kServe, "HTTPS", "none: plain HTTP",
-       "serve HTTPS with this PEM certificate (chain); with --tls-key", text<&Config::tls_cert>},
+       "serve HTTPS with this PEM certificate (chain); with --tls-key", text<&Config::server, &ServerSettings::tls_cert>},
       {"--tls-key", "FILE", "tls_key", kServe, "HTTPS", "none", "the certificate's PEM private key",
-       text<&Config::tls_key>},
+       text<&Config::server, &ServerSettings::tls_key>},
       {"--tls-client-ca", "FILE", "tls_client_ca", kServe, "HTTPS", "none: no client certificate asked for",
-       "require a client certificate signed by one of these CAs (mutual TLS)", text<&Config::tls_client_ca>},
+       "require a client certificate signed by one of these CAs (mutual TLS)", text<&Config::server, &ServerSettings::tls_client_ca>},
       {"--allow-plain-http", "", "allow_plain_http", kServe, "HTTPS", "off: a non-loopback --host needs TLS",
        "listen beyond loopback without TLS (a TLS proxy in front is the only way in)",
-       on<&Config::allow_plain_http>},
+       on<&Config::server, &ServerSettings::allow_plain_http>},
       // Who may call.
       {"--issuers", "FILE", "issuers", kServe, "Who may call", "none: hook and feedback calls are refused (401)",
        "the trusted EHR issuers and their keys (JSON; docs/security.md)", text<&Config::issuers>},
       {"--public-url", "URL", "public_url", kServe, "Who may call", "none; required with --issuers",
        "this service as EHRs call it; a token's aud must be URL + path", publicUrl},
       {"--jwt-skew-seconds", "N", "jwt_skew_seconds", kServe, "Who may call", "60",
-       "clock difference allowed for exp and iat", number<&Config::jwt_skew_seconds, 0, 600>},
+       "clock difference allowed for exp and iat", number<0, 600, &Config::jwt_skew_seconds>},
       {"--allow-unauthenticated", "", "allow_unauthenticated", kServe, "Who may call",
        "off (.ci/serve turns it on for a local try-out unless --issuers is given)",
-       "serve hook calls without a token (local trials only; warned)", on<&Config::allow_unauthenticated>},
+       "serve hook calls without a token (local trials only; warned)", on<&Config::server, &ServerSettings::allow_unauthenticated>},
       {"--protect-discovery", "", "protect_discovery", kServe, "Who may call",
        "off: GET /cds-services is open, as CDS Hooks expects",
        "GET /cds-services needs a valid token too (aud: public URL + /cds-services)",
-       on<&Config::protect_discovery>},
+       on<&Config::server, &ServerSettings::protect_discovery>},
       // Operators.
       {"--admin-port", "N", "admin_port", kServe, "Operators", "none: /metrics is on the service port",
        "a second listener with GET /metrics, GET /healthz and POST /admin/reload (0: any free port); /metrics "
-       "then leaves the service port", number<&Config::admin_port, 0, 65535>},
+       "then leaves the service port", number<0, 65535, &Config::server, &ServerSettings::admin_port>},
       {"--admin-host", "H", "admin_host", kServe, "Operators", "127.0.0.1", "where the admin listener binds",
-       adminHost},
+       hostName<&Config::server, &ServerSettings::admin_host>},
       {"--no-metrics", "", "no_metrics", kServe, "Operators", "off: /metrics is served", "no /metrics on any port",
        noMetrics},
       // The store.
@@ -233,7 +246,7 @@ const std::vector<OptionSpec>& optionSpecs() {
        "~/.pgpass; prefer PUMPCDS_DATABASE to the command line); none: no store, feedback only counted",
        database},
       {"--format", "text|csv|json", "format", kAudit | kFeedback, "Output", "text", "how the summary is printed",
-       oneOf<&Config::format, kFormats>},
+       oneOf<kFormats, &Config::format>},
       // The policy library and the date.
       {"--policies", "DIR", "policies", kLoadsLibrary, "Policy library", "the bundled library",
        "a policy library directory to use instead", text<&Config::policies>},
@@ -241,11 +254,11 @@ const std::vector<OptionSpec>& optionSpecs() {
        "each order's authoredOn, else today", "the reference date for look-backs and effective periods", now},
       // Reading the EHR's FHIR server.
       {"--fhir-deadline-ms", "N", "fhir_deadline_ms", kReadsFhir, "Reading the EHR's FHIR server", "3000",
-       "the whole FHIR read of one hook call", number<&Config::fhir_deadline_ms, 50, 60000>},
+       "the whole FHIR read of one hook call", number<50, 60000, &Config::fhir_deadline_ms>},
       {"--fhir-max-pages", "N", "fhir_max_pages", kReadsFhir, "Reading the EHR's FHIR server", "20",
-       "pages followed per search", number<&Config::fhir_max_pages, 1, 1000>},
+       "pages followed per search", number<1, 1000, &Config::fhir_max_pages>},
       {"--fhir-max-resources", "N", "fhir_max_resources", kReadsFhir, "Reading the EHR's FHIR server", "5000",
-       "resources read per search", number<&Config::fhir_max_resources, 1, 1000000>},
+       "resources read per search", number<1, 1000000, &Config::fhir_max_resources>},
       {"--fhir-ca-file", "FILE", "fhir_ca_file", kReadsFhir, "Reading the EHR's FHIR server",
        "the system trust store", "PEM CA bundle to verify FHIR servers with", text<&Config::fhir_ca_file>},
       {"--allow-insecure-fhir", "", "allow_insecure_fhir", kReadsFhir, "Reading the EHR's FHIR server",
@@ -255,7 +268,7 @@ const std::vector<OptionSpec>& optionSpecs() {
        "any host", "the only hosts a request's fhirServer may name (in the config file, a list)",
        fhirServerAllow},
       {"--prefetch", "full|minimal", "prefetch", kServe, "Reading the EHR's FHIR server", "full",
-       "what discovery asks the EHR to prefetch", oneOf<&Config::prefetch, kPrefetchModes>},
+       "what discovery asks the EHR to prefetch", prefetch},
       // One patient, or a population.
       {"--fhir-server", "URL", "fhir_server", kCheck | kPrecheck, "Patients", "none",
        "the FHIR server to read the patients from", text<&Config::fhir_server>},
@@ -276,7 +289,7 @@ const std::vector<OptionSpec>& optionSpecs() {
       {"--own-orders", "", "", kPrecheck, "Patients", "off",
        "each patient's draft, active and on-hold pump ServiceRequests and DeviceRequests",
        on<&Config::own_orders>},
-      {"--jobs", "N", "", kPrecheck, "Patients", "every core", "threads", number<&Config::jobs, 1, 256>},
+      {"--jobs", "N", "", kPrecheck, "Patients", "every core", "threads", number<1, 256, &Config::jobs>},
       {"--shard", "K/N", "", kPrecheck, "Patients", "0/1",
        "only the patients whose id hashes to K of N (0 <= K < N); `precheck merge` joins shards", shard},
       {"--out", "DIR", "", kPrecheck, "Patients", "none", "where results, summary, report and skipped go",

@@ -15,8 +15,8 @@ namespace {
 TEST(Config, DefaultsAreLoopbackPort8080AndTheBundledLibrary) {
   auto config = parseConfig({"serve"}, {});
   ASSERT_TRUE(config.isOk());
-  EXPECT_EQ(config.value().host, "127.0.0.1");
-  EXPECT_EQ(config.value().port, 8080);
+  EXPECT_EQ(config.value().server.host, "127.0.0.1");
+  EXPECT_EQ(config.value().server.port, 8080);
   EXPECT_TRUE(config.value().policies.empty());
 }
 
@@ -26,9 +26,9 @@ TEST(Config, FlagsBeatEnvironmentWhichBeatsTheConfigFile) {
   auto config =
       parseConfig({"serve", "--config", path, "--port=9100"}, {"PUMPCDS_PORT=9050", "PUMPCDS_THREADS=4"});
   ASSERT_TRUE(config.isOk()) << config.status().message();
-  EXPECT_EQ(config.value().port, 9100);
-  EXPECT_EQ(config.value().host, "0.0.0.0");
-  EXPECT_EQ(config.value().threads, 4);
+  EXPECT_EQ(config.value().server.port, 9100);
+  EXPECT_EQ(config.value().server.host, "0.0.0.0");
+  EXPECT_EQ(config.value().server.threads, 4);
   std::remove(path.c_str());
 }
 
@@ -45,7 +45,7 @@ TEST(Config, FhirReadSettingsFromFlagsEnvironmentAndFile) {
   EXPECT_EQ(config.value().fhir_deadline_ms, 2500);
   EXPECT_EQ(config.value().fhir_max_pages, 7);
   EXPECT_EQ(config.value().fhir_ca_file, "/etc/ca.pem");
-  EXPECT_EQ(config.value().prefetch, "minimal");
+  EXPECT_TRUE(config.value().server.minimal_prefetch);
   std::remove(path.c_str());
   auto flags = parseConfig({"serve", "--allow-insecure-fhir", "--fhir-server-allow", " a.org , b.org "}, {});
   ASSERT_TRUE(flags.isOk());
@@ -197,7 +197,7 @@ TEST(Options, EveryKeyIsAlsoItsEnvironmentVariable) {
   auto config = parseConfig({"serve"}, {"PUMPCDS_FHIR_MAX_PAGES=7", "PUMPCDS_ADMIN_HOST=127.0.0.2"});
   ASSERT_TRUE(config.isOk()) << config.status().message();
   EXPECT_EQ(config.value().fhir_max_pages, 7);
-  EXPECT_EQ(config.value().admin_host, "127.0.0.2");
+  EXPECT_EQ(config.value().server.admin_host, "127.0.0.2");
   EXPECT_EQ(environmentVariable("fhir_ca_file"), "PUMPCDS_FHIR_CA_FILE");
 }
 
