@@ -38,6 +38,13 @@ Result<std::string> readTokenFile(const std::string& path) {
   return token;
 }
 
+std::string fhirBase(std::string url) {
+  while (!url.empty() && url.back() == '/') {
+    url.pop_back();
+  }
+  return url;
+}
+
 Result<std::string> fetchText(const fhir::FhirClient& client, const std::string& url,
                               const std::string& token) {
   Result<std::string> result = Status(StatusCode::Unavailable, "no answer");

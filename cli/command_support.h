@@ -17,6 +17,9 @@ fhir::FhirClientPtr makeFhirClient(const Config& config);
 /// --token-file: the bearer token on the file's first line. Error names the file.
 Result<std::string> readTokenFile(const std::string& path);
 
+/// A FHIR base URL without its trailing slashes, to append "/Patient/ID" to.
+std::string fhirBase(std::string url);
+
 /// GET `url` with `client` (bearer `token` when not empty), within 5 seconds: the body of a 200, else an
 /// Unavailable error saying what came back.
 Result<std::string> fetchText(const fhir::FhirClient& client, const std::string& url,

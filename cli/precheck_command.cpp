@@ -44,10 +44,7 @@ std::vector<fs::path> filesIn(const std::string& dir, const std::string& extensi
 // Group/ID's members on the FHIR server, as patient ids.
 Result<std::vector<std::string>> groupMembers(const fhir::FhirClient& client, const Config& config,
                                               const std::string& token) {
-  std::string base = config.fhir_server;
-  while (!base.empty() && base.back() == '/') {
-    base.pop_back();
-  }
+  const std::string base = fhirBase(config.fhir_server);
   auto fetched = fetchText(client, base + "/Group/" + config.group, token);
   if (!fetched.isOk()) {
     return invalidArgument("--group " + config.group + ": cannot read Group/" + config.group + " from " +
@@ -151,6 +148,16 @@ int runPrecheck(const Config& config, std::ostream& out, std::ostream& err) {
         precheck::PatientJob job;
         job.patient_id = id;
         job.source = config.fhir_server;
+        // The Patient read first: the checklist names the patient, and one the server does not have is
+        // skipped with the reason rather than checked as an empty record.
+        auto patient = fetchText(*fhir_client, fhirBase(config.fhir_server) + "/Patient/" + id, token);
+        if (!patient.isOk()) {
+          job.skip_reason = "Patient/" + id + " could not be read: " + patient.status().message();
+          return job;
+        }
+        const precheck::PatientLabel label = precheck::patientLabel(patient.value());
+        job.name = label.name;
+        job.birth_date = label.birth_date;
         job.request_json = hooks::checkRequestJson(check);
         return job;
       });

@@ -81,35 +81,6 @@ bool isOwnPumpOrder(const std::string& type, const std::string& json, const poli
   return resource && catalog.classify(*resource).has_value();
 }
 
-// What a nurse matches a checklist to the chart by: the official (else first) name and the birth date.
-void readNameAndBirthDate(const std::string& patient_json, PatientRequest& request) {
-  rapidjson::Document patient;
-  patient.Parse(patient_json.data(), patient_json.size());
-  request.birth_date = fhir::stringAt(&patient, "birthDate");
-  const auto names = fhir::items(fhir::member(patient, "name"));
-  const fhir::JsonValue* chosen = names.empty() ? nullptr : names.front();
-  for (const auto* name : names) {
-    if (fhir::stringAt(name, "use") == "official") {
-      chosen = name;
-      break;
-    }
-  }
-  if (chosen == nullptr) {
-    return;
-  }
-  if (const std::string text = fhir::stringAt(chosen, "text"); !text.empty()) {
-    request.name = text;
-    return;
-  }
-  for (const auto* given : fhir::items(fhir::member(*chosen, "given"))) {
-    if (given->IsString()) {
-      request.name += std::string(request.name.empty() ? "" : " ") + given->GetString();
-    }
-  }
-  const std::string family = fhir::stringAt(chosen, "family");
-  request.name += (request.name.empty() || family.empty() ? "" : " ") + family;
-}
-
 } // namespace
 
 PatientRequest patientHookRequest(const PatientResources& patient,
@@ -126,7 +97,9 @@ PatientRequest patientHookRequest(const PatientResources& patient,
   for (const auto& [type, json] : patient.resources) {
     if (type == "Patient" && parts.patient_json.empty()) {
       parts.patient_json = json;
-      readNameAndBirthDate(json, request);
+      const PatientLabel label = patientLabel(json);
+      request.name = label.name;
+      request.birth_date = label.birth_date;
       continue;
     }
     if (orders.own_orders && isOwnPumpOrder(type, json, catalog)) {
@@ -161,6 +134,36 @@ PatientRequest patientHookRequest(const PatientResources& patient,
   }
   request.draft_orders = parts.draft_orders.size();
   request.json = hooks::writeHookRequest(parts);
+  return request;
+}
+
+PatientLabel patientLabel(std::string_view patient_json) {
+  PatientLabel request;
+  rapidjson::Document patient;
+  patient.Parse(patient_json.data(), patient_json.size());
+  request.birth_date = fhir::stringAt(&patient, "birthDate");
+  const auto names = fhir::items(fhir::member(patient, "name"));
+  const fhir::JsonValue* chosen = names.empty() ? nullptr : names.front();
+  for (const auto* name : names) {
+    if (fhir::stringAt(name, "use") == "official") {
+      chosen = name;
+      break;
+    }
+  }
+  if (chosen == nullptr) {
+    return request;
+  }
+  if (const std::string text = fhir::stringAt(chosen, "text"); !text.empty()) {
+    request.name = text;
+    return request;
+  }
+  for (const auto* given : fhir::items(fhir::member(*chosen, "given"))) {
+    if (given->IsString()) {
+      request.name += std::string(request.name.empty() ? "" : " ") + given->GetString();
+    }
+  }
+  const std::string family = fhir::stringAt(chosen, "family");
+  request.name += (request.name.empty() || family.empty() ? "" : " ") + family;
   return request;
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "policies/order_catalog.h"
@@ -26,6 +27,14 @@ struct PatientRequest {
   std::string name;       ///< the Patient's official (else first) name, given names then family
   std::string birth_date; ///< the Patient's birthDate
 };
+
+/// What a nurse matches a checklist to the chart by.
+struct PatientLabel {
+  std::string name;       ///< the official (else first) name, given names then family, or its text
+  std::string birth_date; ///< birthDate as written
+};
+/// The label of a Patient resource (JSON); empty fields for what it lacks or text that is not JSON.
+PatientLabel patientLabel(std::string_view patient_json);
 
 /// Every resource of the patient goes into prefetch under the key of its type, with the shared
 /// resources its resources reference (a Medication, the Coverage's payor Organization) as a search's

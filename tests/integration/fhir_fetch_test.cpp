@@ -647,6 +647,18 @@ TEST(Cli, CheckPreChecksAPatientStraightFromTheServer) {
       {"check", "--fhir-server", fhir_server->base("/tenant/cli"), "--patient", "p1", "--order", "62326"});
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.err.find("--allow-insecure-fhir"), std::string::npos) << refused.err;
+  // A patient the server does not have, or a server nobody answers at, is an error too, not an empty record.
+  const auto unknown =
+      testing::runPumpcds({"check", "--fhir-server", fhir_server->base("/tenant/cli"), "--patient", "nobody",
+                           "--order", "62326", "--allow-insecure-fhir"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("cannot read Patient/nobody"), std::string::npos) << unknown.err;
+  const auto unreachable =
+      testing::runPumpcds({"check", "--fhir-server", "http://127.0.0.1:1/fhir", "--patient", "p1", "--order",
+                           "62326", "--allow-insecure-fhir"});
+  EXPECT_EQ(unreachable.exit_code, 2);
+  EXPECT_NE(unreachable.err.find("cannot read Patient/p1 from http://127.0.0.1:1/fhir"), std::string::npos)
+      << unreachable.err;
 }
 
 TEST(Cli, EvaluateReadsTheRequestsFhirServerAsServeDoes) {
@@ -670,9 +682,14 @@ TEST(Cli, PrecheckReadsEveryPatientOfAGroupFromTheServerAndSkipsOneItCannot) {
   seedOnce("cli", completeTrialRequest());
   ASSERT_EQ(fhir_server->seed("cli",
                               R"([{"resourceType":"Group","id":"pump-panel","type":"person","actual":true,
-      "member":[{"entity":{"reference":"Patient/p1"}},{"entity":{"reference":"Patient/nobody"}}]}])",
+      "member":[{"entity":{"reference":"Patient/p1"}},{"entity":{"reference":"Patient/nobody"}},
+                {"entity":{"reference":"Patient/p2"}}]},
+      {"resourceType":"Patient","id":"p2","birthDate":"1960-12-10",
+       "name":[{"use":"nickname","given":["Addie"]},{"use":"official","given":["Ada","M."],"family":"Byron"}]},
+      {"resourceType":"Coverage","id":"cov-p2","status":"active","beneficiary":{"reference":"Patient/p2"},
+       "payor":[{"display":"Ambetter Health"}]}])",
                               ""),
-            1);
+            3);
   const auto out =
       std::filesystem::temp_directory_path() / ("pumpcds-precheck-group-" + std::to_string(getpid()));
   const auto result = testing::runPumpcds({"precheck", "--fhir-server", fhir_server->base("/tenant/cli"),
@@ -684,9 +701,16 @@ TEST(Cli, PrecheckReadsEveryPatientOfAGroupFromTheServerAndSkipsOneItCannot) {
   const std::string skipped((std::istreambuf_iterator<char>(skipped_file)), std::istreambuf_iterator<char>());
   std::filesystem::remove_all(out);
   EXPECT_EQ(result.exit_code, 1) << "a member was skipped: " << result.err;
-  EXPECT_EQ(first.find(R"({"patient":"p1","source":")" + fhir_server->base("/tenant/cli")), 0u) << first;
+  EXPECT_NE(first.find(R"({"patient":"p1","source":")" + fhir_server->base("/tenant/cli")), std::string::npos)
+      << first;
   EXPECT_NE(first.find(R"("policy":"caresource-nc-mm-1369")"), std::string::npos) << first;
   EXPECT_NE(skipped.find(R"("patient":"nobody")"), std::string::npos) << skipped;
+  EXPECT_NE(skipped.find("Patient/nobody could not be read"), std::string::npos) << skipped;
+  // The checklist names the patient as the chart does, read from the server's Patient.
+  EXPECT_NE(first.find(R"("patient":"p2","source":")" + fhir_server->base("/tenant/cli") +
+                       R"(","name":"Ada M. Byron","birthDate":"1960-12-10")"),
+            std::string::npos)
+      << first << skipped;
   const auto unknown = testing::runPumpcds({"precheck", "--fhir-server", fhir_server->base("/tenant/cli"),
                                             "--group", "no-such-group", "--order", "62326",
                                             "--allow-insecure-fhir", "--out", out.string()});
