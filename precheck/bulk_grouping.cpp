@@ -245,9 +245,28 @@ void BulkGrouping::addBundleFile(const std::filesystem::path& path) {
     }
     resources.push_back(resource);
   }
+  if (patient.empty()) {
+    // More of some patients' records (a Coverage, a few results) in a Bundle of their own: each resource
+    // joins the patient it names, as a line of a bulk export does.
+    for (const fhir::JsonValue* resource : resources) {
+      const std::string type = fhir::stringAt(resource, "resourceType");
+      const std::string id = fhir::stringAt(resource, "id");
+      if (isSharedType(type)) {
+        shared_.emplace(type + "/" + id, fhir::jsonText(*resource));
+        continue;
+      }
+      const std::string owner = patientOf(type, *resource);
+      if (!isFhirId(owner)) {
+        problems_.push_back(
+            {"", name, type + "/" + id + " names no patient (subject, patient or beneficiary)"});
+        continue;
+      }
+      spill(owner, type, id, name, fhir::jsonText(*resource));
+    }
+    return;
+  }
   if (!isFhirId(patient)) {
-    problems_.push_back(
-        {"", name, patient.empty() ? "holds no Patient" : "its Patient's id is not a FHIR id"});
+    problems_.push_back({"", name, "its Patient's id is not a FHIR id"});
     return;
   }
   for (const fhir::JsonValue* resource : resources) {

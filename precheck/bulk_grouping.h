@@ -62,7 +62,9 @@ public:
   /// One NDJSON file of a bulk export: each line one resource of any type. A line that is not a JSON
   /// object, or a patient's resource that names no patient, is a problem and is skipped.
   void addNdjsonFile(const std::filesystem::path& path);
-  /// One FHIR Bundle holding one patient's record (Synthea's output): every entry is that patient's.
+  /// One FHIR Bundle holding one patient's record (Synthea's output): every entry is that patient's. A
+  /// Bundle without a Patient (more of the records of patients in other Bundles) is read resource by
+  /// resource, each joining the patient it names.
   void addBundleFile(const std::filesystem::path& path);
 
   /// Hands out the patients of this shard, one spill file at a time, in PatientKey order.

@@ -157,6 +157,19 @@ TEST_F(PrecheckTest, BulkBundlesAndHookRequestsGiveTheSameDeterminations) {
   EXPECT_GE(policies.size(), 2u) << "the population is not all of one payer";
 }
 
+TEST_F(PrecheckTest, ABundleWithoutAPatientJoinsThePatientsItNames) {
+  // The repository's fixtures as they are: Bradly's Synthea record, and a Bundle of his CareSource
+  // Coverage and a few results that names him but holds no Patient. Before, that Bundle was skipped as
+  // "holds no Patient" and Bradly as having no Coverage: the run checked nobody.
+  const auto run = precheck({"--bundles", std::string(PUMPCDS_TEST_DATA) + "/synthea", "--order", "62362",
+                             "--out", (dir_ / "fixtures").string()});
+  const auto reports = reportsByPatient(dir_ / "fixtures" / "results.ndjson");
+  const std::string skipped = readFile(dir_ / "fixtures" / "skipped.ndjson");
+  EXPECT_EQ(reports.count("326b4675-0bc8-4dbd-b406-a5564c282401"), 1U) << run.err << skipped;
+  EXPECT_EQ(skipped.find("holds no Patient"), std::string::npos) << skipped;
+  EXPECT_EQ(skipped.find("326b4675-0bc8-4dbd-b406-a5564c282401"), std::string::npos) << skipped;
+}
+
 TEST_F(PrecheckTest, ShardsMergedAreTheWholeRun) {
   const std::string bulk = (dir_ / "bulk").string();
   ASSERT_EQ(precheck({"--bulk", bulk, "--order", "62362", "--out", (dir_ / "whole").string()}).exit_code, 1);
