@@ -6,6 +6,7 @@
 // streamed to the files one after another, so any N fits in memory.
 #include <array>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -34,6 +35,16 @@ int main(int argc, char** argv) {
   }
   const long count = std::strtol(argv[1], nullptr, 10);
   const std::string dir = argv[2];
+  if (count < 1) {
+    std::cerr << "make_population: N must be a whole number of patients, got '" << argv[1] << "'\n";
+    return 2;
+  }
+  std::error_code made;
+  std::filesystem::create_directories(dir, made);
+  if (made) {
+    std::cerr << "make_population: cannot make " << dir << ": " << made.message() << "\n";
+    return 1;
+  }
   const std::string data = std::string(PUMPCDS_TEST_DATA) + "/synthea/";
   const std::string bradly = readFile(data + "Bradly_Douglas_18468941-bdaf-42a0-8648-cba7cafc27ce.json");
   const std::string jacki = readFile(data + "Jacki_Feil_2dfcf7a9-5fb8-4f56-9cf3-a35a74c60438.json");
@@ -80,10 +91,21 @@ int main(int argc, char** argv) {
   for (const auto& type : exported) {
     types += (types.empty() ? "" : ",") + type;
   }
-  std::ofstream(dir + "/manifest.json")
+  std::ofstream manifest(dir + "/manifest.json");
+  manifest
       << R"({"transactionTime":"2026-11-20T00:00:00Z","request":"https://ehr.example/fhir/$export?_type=)"
       << types << R"(","requiresAccessToken":true,"output":[],"error":[]})"
       << "\n";
+  bool written = static_cast<bool>(manifest.flush());
+  for (auto& [name, stream] : files) {
+    if (!stream->flush()) {
+      std::cerr << "make_population: cannot write " << dir << "/" << name << ".ndjson\n";
+      written = false;
+    }
+  }
+  if (!written) {
+    return 1;
+  }
   std::cout << count << " patients written to " << dir << "\n";
   return 0;
 }
