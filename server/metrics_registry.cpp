@@ -5,6 +5,9 @@
 
 namespace pumpcds::server {
 
+namespace {
+
+// A label value as the text format writes it: backslash, double quote and newline escaped.
 std::string escapeLabelValue(const std::string& value) {
   std::string out;
   out.reserve(value.size());
@@ -21,8 +24,6 @@ std::string escapeLabelValue(const std::string& value) {
   }
   return out;
 }
-
-namespace {
 
 std::string labelText(const std::vector<std::pair<std::string, std::string>>& labels) {
   if (labels.empty()) {
@@ -51,12 +52,6 @@ std::string number(double value) {
 void LabelledCounter::add(const std::vector<std::string>& label_values, long long amount) {
   const std::lock_guard lock(mutex_);
   counts_[label_values] += amount;
-}
-
-long long LabelledCounter::value(const std::vector<std::string>& label_values) const {
-  const std::lock_guard lock(mutex_);
-  const auto found = counts_.find(label_values);
-  return found == counts_.end() ? 0 : found->second;
 }
 
 void LabelledCounter::render(const std::string& name, std::string& out) const {

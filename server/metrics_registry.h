@@ -31,7 +31,6 @@ public:
   void add(const std::vector<std::string>& label_values, long long amount = 1);
   /// A series shown even before anything is counted (e.g. both feedback outcomes at 0).
   void declare(const std::vector<std::string>& label_values) { add(label_values, 0); }
-  [[nodiscard]] long long value(const std::vector<std::string>& label_values) const;
   void render(const std::string& name, std::string& out) const;
 
 private:
@@ -47,7 +46,6 @@ public:
   static constexpr std::array<double, 12> kBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
                                                       0.5,   1,    2.5,   5,    10,  30};
   void observe(double seconds);
-  [[nodiscard]] long long count() const { return count_.load(); }
   void render(const std::string& name, std::string& out) const;
 
 private:
@@ -92,8 +90,5 @@ private:
 
   std::vector<std::unique_ptr<Family>> families_;
 };
-
-/// A label value as the text format writes it: backslash, double quote and newline escaped.
-std::string escapeLabelValue(const std::string& value);
 
 } // namespace pumpcds::server
