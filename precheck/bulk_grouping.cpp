@@ -195,23 +195,28 @@ void BulkGrouping::addNdjsonFile(const std::filesystem::path& path) {
       }
       continue;
     }
-    const std::string type = fhir::stringAt(&document, "resourceType");
-    const std::string id = fhir::stringAt(&document, "id");
-    if (isSharedType(type)) {
-      shared_.emplace(type + "/" + id, line);
-      continue;
-    }
-    const std::string patient = patientOf(type, document);
-    if (!isFhirId(patient)) {
-      problems_.push_back({"", source,
-                           (type.empty() ? std::string("a resource without resourceType") : type + "/" + id) +
-                               (patient.empty() ? " names no patient (subject, patient or beneficiary)"
-                                                : " names a patient whose id is not a FHIR id")});
-      continue;
-    }
     // The line is written as read: JSON text holds no raw newline, and the id no tab.
-    spill(patient, type, id, type == "Patient" ? name : source, line);
+    addToItsPatient(document, line, source, name);
   }
+}
+
+void BulkGrouping::addToItsPatient(const fhir::JsonValue& resource, std::string_view json,
+                                   const std::string& source, const std::string& patient_source) {
+  const std::string type = fhir::stringAt(&resource, "resourceType");
+  const std::string id = fhir::stringAt(&resource, "id");
+  if (isSharedType(type)) {
+    shared_.emplace(type + "/" + id, json);
+    return;
+  }
+  const std::string patient = patientOf(type, resource);
+  if (!isFhirId(patient)) {
+    problems_.push_back({"", source,
+                         (type.empty() ? std::string("a resource without resourceType") : type + "/" + id) +
+                             (patient.empty() ? " names no patient (subject, patient or beneficiary)"
+                                              : " names a patient whose id is not a FHIR id")});
+    return;
+  }
+  spill(patient, type, id, type == "Patient" ? patient_source : source, json);
 }
 
 void BulkGrouping::addBundleFile(const std::filesystem::path& path) {
@@ -249,19 +254,7 @@ void BulkGrouping::addBundleFile(const std::filesystem::path& path) {
     // More of some patients' records (a Coverage, a few results) in a Bundle of their own: each resource
     // joins the patient it names, as a line of a bulk export does.
     for (const fhir::JsonValue* resource : resources) {
-      const std::string type = fhir::stringAt(resource, "resourceType");
-      const std::string id = fhir::stringAt(resource, "id");
-      if (isSharedType(type)) {
-        shared_.emplace(type + "/" + id, fhir::jsonText(*resource));
-        continue;
-      }
-      const std::string owner = patientOf(type, *resource);
-      if (!isFhirId(owner)) {
-        problems_.push_back(
-            {"", name, type + "/" + id + " names no patient (subject, patient or beneficiary)"});
-        continue;
-      }
-      spill(owner, type, id, name, fhir::jsonText(*resource));
+      addToItsPatient(*resource, fhir::jsonText(*resource), name, name);
     }
     return;
   }

@@ -77,6 +77,11 @@ public:
   [[nodiscard]] size_t patientsInShard() const { return patients_in_shard_; }
 
 private:
+  /// One resource that names its patient (a bulk line, or an entry of a Bundle without a Patient): a shared
+  /// type (Organization, Medication, ...) is kept for every patient, anything else is spilled under the
+  /// patient it names, or reported from `source` when it names none. A Patient's source is `patient_source`.
+  void addToItsPatient(const fhir::JsonValue& resource, std::string_view json, const std::string& source,
+                       const std::string& patient_source);
   void spill(std::string_view patient_id, std::string_view type, std::string_view id, std::string_view source,
              std::string_view json);
   void flush(size_t bucket);
