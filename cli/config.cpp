@@ -23,18 +23,10 @@ std::string knownConfigKeys() {
   return keys;
 }
 
-const OptionSpec* findKey(std::string_view key) {
+// The option whose `field` (&OptionSpec::flag, &OptionSpec::key) is `value`; an empty value names none.
+const OptionSpec* findOption(std::string_view OptionSpec::*field, std::string_view value) {
   for (const auto& spec : optionSpecs()) {
-    if (!spec.key.empty() && spec.key == key) {
-      return &spec;
-    }
-  }
-  return nullptr;
-}
-
-const OptionSpec* findFlag(std::string_view flag) {
-  for (const auto& spec : optionSpecs()) {
-    if (spec.flag == flag) {
+    if (!value.empty() && spec.*field == value) {
       return &spec;
     }
   }
@@ -59,7 +51,7 @@ Status applyConfigFile(Config& config, const std::string& path, const CommandSpe
   }
   for (const auto& member : document.GetObject()) {
     const std::string key = member.name.GetString();
-    const OptionSpec* spec = findKey(key);
+    const OptionSpec* spec = findOption(&OptionSpec::key, key);
     if (spec == nullptr) {
       return invalidArgument(path + ": unknown key '" + key + "' (known: " + knownConfigKeys() + ")");
     }
@@ -186,7 +178,7 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
     }
     const auto equals = argument.find('=');
     const std::string name = argument.substr(0, equals);
-    const OptionSpec* spec = findFlag(name);
+    const OptionSpec* spec = findOption(&OptionSpec::flag, name);
     if (spec == nullptr) {
       return invalidArgument("unknown option '" + name + "' for '" + config.command + "'; see pumpcds " +
                              config.command + " --help");
