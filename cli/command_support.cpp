@@ -38,13 +38,6 @@ Result<std::string> readTokenFile(const std::string& path) {
   return token;
 }
 
-std::string fhirBase(std::string url) {
-  while (!url.empty() && url.back() == '/') {
-    url.pop_back();
-  }
-  return url;
-}
-
 Result<std::string> fetchText(const fhir::FhirClient& client, const std::string& url,
                               const std::string& token) {
   Result<std::string> result = Status(StatusCode::Unavailable, "no answer");
@@ -59,6 +52,12 @@ Result<std::string> fetchText(const fhir::FhirClient& client, const std::string&
                  }
                });
   return result;
+}
+
+Result<std::string> readFromFhirServer(const fhir::FhirClient& client, const std::string& base,
+                                       const std::string& path, const std::string& token) {
+  PUMPCDS_RETURN_IF_ERROR(client.checkServer(base));
+  return fetchText(client, fhir::joinUrl(base, path), token);
 }
 
 } // namespace pumpcds::cli

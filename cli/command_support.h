@@ -17,12 +17,15 @@ fhir::FhirClientPtr makeFhirClient(const Config& config);
 /// --token-file: the bearer token on the file's first line. Error names the file.
 Result<std::string> readTokenFile(const std::string& path);
 
-/// A FHIR base URL without its trailing slashes, to append "/Patient/ID" to.
-std::string fhirBase(std::string url);
-
 /// GET `url` with `client` (bearer `token` when not empty), within 5 seconds: the body of a 200, else an
 /// Unavailable error saying what came back.
 Result<std::string> fetchText(const fhir::FhirClient& client, const std::string& url,
                               const std::string& token);
+
+/// GET `path` ("Patient/p1") on the FHIR server at `base`, as fetchText does, once the client's rules
+/// allow that server (https unless --allow-insecure-fhir, a host of --fhir-server-allow): the same rules
+/// the hook's own reads follow, so no token goes where they would not send it.
+Result<std::string> readFromFhirServer(const fhir::FhirClient& client, const std::string& base,
+                                       const std::string& path, const std::string& token);
 
 } // namespace pumpcds::cli

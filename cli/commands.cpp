@@ -372,7 +372,8 @@ int runCheck(const Config& config, std::ostream& out, std::ostream& err) {
   }
   hooks::CheckRequest check{config.fhir_server, "",
                             config.patient,     config.order_codes,
-                            config.drug_codes,  config.now.value_or(fhir::Date::today())};
+                            config.drug_codes,  config.now.value_or(fhir::Date::today()),
+                            /*patient_json=*/""};
   if (!config.token_file.empty()) {
     auto token = readTokenFile(config.token_file);
     if (!token.isOk()) {
@@ -384,13 +385,14 @@ int runCheck(const Config& config, std::ostream& out, std::ostream& err) {
   auto client = makeFhirClient(config);
   // The patient first: a server that cannot be reached, or that has no such patient, is an error (exit 2),
   // not an evaluation of an empty record.
-  if (auto patient =
-          fetchText(*client, fhirBase(config.fhir_server) + "/Patient/" + config.patient, check.access_token);
-      !patient.isOk()) {
+  auto patient =
+      readFromFhirServer(*client, config.fhir_server, "Patient/" + config.patient, check.access_token);
+  if (!patient.isOk()) {
     err << "pumpcds check: cannot read Patient/" << config.patient << " from " << config.fhir_server << ": "
         << patient.status().message() << "\n";
     return 2;
   }
+  check.patient_json = std::move(patient).value();
   const hooks::HookService service(library.value(), std::make_unique<cards::RandomUuidSource>(), config.now,
                                    std::move(client));
   auto outcome = service.handle(hooks::services().front().id, hooks::checkRequestJson(check));

@@ -323,8 +323,8 @@ const std::vector<CommandSpec>& commandSpecs() {
        "pre-check a patient straight from a FHIR server",
        "Pre-checks one patient straight from a FHIR server: a signed order of each CPT/HCPCS CODE for\n"
        "Patient/ID, dated --now (default today), with the pump drug of each --drug, is evaluated as an\n"
-       "order-sign hook with no prefetch, so everything is read from the server. Prints the Determination\n"
-       "report, or with --cds the cards.\n",
+       "order-sign hook whose only prefetch is the Patient it read first, so the rest of the record is read\n"
+       "from the server. Prints the Determination report, or with --cds the cards.\n",
        "Exit status: 0 evaluated, 2 bad input, or the server could not be read or has no such patient.\n",
        runCheck},
       {"precheck", kPrecheck,

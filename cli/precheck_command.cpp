@@ -44,11 +44,10 @@ std::vector<fs::path> filesIn(const std::string& dir, const std::string& extensi
 // Group/ID's members on the FHIR server, as patient ids.
 Result<std::vector<std::string>> groupMembers(const fhir::FhirClient& client, const Config& config,
                                               const std::string& token) {
-  const std::string base = fhirBase(config.fhir_server);
-  auto fetched = fetchText(client, base + "/Group/" + config.group, token);
+  auto fetched = readFromFhirServer(client, config.fhir_server, "Group/" + config.group, token);
   if (!fetched.isOk()) {
     return invalidArgument("--group " + config.group + ": cannot read Group/" + config.group + " from " +
-                           base + " (" + fetched.status().message() + ")");
+                           config.fhir_server + " (" + fetched.status().message() + ")");
   }
   const std::string& body = fetched.value();
   rapidjson::Document group;
@@ -144,13 +143,14 @@ int runPrecheck(const Config& config, std::ostream& out, std::ostream& err) {
       run.evaluate(count, [&](size_t i) {
         const std::string& id = keys[start + i].second;
         hooks::CheckRequest check{config.fhir_server, token, id,
-                                  orders.codes,       {},    config.now.value_or(fhir::Date::today())};
+                                  orders.codes,       {},    config.now.value_or(fhir::Date::today()),
+                                  /*patient_json=*/""};
         precheck::PatientJob job;
         job.patient_id = id;
         job.source = config.fhir_server;
         // The Patient read first: the checklist names the patient, and one the server does not have is
         // skipped with the reason rather than checked as an empty record.
-        auto patient = fetchText(*fhir_client, fhirBase(config.fhir_server) + "/Patient/" + id, token);
+        auto patient = readFromFhirServer(*fhir_client, config.fhir_server, "Patient/" + id, token);
         if (!patient.isOk()) {
           job.skip_reason = "Patient/" + id + " could not be read: " + patient.status().message();
           return job;
@@ -158,6 +158,7 @@ int runPrecheck(const Config& config, std::ostream& out, std::ostream& err) {
         const precheck::PatientLabel label = precheck::patientLabel(patient.value());
         job.name = label.name;
         job.birth_date = label.birth_date;
+        check.patient_json = std::move(patient).value();
         job.request_json = hooks::checkRequestJson(check);
         return job;
       });

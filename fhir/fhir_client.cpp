@@ -142,6 +142,14 @@ std::string urlOrigin(const std::string& url) {
   return parts ? parts->scheme + "://" + parts->host + ":" + parts->port : std::string();
 }
 
+std::string joinUrl(const std::string& base, const std::string& path) {
+  std::string out = base;
+  while (!out.empty() && out.back() == '/') {
+    out.pop_back();
+  }
+  return out + "/" + path;
+}
+
 std::string urlHost(const std::string& url) {
   const auto parts = urlParts(url);
   if (!parts) {

@@ -71,6 +71,9 @@ private:
 
 using FhirClientPtr = std::shared_ptr<const FhirClient>;
 
+/// `path` ("Patient/p1", "Condition?patient=p1") under a FHIR base URL, whether or not the base ends in '/'.
+std::string joinUrl(const std::string& base, const std::string& path);
+
 /// "scheme://host:port" of an absolute URL, lower-cased; "" when it is not one.
 std::string urlOrigin(const std::string& url);
 

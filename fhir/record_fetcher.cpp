@@ -71,14 +71,6 @@ std::string withoutOptionalParameters(const std::string& query) {
   return out;
 }
 
-std::string joinUrl(const std::string& base, const std::string& path) {
-  std::string out = base;
-  while (!out.empty() && out.back() == '/') {
-    out.pop_back();
-  }
-  return out + "/" + path;
-}
-
 // Why an answer gives nothing usable, or "" when it is a 200 with a JSON object (parsed into `document`);
 // `cause` names the kind of failure for metrics.
 std::string answerProblem(const HttpAnswer& answer, const std::chrono::milliseconds deadline,

@@ -1,5 +1,6 @@
 #include "hooks/check_request.h"
 
+#include "fhir/prefetch_templates.h"
 #include "hooks/draft_order_writer.h"
 #include "hooks/hook_request_writer.h"
 
@@ -12,7 +13,16 @@ std::string checkRequestJson(const CheckRequest& check) {
   parts.access_token = check.access_token;
   parts.user_id = "Practitioner/pumpcds-check";
   parts.patient_id = check.patient_id;
-  parts.prefetch = false;
+  parts.prefetch = !check.patient_json.empty();
+  if (parts.prefetch) {
+    // Every other key is left out, which is "not read": the hook reads those from the server.
+    parts.patient_json = check.patient_json;
+    for (const auto& prefetch : fhir::prefetchTemplates()) {
+      if (prefetch.type != "Patient") {
+        parts.unread.insert(prefetch.type);
+      }
+    }
+  }
   const std::string authored = check.authored.toString();
   for (size_t i = 0; i < check.order_codes.size(); ++i) {
     parts.draft_orders.push_back(draftPumpOrderJson(

@@ -1,5 +1,6 @@
 // The hook request `pumpcds check` sends through the same HookService as a real EHR call: an order-sign
-// for one patient with no prefetch, so that the whole record is read from the FHIR server.
+// for one patient whose record is read from the FHIR server (all of it, or all but the Patient the caller
+// has read already).
 #pragma once
 
 #include <string>
@@ -16,6 +17,9 @@ struct CheckRequest {
   std::vector<std::string> order_codes; ///< CPT (62362) as ServiceRequests, HCPCS (E0783) as DeviceRequests
   std::vector<std::string> drug_codes;  ///< RxNorm codes of the pump drug, ordered intrathecally
   fhir::Date authored;
+  /// The Patient as the caller already read it from fhir_server: sent as the only prefetch key, so it is
+  /// not read twice. "": no prefetch at all.
+  std::string patient_json;
 };
 
 /// The order-sign request JSON for `check`.

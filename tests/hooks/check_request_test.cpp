@@ -9,8 +9,9 @@ namespace pumpcds::hooks {
 namespace {
 
 TEST(CheckRequest, IsAnOrderSignWithThePumpOrderAndDrugAndNoPrefetch) {
-  const CheckRequest check{"https://ehr.example.org/fhir",  "token-1", "p 1", {"62362", "E0783"}, {"7052"},
-                           *fhir::Date::parse("2025-11-20")};
+  const CheckRequest check{
+      "https://ehr.example.org/fhir",   "token-1",          "p 1", {"62362", "E0783"}, {"7052"},
+      *fhir::Date::parse("2025-11-20"), /*patient_json=*/""};
   auto parsed = parseCdsRequest(checkRequestJson(check));
   ASSERT_TRUE(parsed.isOk()) << parsed.status().message();
   const CdsRequest& request = parsed.value();
@@ -34,9 +35,19 @@ TEST(CheckRequest, IsAnOrderSignWithThePumpOrderAndDrugAndNoPrefetch) {
 
 TEST(CheckRequest, NoTokenSendsNoAuthorization) {
   auto parsed =
-      parseCdsRequest(checkRequestJson({"https://x/fhir", "", "p1", {"62362"}, {}, fhir::Date::today()}));
+      parseCdsRequest(checkRequestJson({"https://x/fhir", "", "p1", {"62362"}, {}, fhir::Date::today(), ""}));
   ASSERT_TRUE(parsed.isOk());
   EXPECT_FALSE(parsed.value().has_fhir_authorization);
+}
+
+TEST(CheckRequest, APatientAlreadyReadIsTheOnlyPrefetchSoTheRestIsReadFromTheServer) {
+  const std::string patient = R"({"resourceType":"Patient","id":"p1","birthDate":"1960-12-10"})";
+  auto parsed = parseCdsRequest(
+      checkRequestJson({"https://x/fhir", "", "p1", {"62362"}, {}, fhir::Date::today(), patient}));
+  ASSERT_TRUE(parsed.isOk()) << parsed.status().message();
+  EXPECT_TRUE(parsed.value().has_prefetch);
+  EXPECT_EQ(parsed.value().record.readTypes(), (std::set<std::string, std::less<>>{"Patient"}))
+      << "only the Patient counts as read; every other type is left to the FHIR server";
 }
 
 } // namespace
