@@ -88,7 +88,8 @@ pumpcds::policy::Determination evaluate(const Prepared& prepared) {
   for (const auto& order : prepared.orders) {
     const pumpcds::policy::EvaluationInput input{prepared.request.record, prepared.request.draft_orders,
                                                  prepared.as_of};
-    determination.orders.push_back(pumpcds::policy::decideOrder(library(), order, input));
+    determination.orders.push_back(
+        pumpcds::policy::decideOrder(library().route(input.record, input.as_of), order, input));
   }
   return determination;
 }

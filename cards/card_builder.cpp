@@ -129,10 +129,9 @@ const char* indicatorFor(const policy::OrderDetermination& order) {
 
 } // namespace
 
-RenderedResponse renderCdsResponse(const policy::Determination& determination,
-                                   const policy::CardSettings& settings, UuidSource& uuids,
-                                   const ResponseContext& context) {
-  const policy::CardTemplates& text = settings.text;
+RenderedResponse renderCdsResponse(const policy::Determination& determination, const CardSettings& settings,
+                                   UuidSource& uuids, const ResponseContext& context) {
+  const CardTemplates& text = settings.text;
   rapidjson::StringBuffer buffer;
   Writer out(buffer);
   std::vector<CardWritten> written;

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "cards/card_options.h"
+#include "cards/card_settings.h"
 #include "cards/suggestions.h"
 #include "cards/uuid_source.h"
-#include "policies/card_settings.h"
 #include "policies/determination.h"
 
 namespace pumpcds::cards {
@@ -39,8 +39,7 @@ struct RenderedResponse {
 /// The JSON response body {"cards": [...], "systemActions": [...]}. Absent optional fields are left out,
 /// never null or empty.
 /// `settings` gives the cards' words (templates), their override reasons and the suggestions they can offer.
-RenderedResponse renderCdsResponse(const policy::Determination& determination,
-                                   const policy::CardSettings& settings, UuidSource& uuids,
-                                   const ResponseContext& context = {});
+RenderedResponse renderCdsResponse(const policy::Determination& determination, const CardSettings& settings,
+                                   UuidSource& uuids, const ResponseContext& context = {});
 
 } // namespace pumpcds::cards

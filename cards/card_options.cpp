@@ -7,7 +7,7 @@ constexpr std::string_view kDetailLevel = "detail-level";
 constexpr std::string_view kSuggestPrefix = "suggest-";
 } // namespace
 
-std::vector<ConfigurationOption> configurationOptions(const policy::CardSettings& settings) {
+std::vector<ConfigurationOption> configurationOptions(const CardSettings& settings) {
   std::vector<ConfigurationOption> options;
   options.push_back({std::string(kDetailLevel), "integer", "Card detail level",
                      "1: only what to order, record and attest, by name; 2: also one line of why per item "
@@ -22,7 +22,7 @@ std::vector<ConfigurationOption> configurationOptions(const policy::CardSettings
 }
 
 Result<CardOptions> readConfiguration(const std::vector<std::pair<std::string, ConfigurationValue>>& values,
-                                      const policy::CardSettings& settings) {
+                                      const CardSettings& settings) {
   CardOptions options;
   for (const auto& [code, value] : values) {
     const std::string where = "'extension.davinci-crd.configuration." + code + "'";

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "base/result.h"
-#include "policies/card_settings.h"
+#include "cards/card_settings.h"
 
 namespace pumpcds::cards {
 
@@ -41,11 +41,11 @@ struct CardOptions {
 };
 
 /// The options of this library: "detail-level", then "suggest-<id>" per suggestion.
-std::vector<ConfigurationOption> configurationOptions(const policy::CardSettings& settings);
+std::vector<ConfigurationOption> configurationOptions(const CardSettings& settings);
 
 /// The options a request sets. Unknown codes are ignored (CRD); a known one with the wrong JSON type or
 /// out of range is InvalidArgument naming it.
 Result<CardOptions> readConfiguration(const std::vector<std::pair<std::string, ConfigurationValue>>& values,
-                                      const policy::CardSettings& settings);
+                                      const CardSettings& settings);
 
 } // namespace pumpcds::cards

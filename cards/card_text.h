@@ -1,15 +1,13 @@
 // The words on a card: summaries that fit CDS Hooks' 140-character limit and markdown details, put
-// together from the library's card text templates (cards.json "text", policies/card_templates.h).
+// together from the library's card text templates (cards.json "text", cards/card_templates.h).
 #pragma once
 
 #include <string>
 
-#include "policies/card_templates.h"
+#include "cards/card_templates.h"
 #include "policies/determination.h"
 
 namespace pumpcds::cards {
-
-using policy::CardTemplates;
 
 /// Number of Unicode characters (code points) in UTF-8 text: what the 140-character limit counts.
 size_t characterCount(const std::string& utf8);

@@ -29,8 +29,7 @@ std::string citations(const OfferedSuggestion& offered) {
 } // namespace
 
 std::vector<OfferedSuggestion> suggestionsFor(const policy::OrderDetermination& order,
-                                              const policy::CardSettings& settings,
-                                              const CardOptions& options) {
+                                              const CardSettings& settings, const CardOptions& options) {
   std::vector<OfferedSuggestion> offered;
   for (const auto& result : order.criteria) {
     if (result.status != policy::CriterionStatus::Missing ||
@@ -38,7 +37,7 @@ std::vector<OfferedSuggestion> suggestionsFor(const policy::OrderDetermination& 
       continue;
     }
     for (const auto& id : result.criterion->suggestions) {
-      const policy::SuggestionTemplate* suggestion = settings.findSuggestion(id);
+      const SuggestionTemplate* suggestion = settings.findSuggestion(id);
       if (suggestion == nullptr || options.suggestions_off.count(id) != 0) {
         continue;
       }
@@ -56,7 +55,7 @@ std::vector<OfferedSuggestion> suggestionsFor(const policy::OrderDetermination& 
 
 std::string suggestionJson(const OfferedSuggestion& offered, const policy::OrderDetermination& order,
                            const HookContext& context, const std::string& uuid) {
-  const policy::SuggestionTemplate& suggestion = *offered.suggestion;
+  const SuggestionTemplate& suggestion = *offered.suggestion;
   rapidjson::StringBuffer buffer;
   Writer out(buffer);
   out.StartObject();

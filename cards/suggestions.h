@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cards/card_options.h"
-#include "policies/card_settings.h"
+#include "cards/card_settings.h"
 #include "policies/determination.h"
 
 namespace pumpcds::cards {
@@ -21,15 +21,14 @@ struct HookContext {
 
 /// A suggestion to offer and the missing criteria it would close.
 struct OfferedSuggestion {
-  const policy::SuggestionTemplate* suggestion = nullptr;
+  const SuggestionTemplate* suggestion = nullptr;
   std::vector<const policy::CriterionResult*> closes;
 };
 
 /// The suggestions for an order's missing criteria, in the order of the criteria, each once, without those
 /// the EHR switched off.
 std::vector<OfferedSuggestion> suggestionsFor(const policy::OrderDetermination& order,
-                                              const policy::CardSettings& settings,
-                                              const CardOptions& options);
+                                              const CardSettings& settings, const CardOptions& options);
 
 /// The suggestion as CDS Hooks JSON: {label, uuid, actions: [{type: create, description, resource}]}.
 std::string suggestionJson(const OfferedSuggestion& offered, const policy::OrderDetermination& order,

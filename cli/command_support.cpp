@@ -13,13 +13,13 @@ Result<policy::PolicyLibrary::Ptr> loadLibrary(const Config& config) {
 
 fhir::FhirClientPtr makeFhirClient(const Config& config) {
   fhir::FhirClientSettings settings;
-  settings.deadline = std::chrono::milliseconds(config.fhir_deadline_ms);
+  settings.deadline = std::chrono::milliseconds(config.fhir.deadline_ms);
   settings.connect_timeout = std::min(settings.deadline, std::chrono::milliseconds(1500));
-  settings.max_pages = config.fhir_max_pages;
-  settings.max_resources = static_cast<size_t>(config.fhir_max_resources);
-  settings.ca_file = config.fhir_ca_file;
-  settings.allow_insecure = config.allow_insecure_fhir;
-  settings.allowed_hosts = config.fhir_server_allow;
+  settings.max_pages = config.fhir.max_pages;
+  settings.max_resources = static_cast<size_t>(config.fhir.max_resources);
+  settings.ca_file = config.fhir.ca_file;
+  settings.allow_insecure = config.fhir.allow_insecure;
+  settings.allowed_hosts = config.fhir.server_allow;
   return std::make_shared<const fhir::FhirClient>(std::move(settings));
 }
 

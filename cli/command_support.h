@@ -4,7 +4,7 @@
 #include "base/result.h"
 #include "cli/config.h"
 #include "fhir/fhir_client.h"
-#include "policies/policy_library.h"
+#include "library/policy_library.h"
 
 namespace pumpcds::cli {
 

@@ -22,12 +22,12 @@
 #include "fhir/json_read.h"
 #include "fhir/resource_parser.h"
 #include "hooks/cds_request.h"
-#include "hooks/check_request.h"
 #include "hooks/hook_service.h"
-#include "hooks/policy_test_runner.h"
 #include "hooks/service_catalog.h"
 #include "policies/report_json.h"
 #include "policies/unknown_codes.h"
+#include "policy_cases/policy_test_runner.h"
+#include "requests/check_request.h"
 #include "server/http_server.h"
 #include "store/audit_queue.h"
 #include "store/store.h"
@@ -39,24 +39,24 @@ namespace {
 // (HTTPS verified against the same trust store); nullptr when no issuer file is given.
 Result<std::shared_ptr<auth::JwtVerifier>>
 makeVerifier(const Config& config, const fhir::FhirClientPtr& client, store::Store* replay_store) {
-  if (config.issuers.empty()) {
+  if (config.trust.issuers.empty()) {
     return std::shared_ptr<auth::JwtVerifier>();
   }
-  const auto text = base::readWholeFile(config.issuers);
+  const auto text = base::readWholeFile(config.trust.issuers);
   if (!text) {
-    return invalidArgument("--issuers: cannot read '" + config.issuers + "'");
+    return invalidArgument("--issuers: cannot read '" + config.trust.issuers + "'");
   }
-  const auto slash = config.issuers.rfind('/');
-  const std::string directory = slash == std::string::npos ? "." : config.issuers.substr(0, slash);
-  PUMPCDS_ASSIGN_OR_RETURN(auto issuers, auth::parseTrustedIssuers(*text, config.issuers, directory));
-  if (config.public_url.empty()) {
+  const auto slash = config.trust.issuers.rfind('/');
+  const std::string directory = slash == std::string::npos ? "." : config.trust.issuers.substr(0, slash);
+  PUMPCDS_ASSIGN_OR_RETURN(auto issuers, auth::parseTrustedIssuers(*text, config.trust.issuers, directory));
+  if (config.trust.public_url.empty()) {
     return invalidArgument(
         "--issuers needs --public-url: a token's aud must name this service as EHRs call it");
   }
   auth::VerifierSettings settings;
   settings.issuers = std::move(issuers);
-  settings.public_url = config.public_url;
-  settings.skew = std::chrono::seconds(config.jwt_skew_seconds);
+  settings.public_url = config.trust.public_url;
+  settings.skew = std::chrono::seconds(config.trust.jwt_skew_seconds);
   if (replay_store != nullptr) {
     settings.shared_replay_check = [replay_store](const std::string& iss, const std::string& jti,
                                                   int64_t expires, int64_t now) {
@@ -83,21 +83,21 @@ namespace {
 // SQLite at --database sqlite:PATH, else pumpcds.sqlite3 in --data-dir (made, readable by this user
 // only: it names patients); none: nullptr.
 Result<std::unique_ptr<store::Store>> openStore(const Config& config, bool must_exist) {
-  if (config.database == "none") {
+  if (config.store.database == "none") {
     return std::unique_ptr<store::Store>();
   }
-  if (config.usesPostgres()) {
-    return store::openPostgresStore(config.database);
+  if (config.store.usesPostgres()) {
+    return store::openPostgresStore(config.store.database);
   }
   std::string path;
-  if (!config.database.empty()) {
-    path = config.database.substr(7);
+  if (!config.store.database.empty()) {
+    path = config.store.database.substr(7);
   } else {
-    path = config.data_dir + "/pumpcds.sqlite3";
+    path = config.store.data_dir + "/pumpcds.sqlite3";
     std::error_code error;
     if (!must_exist) {
-      std::filesystem::create_directories(config.data_dir, error);
-      std::filesystem::permissions(config.data_dir, std::filesystem::perms::owner_all,
+      std::filesystem::create_directories(config.store.data_dir, error);
+      std::filesystem::permissions(config.store.data_dir, std::filesystem::perms::owner_all,
                                    std::filesystem::perm_options::replace, error);
     }
   }
@@ -221,7 +221,7 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
   // Replicas sharing PostgreSQL share the JWT replay cache, on a connection of its own so that a check
   // never waits behind a batch of audit writes.
   std::unique_ptr<store::Store> replay_store;
-  if (store && config.usesPostgres()) {
+  if (store && config.store.usesPostgres()) {
     auto replay = openStore(config, false);
     if (!replay.isOk()) {
       err << "pumpcds: " << replay.status().message() << "\n";
@@ -250,7 +250,7 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
   hooks::HookService service(library.value(), std::make_unique<cards::RandomUuidSource>(), config.now,
                              fhir_client);
   server::ServerSettings settings = config.server;
-  settings.shared_store = config.usesPostgres();
+  settings.shared_store = config.store.usesPostgres();
   server::HttpServer server(settings, service, verifier.value(), store.get(), audit.get());
   server.setLibraryLoader([&config] { return loadLibrary(config); });
   auto port = server.bind();
@@ -370,12 +370,16 @@ int runCheck(const Config& config, std::ostream& out, std::ostream& err) {
     err << "pumpcds check: the policy library is invalid:\n" << library.status().message() << "\n";
     return 2;
   }
-  hooks::CheckRequest check{config.fhir_server, "",
-                            config.patient,     config.order_codes,
-                            config.drug_codes,  config.now.value_or(fhir::Date::today()),
-                            /*patient_json=*/""};
-  if (!config.token_file.empty()) {
-    auto token = readTokenFile(config.token_file);
+  const std::string& patient_id = config.source.patients.front(); // parseConfig requires exactly one
+  requests::CheckRequest check{config.source.fhir_server,
+                               "",
+                               patient_id,
+                               config.source.order_codes,
+                               config.source.drug_codes,
+                               config.now.value_or(fhir::Date::today()),
+                               /*patient_json=*/""};
+  if (!config.source.token_file.empty()) {
+    auto token = readTokenFile(config.source.token_file);
     if (!token.isOk()) {
       err << "pumpcds check: " << token.status().message() << "\n";
       return 2;
@@ -386,16 +390,16 @@ int runCheck(const Config& config, std::ostream& out, std::ostream& err) {
   // The patient first: a server that cannot be reached, or that has no such patient, is an error (exit 2),
   // not an evaluation of an empty record.
   auto patient =
-      readFromFhirServer(*client, config.fhir_server, "Patient/" + config.patient, check.access_token);
+      readFromFhirServer(*client, config.source.fhir_server, "Patient/" + patient_id, check.access_token);
   if (!patient.isOk()) {
-    err << "pumpcds check: cannot read Patient/" << config.patient << " from " << config.fhir_server << ": "
-        << patient.status().message() << "\n";
+    err << "pumpcds check: cannot read Patient/" << patient_id << " from " << config.source.fhir_server
+        << ": " << patient.status().message() << "\n";
     return 2;
   }
   check.patient_json = std::move(patient).value();
   const hooks::HookService service(library.value(), std::make_unique<cards::RandomUuidSource>(), config.now,
                                    std::move(client));
-  auto outcome = service.handle(hooks::services().front().id, hooks::checkRequestJson(check));
+  auto outcome = service.handle(hooks::services().front().id, requests::checkRequestJson(check));
   if (!outcome.isOk()) {
     err << "pumpcds check: " << outcome.status().message() << "\n";
     return 2;
@@ -423,18 +427,18 @@ int runPolicyTests(const Config& config, const policy::PolicyLibrary::Ptr& libra
     }
     files = std::move(read).value();
   }
-  const auto test_files = hooks::policyTestFiles(files);
-  auto results = hooks::runPolicyTests(library, test_files);
-  for (auto& uncovered : hooks::namedRulesWithoutCases(*library, test_files)) {
+  const auto test_files = policy_cases::policyTestFiles(files);
+  auto results = policy_cases::runPolicyTests(library, test_files);
+  for (auto& uncovered : policy_cases::namedRulesWithoutCases(*library, test_files)) {
     results.push_back(std::move(uncovered));
   }
   size_t passed = 0;
   size_t failed = 0;
   for (const auto& result : results) {
-    const bool pass = result.outcome == hooks::PolicyCaseResult::Outcome::Pass;
-    const char* word = pass                                                       ? "PASS"
-                       : result.outcome == hooks::PolicyCaseResult::Outcome::Fail ? "FAIL"
-                                                                                  : "ERROR";
+    const bool pass = result.outcome == policy_cases::PolicyCaseResult::Outcome::Pass;
+    const char* word = pass                                                              ? "PASS"
+                       : result.outcome == policy_cases::PolicyCaseResult::Outcome::Fail ? "FAIL"
+                                                                                         : "ERROR";
     (pass ? passed : failed) += 1;
     out << word << " " << result.file << "#" << result.index << " " << result.note << "\n";
     for (const auto& failure : result.failures) {

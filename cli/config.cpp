@@ -99,38 +99,39 @@ std::string defaultDataDir(const std::vector<std::string>& environment) {
 
 // What a precheck needs: one population, something to check, somewhere to write; or `merge DIR...`.
 Status checkPrecheck(Config& config, const std::vector<std::string>& positional) {
-  if (config.out_dir.empty()) {
+  if (config.precheck.out_dir.empty()) {
     return invalidArgument("precheck needs --out DIR: where results.ndjson, summary.csv and report.html go");
   }
   if (!positional.empty() && positional.front() == "merge") {
     if (positional.size() < 2) {
       return invalidArgument("precheck merge takes the --out directories of the shard runs");
     }
-    config.merge_dirs.assign(positional.begin() + 1, positional.end());
+    config.precheck.merge_dirs.assign(positional.begin() + 1, positional.end());
     return {};
   }
   if (!positional.empty()) {
     return invalidArgument("unexpected argument '" + positional.front() + "' for 'precheck'");
   }
-  const int populations = static_cast<int>(!config.bulk_dir.empty()) +
-                          static_cast<int>(!config.bundles_dir.empty()) +
-                          static_cast<int>(!config.fhir_server.empty());
+  const int populations = static_cast<int>(!config.precheck.bulk_dir.empty()) +
+                          static_cast<int>(!config.precheck.bundles_dir.empty()) +
+                          static_cast<int>(!config.source.fhir_server.empty());
   if (populations != 1) {
     return invalidArgument(
         "precheck needs exactly one population: --bulk DIR, --bundles DIR or --fhir-server "
         "URL with --patient ID... or --group ID");
   }
-  if (!config.fhir_server.empty() && config.patients.empty() == config.group.empty()) {
+  if (!config.source.fhir_server.empty() && config.source.patients.empty() == config.precheck.group.empty()) {
     return invalidArgument("precheck --fhir-server needs --patient ID (repeatable) or --group ID, not both");
   }
-  if (config.fhir_server.empty() && (!config.patients.empty() || !config.group.empty())) {
+  if (config.source.fhir_server.empty() &&
+      (!config.source.patients.empty() || !config.precheck.group.empty())) {
     return invalidArgument("--patient and --group go with --fhir-server");
   }
-  if (config.order_codes.empty() && !config.own_orders) {
+  if (config.source.order_codes.empty() && !config.precheck.own_orders) {
     return invalidArgument("precheck needs --order CODE (a hypothetical order for everyone) or --own-orders "
                            "(each patient's own pump orders), or both");
   }
-  if (config.own_orders && !config.fhir_server.empty()) {
+  if (config.precheck.own_orders && !config.source.fhir_server.empty()) {
     return invalidArgument("--own-orders reads a bulk export or bundles; with --fhir-server give --order");
   }
   return {};
@@ -240,7 +241,11 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
     if (!positional.empty()) {
       return invalidArgument("unexpected argument '" + positional.front() + "' for 'check'");
     }
-    if (config.fhir_server.empty() || config.patient.empty() || config.order_codes.empty()) {
+    if (config.source.patients.size() > 1) {
+      return invalidArgument("check takes one --patient; for several, use precheck --fhir-server");
+    }
+    if (config.source.fhir_server.empty() || config.source.patients.empty() ||
+        config.source.order_codes.empty()) {
       return invalidArgument("check needs --fhir-server URL, --patient ID and --order CODE");
     }
   } else if (config.command == "codes") {
@@ -258,8 +263,8 @@ Result<Config> parseConfig(const std::vector<std::string>& arguments,
   } else if (!positional.empty()) {
     return invalidArgument("unexpected argument '" + positional.front() + "' for '" + config.command + "'");
   }
-  if (config.data_dir.empty()) {
-    config.data_dir = defaultDataDir(environment);
+  if (config.store.data_dir.empty()) {
+    config.store.data_dir = defaultDataDir(environment);
   }
   return config;
 }

@@ -131,7 +131,7 @@ Status database(Config& config, const std::string& value, const std::string& whe
   if (value == "sqlite:") {
     return invalidArgument(where + ": sqlite: needs the path of the database file");
   }
-  config.database = value;
+  config.store.database = value;
   return {};
 }
 
@@ -140,28 +140,22 @@ Status publicUrl(Config& config, const std::string& value, const std::string& wh
     return invalidArgument(where + ": expected the absolute URL EHRs call this service at, got '" + value +
                            "'");
   }
-  config.public_url = value;
+  config.trust.public_url = value;
   return {};
 }
 
 // A comma-separated list (the config file may give a JSON array, joined with commas before this).
 Status fhirServerAllow(Config& config, const std::string& value, const std::string& /*where*/) {
-  config.fhir_server_allow.clear();
+  config.fhir.server_allow.clear();
   std::string_view rest = value;
   while (!rest.empty()) {
     const auto comma = rest.find(',');
     const std::string host_name(base::trimmed(rest.substr(0, comma)));
     if (!host_name.empty()) {
-      config.fhir_server_allow.push_back(host_name);
+      config.fhir.server_allow.push_back(host_name);
     }
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
   }
-  return {};
-}
-
-Status patient(Config& config, const std::string& value, const std::string& /*where*/) {
-  config.patient = value;
-  config.patients.push_back(value);
   return {};
 }
 
@@ -172,8 +166,8 @@ Status shard(Config& config, const std::string& value, const std::string& /*wher
   }
   PUMPCDS_ASSIGN_OR_RETURN(const long shards, parseNumber(value.substr(slash + 1), "--shard N", 1, 100000));
   PUMPCDS_ASSIGN_OR_RETURN(const long index, parseNumber(value.substr(0, slash), "--shard K", 0, shards - 1));
-  config.shard = static_cast<int>(index);
-  config.shards = static_cast<int>(shards);
+  config.precheck.shard = static_cast<int>(index);
+  config.precheck.shards = static_cast<int>(shards);
   return {};
 }
 
@@ -217,11 +211,11 @@ const std::vector<OptionSpec>& optionSpecs() {
        on<&Config::server, &ServerSettings::allow_plain_http>},
       // Who may call.
       {"--issuers", "FILE", "issuers", kServe, "Who may call", "none: hook and feedback calls are refused (401)",
-       "the trusted EHR issuers and their keys (JSON; docs/security.md)", text<&Config::issuers>},
+       "the trusted EHR issuers and their keys (JSON; docs/security.md)", text<&Config::trust, &TrustSettings::issuers>},
       {"--public-url", "URL", "public_url", kServe, "Who may call", "none; required with --issuers",
        "this service as EHRs call it; a token's aud must be URL + path", publicUrl},
       {"--jwt-skew-seconds", "N", "jwt_skew_seconds", kServe, "Who may call", "60",
-       "clock difference allowed for exp and iat", number<0, 600, &Config::jwt_skew_seconds>},
+       "clock difference allowed for exp and iat", number<0, 600, &Config::trust, &TrustSettings::jwt_skew_seconds>},
       {"--allow-unauthenticated", "", "allow_unauthenticated", kServe, "Who may call",
        "off (.ci/serve turns it on for a local try-out unless --issuers is given)",
        "serve hook calls without a token (local trials only; warned)", on<&Config::server, &ServerSettings::allow_unauthenticated>},
@@ -240,7 +234,7 @@ const std::vector<OptionSpec>& optionSpecs() {
       // The store.
       {"--data-dir", "DIR", "data_dir", kStore, "Audit trail and feedback store",
        "$XDG_STATE_HOME/pumpcds, else ~/.local/state/pumpcds, else /var/lib/pumpcds",
-       "where the SQLite file pumpcds.sqlite3 lives (made owner-only)", nonEmpty<&Config::data_dir>},
+       "where the SQLite file pumpcds.sqlite3 lives (made owner-only)", nonEmpty<&Config::store, &StoreSettings::data_dir>},
       {"--database", "URL", "database", kStore, "Audit trail and feedback store", "SQLite in --data-dir",
        "sqlite:PATH; postgres://USER@HOST[:PORT]/DB, shared by replicas (password from PGPASSWORD or "
        "~/.pgpass; prefer PUMPCDS_DATABASE to the command line); none: no store, feedback only counted",
@@ -254,16 +248,16 @@ const std::vector<OptionSpec>& optionSpecs() {
        "each order's authoredOn, else today", "the reference date for look-backs and effective periods", now},
       // Reading the EHR's FHIR server.
       {"--fhir-deadline-ms", "N", "fhir_deadline_ms", kReadsFhir, "Reading the EHR's FHIR server", "3000",
-       "the whole FHIR read of one hook call", number<50, 60000, &Config::fhir_deadline_ms>},
+       "the whole FHIR read of one hook call", number<50, 60000, &Config::fhir, &FhirReadSettings::deadline_ms>},
       {"--fhir-max-pages", "N", "fhir_max_pages", kReadsFhir, "Reading the EHR's FHIR server", "20",
-       "pages followed per search", number<1, 1000, &Config::fhir_max_pages>},
+       "pages followed per search", number<1, 1000, &Config::fhir, &FhirReadSettings::max_pages>},
       {"--fhir-max-resources", "N", "fhir_max_resources", kReadsFhir, "Reading the EHR's FHIR server", "5000",
-       "resources read per search", number<1, 1000000, &Config::fhir_max_resources>},
+       "resources read per search", number<1, 1000000, &Config::fhir, &FhirReadSettings::max_resources>},
       {"--fhir-ca-file", "FILE", "fhir_ca_file", kReadsFhir, "Reading the EHR's FHIR server",
-       "the system trust store", "PEM CA bundle to verify FHIR servers with", text<&Config::fhir_ca_file>},
+       "the system trust store", "PEM CA bundle to verify FHIR servers with", text<&Config::fhir, &FhirReadSettings::ca_file>},
       {"--allow-insecure-fhir", "", "allow_insecure_fhir", kReadsFhir, "Reading the EHR's FHIR server",
        "off: http:// FHIR servers are refused", "accept http:// FHIR servers (local sandboxes and tests)",
-       on<&Config::allow_insecure_fhir>},
+       on<&Config::fhir, &FhirReadSettings::allow_insecure>},
       {"--fhir-server-allow", "H1,H2", "fhir_server_allow", kReadsFhir, "Reading the EHR's FHIR server",
        "any host", "the only hosts a request's fhirServer may name (in the config file, a list)",
        fhirServerAllow},
@@ -271,29 +265,30 @@ const std::vector<OptionSpec>& optionSpecs() {
        "what discovery asks the EHR to prefetch", prefetch},
       // One patient, or a population.
       {"--fhir-server", "URL", "fhir_server", kCheck | kPrecheck, "Patients", "none",
-       "the FHIR server to read the patients from", text<&Config::fhir_server>},
-      {"--patient", "ID", "", kCheck | kPrecheck, "Patients", "none", "a patient on --fhir-server", patient, true},
+       "the FHIR server to read the patients from", text<&Config::source, &PatientSource::fhir_server>},
+      {"--patient", "ID", "", kCheck | kPrecheck, "Patients", "none", "a patient on --fhir-server (check: one)",
+       append<&Config::source, &PatientSource::patients>, true},
       {"--order", "CODE", "", kCheck | kPrecheck, "Patients", "none",
-       "a signed pump order of this CPT/HCPCS code (e.g. 62362), dated --now", append<&Config::order_codes>, true},
+       "a signed pump order of this CPT/HCPCS code (e.g. 62362), dated --now", append<&Config::source, &PatientSource::order_codes>, true},
       {"--drug", "RXNORM", "", kCheck, "Patients", "none", "the pump drug ordered with it, intrathecally",
-       append<&Config::drug_codes>, true},
+       append<&Config::source, &PatientSource::drug_codes>, true},
       {"--token-file", "FILE", "token_file", kCheck | kPrecheck, "Patients", "none",
-       "the bearer token for --fhir-server (first line)", text<&Config::token_file>},
+       "the bearer token for --fhir-server (first line)", text<&Config::source, &PatientSource::token_file>},
       {"--group", "ID", "", kPrecheck, "Patients", "none", "the members of Group/ID on --fhir-server",
-       text<&Config::group>},
+       text<&Config::precheck, &PrecheckSettings::group>},
       {"--bulk", "DIR", "", kPrecheck, "Patients", "none",
        "a FHIR Bulk Data export (*.ndjson; manifest.json's _type says which types were exported)",
-       text<&Config::bulk_dir>},
+       text<&Config::precheck, &PrecheckSettings::bulk_dir>},
       {"--bundles", "DIR", "", kPrecheck, "Patients", "none", "one FHIR Bundle per patient (*.json, e.g. Synthea)",
-       text<&Config::bundles_dir>},
+       text<&Config::precheck, &PrecheckSettings::bundles_dir>},
       {"--own-orders", "", "", kPrecheck, "Patients", "off",
        "each patient's draft, active and on-hold pump ServiceRequests and DeviceRequests",
-       on<&Config::own_orders>},
-      {"--jobs", "N", "", kPrecheck, "Patients", "every core", "threads", number<1, 256, &Config::jobs>},
+       on<&Config::precheck, &PrecheckSettings::own_orders>},
+      {"--jobs", "N", "", kPrecheck, "Patients", "every core", "threads", number<1, 256, &Config::precheck, &PrecheckSettings::jobs>},
       {"--shard", "K/N", "", kPrecheck, "Patients", "0/1",
        "only the patients whose id hashes to K of N (0 <= K < N); `precheck merge` joins shards", shard},
       {"--out", "DIR", "", kPrecheck, "Patients", "none", "where results, summary, report and skipped go",
-       text<&Config::out_dir>},
+       text<&Config::precheck, &PrecheckSettings::out_dir>},
       // Output and the rest.
       {"--cds", "", "", kEvaluate | kCheck, "Output", "off: the Determination report",
        "print exactly the CDS Hooks response `serve` would give", on<&Config::cds>},

@@ -12,7 +12,6 @@
 #include "cli/command_support.h"
 #include "cli/commands.h"
 #include "fhir/json_read.h"
-#include "hooks/check_request.h"
 #include "hooks/hook_service.h"
 #include "precheck/bulk_grouping.h"
 #include "precheck/export_manifest.h"
@@ -21,6 +20,7 @@
 #include "precheck/precheck_run.h"
 #include "precheck/progress_meter.h"
 #include "precheck/shard_merge.h"
+#include "requests/check_request.h"
 
 namespace pumpcds::cli {
 namespace {
@@ -44,16 +44,18 @@ std::vector<fs::path> filesIn(const std::string& dir, const std::string& extensi
 // Group/ID's members on the FHIR server, as patient ids.
 Result<std::vector<std::string>> groupMembers(const fhir::FhirClient& client, const Config& config,
                                               const std::string& token) {
-  auto fetched = readFromFhirServer(client, config.fhir_server, "Group/" + config.group, token);
+  auto fetched =
+      readFromFhirServer(client, config.source.fhir_server, "Group/" + config.precheck.group, token);
   if (!fetched.isOk()) {
-    return invalidArgument("--group " + config.group + ": cannot read Group/" + config.group + " from " +
-                           config.fhir_server + " (" + fetched.status().message() + ")");
+    return invalidArgument("--group " + config.precheck.group + ": cannot read Group/" +
+                           config.precheck.group + " from " + config.source.fhir_server + " (" +
+                           fetched.status().message() + ")");
   }
   const std::string& body = fetched.value();
   rapidjson::Document group;
   group.Parse(body.data(), body.size());
   if (group.HasParseError() || fhir::stringAt(&group, "resourceType") != "Group") {
-    return invalidArgument("--group " + config.group + ": the server did not return a Group");
+    return invalidArgument("--group " + config.precheck.group + ": the server did not return a Group");
   }
   std::vector<std::string> members;
   for (const auto* member : fhir::items(fhir::member(group, "member"))) {
@@ -72,20 +74,20 @@ void printTotals(const precheck::ReportTotals& totals, const fs::path& out_dir, 
 }
 
 int runMerge(const Config& config, std::ostream& out, std::ostream& err) {
-  std::vector<fs::path> dirs(config.merge_dirs.begin(), config.merge_dirs.end());
-  auto totals = precheck::mergeShards(dirs, config.out_dir);
+  std::vector<fs::path> dirs(config.precheck.merge_dirs.begin(), config.precheck.merge_dirs.end());
+  auto totals = precheck::mergeShards(dirs, config.precheck.out_dir);
   if (!totals.isOk()) {
     err << "pumpcds precheck merge: " << totals.status().message() << "\n";
     return 2;
   }
-  printTotals(totals.value(), config.out_dir, out);
+  printTotals(totals.value(), config.precheck.out_dir, out);
   return totals.value().skipped == 0 ? 0 : 1;
 }
 
 } // namespace
 
 int runPrecheck(const Config& config, std::ostream& out, std::ostream& err) {
-  if (!config.merge_dirs.empty()) {
+  if (!config.precheck.merge_dirs.empty()) {
     return runMerge(config, out, err);
   }
   auto library = loadLibrary(config);
@@ -94,8 +96,8 @@ int runPrecheck(const Config& config, std::ostream& out, std::ostream& err) {
     return 2;
   }
   std::string token;
-  if (!config.token_file.empty()) {
-    auto read = readTokenFile(config.token_file);
+  if (!config.source.token_file.empty()) {
+    auto read = readTokenFile(config.source.token_file);
     if (!read.isOk()) {
       err << "pumpcds precheck: " << read.status().message() << "\n";
       return 2;
@@ -105,21 +107,22 @@ int runPrecheck(const Config& config, std::ostream& out, std::ostream& err) {
   const auto fhir_client = makeFhirClient(config);
   const hooks::HookService service(library.value(), std::make_unique<cards::RandomUuidSource>(), config.now,
                                    fhir_client);
-  const size_t jobs = config.jobs > 0 ? static_cast<size_t>(config.jobs)
-                                      : std::max<size_t>(std::thread::hardware_concurrency(), 1);
-  precheck::PrecheckRun run(service, config.out_dir, jobs);
+  const size_t jobs = config.precheck.jobs > 0 ? static_cast<size_t>(config.precheck.jobs)
+                                               : std::max<size_t>(std::thread::hardware_concurrency(), 1);
+  precheck::PrecheckRun run(service, config.precheck.out_dir, jobs);
   if (Status opened = run.open(); !opened.isOk()) {
     err << "pumpcds precheck: " << opened.message() << "\n";
     return 2;
   }
-  const precheck::Shard shard{static_cast<uint64_t>(config.shard), static_cast<uint64_t>(config.shards)};
-  const precheck::PrecheckOrders orders{config.order_codes, config.own_orders,
+  const precheck::Shard shard{static_cast<uint64_t>(config.precheck.shard),
+                              static_cast<uint64_t>(config.precheck.shards)};
+  const precheck::PrecheckOrders orders{config.source.order_codes, config.precheck.own_orders,
                                         config.now.value_or(fhir::Date::today()).toString()};
   const bool terminal = isatty(STDERR_FILENO) != 0;
 
-  if (!config.fhir_server.empty()) {
-    std::vector<std::string> patients = config.patients;
-    if (!config.group.empty()) {
+  if (!config.source.fhir_server.empty()) {
+    std::vector<std::string> patients = config.source.patients;
+    if (!config.precheck.group.empty()) {
       auto members = groupMembers(*fhir_client, config, token);
       if (!members.isOk()) {
         err << "pumpcds precheck: " << members.status().message() << "\n";
@@ -142,15 +145,15 @@ int runPrecheck(const Config& config, std::ostream& out, std::ostream& err) {
       const size_t count = std::min(kBatch, keys.size() - start);
       run.evaluate(count, [&](size_t i) {
         const std::string& id = keys[start + i].second;
-        hooks::CheckRequest check{config.fhir_server, token, id,
-                                  orders.codes,       {},    config.now.value_or(fhir::Date::today()),
-                                  /*patient_json=*/""};
+        requests::CheckRequest check{
+            config.source.fhir_server, token, id, orders.codes, {}, config.now.value_or(fhir::Date::today()),
+            /*patient_json=*/""};
         precheck::PatientJob job;
         job.patient_id = id;
-        job.source = config.fhir_server;
+        job.source = config.source.fhir_server;
         // The Patient read first: the checklist names the patient, and one the server does not have is
         // skipped with the reason rather than checked as an empty record.
-        auto patient = readFromFhirServer(*fhir_client, config.fhir_server, "Patient/" + id, token);
+        auto patient = readFromFhirServer(*fhir_client, config.source.fhir_server, "Patient/" + id, token);
         if (!patient.isOk()) {
           job.skip_reason = "Patient/" + id + " could not be read: " + patient.status().message();
           return job;
@@ -159,15 +162,15 @@ int runPrecheck(const Config& config, std::ostream& out, std::ostream& err) {
         job.name = label.name;
         job.birth_date = label.birth_date;
         check.patient_json = std::move(patient).value();
-        job.request_json = hooks::checkRequestJson(check);
+        job.request_json = requests::checkRequestJson(check);
         return job;
       });
       meter.update(run.counts().processed, run.counts().skipped);
     }
     meter.finish(run.counts().processed, run.counts().skipped);
   } else {
-    const bool bulk = !config.bulk_dir.empty();
-    const std::string& dir = bulk ? config.bulk_dir : config.bundles_dir;
+    const bool bulk = !config.precheck.bulk_dir.empty();
+    const std::string& dir = bulk ? config.precheck.bulk_dir : config.precheck.bundles_dir;
     if (!fs::is_directory(dir)) {
       err << "pumpcds precheck: " << (bulk ? "--bulk" : "--bundles") << " '" << dir
           << "' is not a directory\n";
@@ -181,8 +184,8 @@ int runPrecheck(const Config& config, std::ostream& out, std::ostream& err) {
     }
     // About 32 MB of input per spill file: what one batch holds in memory.
     const size_t buckets = std::clamp<size_t>(static_cast<size_t>(bytes >> 25), 16, 4096);
-    precheck::BulkGrouping grouping(fs::path(config.out_dir) / (".spill-" + std::to_string(getpid())),
-                                    buckets, shard);
+    precheck::BulkGrouping grouping(
+        fs::path(config.precheck.out_dir) / (".spill-" + std::to_string(getpid())), buckets, shard);
     for (const auto& file : files) {
       if (bulk) {
         grouping.addNdjsonFile(file);
@@ -221,12 +224,12 @@ int runPrecheck(const Config& config, std::ostream& out, std::ostream& err) {
     err << "pumpcds precheck: " << finished.message() << "\n";
     return 2;
   }
-  auto totals = precheck::writePopulationReport(config.out_dir);
+  auto totals = precheck::writePopulationReport(config.precheck.out_dir);
   if (!totals.isOk()) {
     err << "pumpcds precheck: " << totals.status().message() << "\n";
     return 2;
   }
-  printTotals(totals.value(), config.out_dir, out);
+  printTotals(totals.value(), config.precheck.out_dir, out);
   if (run.counts().no_orders > 0) {
     out << "pumpcds precheck: " << run.counts().no_orders << " patients have no pump order to check\n";
   }

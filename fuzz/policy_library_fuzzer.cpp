@@ -9,11 +9,11 @@
 
 #include <rapidjson/document.h>
 
-#include "policies/card_settings.h"
-#include "policies/named_rules.h"
+#include "cards/card_settings.h"
+#include "library/named_rules.h"
+#include "library/policy_library.h"
+#include "library/policy_loader.h"
 #include "policies/order_catalog.h"
-#include "policies/policy_library.h"
-#include "policies/policy_loader.h"
 #include "policies/routing.h"
 #include "policies/value_set.h"
 
@@ -93,7 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     break;
   }
   case 4: {
-    CardSettings cards;
+    pumpcds::cards::CardSettings cards;
     cards.load("cards.json", document, library.value_sets, errors);
     break;
   }

@@ -90,7 +90,8 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
   for (const auto& order : orders) {
     const fhir::Date as_of = referenceDate(order, now_);
     const policy::EvaluationInput input{request.record, request.draft_orders, as_of};
-    outcome.determination.orders.push_back(policy::decideOrder(*library, order, input));
+    outcome.determination.orders.push_back(
+        policy::decideOrder(library->route(input.record, as_of), order, input));
   }
   cards::ResponseContext context;
   context.order_json = &request.draft_order_json;

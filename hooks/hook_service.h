@@ -16,8 +16,8 @@
 #include "fhir/date.h"
 #include "fhir/fhir_client.h"
 #include "fhir/record_fetcher.h"
+#include "library/policy_library.h"
 #include "policies/determination.h"
-#include "policies/policy_library.h"
 
 namespace pumpcds::hooks {
 

@@ -8,8 +8,8 @@
 #include "fhir/fhir_client.h"
 #include "fhir/record_fetcher.h"
 #include "hooks/cds_request.h"
+#include "library/policy_library.h"
 #include "policies/determination.h"
-#include "policies/policy_library.h"
 
 namespace pumpcds::hooks {
 

@@ -63,9 +63,8 @@ PriorAuth decidePriorAuth(const Policy& policy, const std::vector<CriterionResul
   return PriorAuth::Required;
 }
 
-OrderDetermination decideOrder(const PolicyLibrary& library, const PumpOrder& order,
+OrderDetermination decideOrder(const RoutingResult& route, const PumpOrder& order,
                                const EvaluationInput& input) {
-  const RoutingResult route = library.route(input.record, input.as_of);
   OrderDetermination result;
   if (route.policy != nullptr && route.policy->handles(order.kind)) {
     result = evaluateOrder(*route.policy, order, input);

@@ -1,14 +1,16 @@
-// The whole decision for one pump order: route it to the coverage's medical and prior-authorization
-// policies, evaluate both, decide priorAuth, and price a refill where the policy has a fee table.
+// The whole decision for one pump order, once routed to the coverage's medical and prior-authorization
+// policies (PolicyLibrary::route): evaluate both, decide priorAuth, and price a refill where the policy has a
+// fee table.
 #pragma once
 
 #include "policies/determination.h"
 #include "policies/evaluator.h"
-#include "policies/policy_library.h"
+#include "policies/routing.h"
 
 namespace pumpcds::policy {
 
-OrderDetermination decideOrder(const PolicyLibrary& library, const PumpOrder& order,
+/// `route` is where the record's coverage on `input.as_of` leads.
+OrderDetermination decideOrder(const RoutingResult& route, const PumpOrder& order,
                                const EvaluationInput& input);
 
 /// priorAuth from a prior-authorization policy's criteria: not-required when a no-PA rule is met

@@ -4,8 +4,8 @@
 
 #include "fhir/prefetch_templates.h"
 #include "fhir/resource_parser.h"
-#include "hooks/draft_order_writer.h"
-#include "hooks/hook_request_writer.h"
+#include "requests/draft_order_writer.h"
+#include "requests/hook_request_writer.h"
 
 namespace pumpcds::precheck {
 namespace {
@@ -56,7 +56,7 @@ bool isDraftPumpDrug(const rapidjson::Document& document) {
   }
   for (const auto* dosage : fhir::items(fhir::member(document, "dosageInstruction"))) {
     for (const auto& coding : fhir::codings(fhir::member(*dosage, "route"))) {
-      if (coding.code == hooks::kIntrathecalRoute) {
+      if (coding.code == requests::kIntrathecalRoute) {
         return true;
       }
     }
@@ -87,7 +87,7 @@ PatientRequest patientHookRequest(const PatientResources& patient,
                                   const std::map<std::string, std::string, std::less<>>& shared,
                                   const std::set<std::string>& unread, const PrecheckOrders& orders,
                                   const policy::OrderCatalog& catalog) {
-  hooks::HookRequestParts parts;
+  requests::HookRequestParts parts;
   parts.hook_instance = "pumpcds-precheck";
   parts.user_id = "Practitioner/pumpcds-precheck";
   parts.patient_id = patient.patient_id;
@@ -129,11 +129,11 @@ PatientRequest patientHookRequest(const PatientResources& patient,
     parts.none.insert(prefetch.type);
   }
   for (size_t i = 0; i < orders.codes.size(); ++i) {
-    parts.draft_orders.push_back(hooks::draftPumpOrderJson(
+    parts.draft_orders.push_back(requests::draftPumpOrderJson(
         {orders.codes[i], "", "precheck-" + std::to_string(i + 1), patient.patient_id, orders.authored}));
   }
   request.draft_orders = parts.draft_orders.size();
-  request.json = hooks::writeHookRequest(parts);
+  request.json = requests::writeHookRequest(parts);
   return request;
 }
 

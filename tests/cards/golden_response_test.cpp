@@ -15,15 +15,20 @@
 
 #include "cards/uuid_source.h"
 #include "fhir/json_read.h"
-#include "hooks/draft_order_writer.h"
 #include "hooks/hook_service.h"
-#include "hooks/policy_test_runner.h"
+#include "policy_cases/policy_test_runner.h"
+#include "requests/draft_order_writer.h"
 #include "tests/support/cds_response_checker.h"
 #include "tests/support/synthea_request.h"
 #include "tests/support/test_data.h"
 
 namespace pumpcds::hooks {
 namespace {
+
+using policy_cases::PolicyCaseRequest;
+using policy_cases::policyCaseRequests;
+using policy_cases::policyTestFiles;
+using requests::draftPumpOrderJson;
 
 using rapidjson::Document;
 using rapidjson::Value;

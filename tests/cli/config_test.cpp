@@ -39,18 +39,18 @@ TEST(Config, FhirReadSettingsFromFlagsEnvironmentAndFile) {
   auto config = parseConfig({"serve", "--config", path, "--prefetch", "minimal", "--fhir-max-pages=7"},
                             {"PUMPCDS_FHIR_CA_FILE=/etc/ca.pem"});
   ASSERT_TRUE(config.isOk()) << config.status().message();
-  EXPECT_EQ(config.value().fhir_server_allow,
+  EXPECT_EQ(config.value().fhir.server_allow,
             (std::vector<std::string>{"ehr.example.org", "fhir.example.org"}));
-  EXPECT_TRUE(config.value().allow_insecure_fhir);
-  EXPECT_EQ(config.value().fhir_deadline_ms, 2500);
-  EXPECT_EQ(config.value().fhir_max_pages, 7);
-  EXPECT_EQ(config.value().fhir_ca_file, "/etc/ca.pem");
+  EXPECT_TRUE(config.value().fhir.allow_insecure);
+  EXPECT_EQ(config.value().fhir.deadline_ms, 2500);
+  EXPECT_EQ(config.value().fhir.max_pages, 7);
+  EXPECT_EQ(config.value().fhir.ca_file, "/etc/ca.pem");
   EXPECT_TRUE(config.value().server.minimal_prefetch);
   std::remove(path.c_str());
   auto flags = parseConfig({"serve", "--allow-insecure-fhir", "--fhir-server-allow", " a.org , b.org "}, {});
   ASSERT_TRUE(flags.isOk());
-  EXPECT_TRUE(flags.value().allow_insecure_fhir);
-  EXPECT_EQ(flags.value().fhir_server_allow, (std::vector<std::string>{"a.org", "b.org"}));
+  EXPECT_TRUE(flags.value().fhir.allow_insecure);
+  EXPECT_EQ(flags.value().fhir.server_allow, (std::vector<std::string>{"a.org", "b.org"}));
 }
 
 TEST(Config, CheckTakesServerPatientOrdersAndDrugs) {
@@ -58,8 +58,8 @@ TEST(Config, CheckTakesServerPatientOrdersAndDrugs) {
                              "62350", "--order", "62362", "--drug", "7052", "--cds"},
                             {});
   ASSERT_TRUE(config.isOk()) << config.status().message();
-  EXPECT_EQ(config.value().order_codes, (std::vector<std::string>{"62350", "62362"}));
-  EXPECT_EQ(config.value().drug_codes, (std::vector<std::string>{"7052"}));
+  EXPECT_EQ(config.value().source.order_codes, (std::vector<std::string>{"62350", "62362"}));
+  EXPECT_EQ(config.value().source.drug_codes, (std::vector<std::string>{"7052"}));
   EXPECT_TRUE(config.value().cds);
 }
 
@@ -79,6 +79,9 @@ TEST(Config, EachBadSettingIsNamed) {
        "PUMPCDS_ALLOW_INSECURE_FHIR: expected true or false"},
       {{"serve", "--fhir-deadline-ms", "5"}, {}, "--fhir-deadline-ms: expected a whole number from 50"},
       {{"check", "--patient", "p1", "--order", "62362"}, {}, "check needs --fhir-server URL"},
+      {{"check", "--fhir-server", "http://x", "--patient", "p1", "--patient", "p2", "--order", "62362"},
+       {},
+       "check takes one --patient; for several, use precheck --fhir-server"},
       {{"serve", "--order", "62362"}, {}, "--order goes with check or precheck, not 'serve'"},
       {{"precheck", "--bulk", "d", "--order", "62362", "--drug", "7052", "--out", "o"},
        {},
@@ -112,7 +115,7 @@ TEST(Config, ASettingAnotherCommandUsesIsNotReadButAFlagForItIsRefused) {
   auto audit = parseConfig({"audit", "--config", path}, {"PUMPCDS_PORT=abc"});
   ASSERT_TRUE(audit.isOk()) << audit.status().message();
   EXPECT_EQ(audit.value().format, "csv");
-  EXPECT_EQ(audit.value().data_dir, "/srv/pumpcds");
+  EXPECT_EQ(audit.value().store.data_dir, "/srv/pumpcds");
   auto serve = parseConfig({"serve", "--config", path}, {});
   ASSERT_FALSE(serve.isOk()) << "serve does read the port, and it is wrong";
   EXPECT_NE(serve.status().message().find("port: expected a whole number"), std::string::npos);
@@ -123,12 +126,13 @@ TEST(Config, ASettingAnotherCommandUsesIsNotReadButAFlagForItIsRefused) {
 }
 
 TEST(Config, TheStoreDefaultsToTheUsersStateDirectory) {
-  EXPECT_EQ(parseConfig({"serve"}, {"HOME=/home/ann"}).value().data_dir, "/home/ann/.local/state/pumpcds");
-  EXPECT_EQ(parseConfig({"serve"}, {"HOME=/home/ann", "XDG_STATE_HOME=/state"}).value().data_dir,
+  EXPECT_EQ(parseConfig({"serve"}, {"HOME=/home/ann"}).value().store.data_dir,
+            "/home/ann/.local/state/pumpcds");
+  EXPECT_EQ(parseConfig({"serve"}, {"HOME=/home/ann", "XDG_STATE_HOME=/state"}).value().store.data_dir,
             "/state/pumpcds");
-  EXPECT_EQ(parseConfig({"serve"}, {}).value().data_dir, "/var/lib/pumpcds");
-  EXPECT_EQ(parseConfig({"serve"}, {"PUMPCDS_DATA_DIR=/data"}).value().data_dir, "/data");
-  EXPECT_EQ(parseConfig({"serve", "--database", "postgres://db/pumpcds"}, {}).value().database,
+  EXPECT_EQ(parseConfig({"serve"}, {}).value().store.data_dir, "/var/lib/pumpcds");
+  EXPECT_EQ(parseConfig({"serve"}, {"PUMPCDS_DATA_DIR=/data"}).value().store.data_dir, "/data");
+  EXPECT_EQ(parseConfig({"serve", "--database", "postgres://db/pumpcds"}, {}).value().store.database,
             "postgres://db/pumpcds");
   auto mysql = parseConfig({"serve"}, {"PUMPCDS_DATABASE=mysql://app:hunter2@db/pumpcds"});
   ASSERT_FALSE(mysql.isOk());
@@ -196,7 +200,7 @@ TEST(Options, EveryKeyIsAlsoItsEnvironmentVariable) {
   // PUMPCDS_PORT=9000 and {"port": 9000} say the same; a bad value names the variable.
   auto config = parseConfig({"serve"}, {"PUMPCDS_FHIR_MAX_PAGES=7", "PUMPCDS_ADMIN_HOST=127.0.0.2"});
   ASSERT_TRUE(config.isOk()) << config.status().message();
-  EXPECT_EQ(config.value().fhir_max_pages, 7);
+  EXPECT_EQ(config.value().fhir.max_pages, 7);
   EXPECT_EQ(config.value().server.admin_host, "127.0.0.2");
   EXPECT_EQ(environmentVariable("fhir_ca_file"), "PUMPCDS_FHIR_CA_FILE");
 }

@@ -5,13 +5,16 @@
 
 #include "cards/uuid_source.h"
 #include "hooks/hook_service.h"
-#include "hooks/policy_test_runner.h"
+#include "policy_cases/policy_test_runner.h"
 #include "tests/support/cds_response_checker.h"
 #include "tests/support/synthea_request.h"
 #include "tests/support/test_data.h"
 
 namespace pumpcds::hooks {
 namespace {
+
+using policy_cases::policyCaseRequests;
+using policy_cases::policyTestFiles;
 
 TEST(ResponseConformance, EveryPolicyCaseAndASyntheaRecordGetAConformingResponse) {
   auto library = policy::PolicyLibrary::loadBundled();

@@ -22,7 +22,7 @@
 #include "fhir/json_read.h"
 #include "fhir/prefetch_templates.h"
 #include "hooks/hook_service.h"
-#include "hooks/policy_test_runner.h"
+#include "policy_cases/policy_test_runner.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/cds_response_checker.h"
 #include "tests/support/fhir_test_server.h"
@@ -31,6 +31,10 @@
 
 namespace pumpcds::hooks {
 namespace {
+
+using policy_cases::PolicyCaseRequest;
+using policy_cases::policyCaseRequests;
+using policy_cases::policyTestFiles;
 
 using Clock = std::chrono::steady_clock;
 

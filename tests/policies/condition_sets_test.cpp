@@ -8,7 +8,7 @@
 #include <rapidjson/document.h>
 
 #include "fhir/coding.h"
-#include "policies/policy_library.h"
+#include "library/policy_library.h"
 
 namespace pumpcds::policy {
 namespace {

@@ -1,8 +1,8 @@
 // Drug-test results as labs send them: coded, worded with their own case and punctuation, or flagged.
 #include <gtest/gtest.h>
 
+#include "library/policy_library.h"
 #include "policies/lab_result.h"
-#include "policies/policy_library.h"
 
 namespace pumpcds::policy {
 namespace {

@@ -14,10 +14,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "hooks/policy_test_runner.h"
-#include "policies/card_templates.h"
-#include "policies/policy_library.h"
+#include "cards/card_templates.h"
+#include "library/policy_library.h"
 #include "policies/rules.h"
+#include "policy_cases/policy_test_runner.h"
 #include "tests/support/library_schemas.h"
 
 namespace pumpcds::policy {
@@ -75,7 +75,7 @@ TEST(LibrarySchema, KnowsExactlyTheCardTextIds) {
     in_schema.insert(id.name.GetString());
   }
   std::set<std::string> known;
-  for (const auto& [id, values] : CardTemplates::known()) {
+  for (const auto& [id, values] : cards::CardTemplates::known()) {
     known.insert(id);
   }
   EXPECT_EQ(in_schema, known);
@@ -112,9 +112,11 @@ TEST(LibrarySchema, RefusesWhatTheLoaderRefuses) {
   EXPECT_NE(validate(schemas, "cases.schema.json", typo), "") << "the schema accepts a misspelled expect key";
   auto library = PolicyLibrary::loadBundled();
   ASSERT_TRUE(library.isOk());
-  const auto results = hooks::runPolicyTests(library.value(), {{"noridian/noridian-a55239_test.json", typo}});
+  const auto results =
+      policy_cases::runPolicyTests(library.value(), {{"noridian/noridian-a55239_test.json", typo}});
   ASSERT_FALSE(results.empty());
-  EXPECT_EQ(results.front().outcome, hooks::PolicyCaseResult::Outcome::Error) << "the runner accepts it";
+  EXPECT_EQ(results.front().outcome, policy_cases::PolicyCaseResult::Outcome::Error)
+      << "the runner accepts it";
 }
 
 } // namespace

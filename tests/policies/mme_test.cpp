@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "policies/policy_library.h"
+#include "library/policy_library.h"
 
 namespace pumpcds::policy {
 namespace {

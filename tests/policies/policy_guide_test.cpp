@@ -6,8 +6,8 @@
 #include <map>
 #include <sstream>
 
-#include "hooks/policy_test_runner.h"
-#include "policies/policy_library.h"
+#include "library/policy_library.h"
+#include "policy_cases/policy_test_runner.h"
 #include "tests/support/library_schemas.h"
 
 namespace pumpcds::policy {
@@ -60,14 +60,14 @@ TEST(PolicyGuide, TheExamplePolicyLoadsAndItsCasesPass) {
   ASSERT_TRUE(library.isOk()) << library.status().message();
   ASSERT_NE(library.value()->find("acme-ip-100"), nullptr);
 
-  const auto results = hooks::runPolicyTests(library.value(), {{"acme/acme-ip-100_test.json", cases}});
+  const auto results = policy_cases::runPolicyTests(library.value(), {{"acme/acme-ip-100_test.json", cases}});
   EXPECT_EQ(results.size(), 5U);
   for (const auto& result : results) {
     std::string why;
     for (const auto& failure : result.failures) {
       why += "\n  " + failure;
     }
-    EXPECT_EQ(result.outcome, hooks::PolicyCaseResult::Outcome::Pass) << result.note << why;
+    EXPECT_EQ(result.outcome, policy_cases::PolicyCaseResult::Outcome::Pass) << result.note << why;
   }
 }
 

@@ -1,7 +1,7 @@
 // A broken policy library is refused with the file, the location and the reason of every problem.
 #include <gtest/gtest.h>
 
-#include "policies/policy_library.h"
+#include "library/policy_library.h"
 
 namespace pumpcds::policy {
 namespace {

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "fhir/prefetch_templates.h"
-#include "policies/policy_library.h"
+#include "library/policy_library.h"
 
 namespace pumpcds::policy {
 namespace {

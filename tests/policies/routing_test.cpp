@@ -3,7 +3,7 @@
 #include <rapidjson/document.h>
 
 #include "fhir/resource_parser.h"
-#include "policies/policy_library.h"
+#include "library/policy_library.h"
 
 namespace pumpcds::policy {
 namespace {

@@ -9,7 +9,7 @@
 
 #include <rapidjson/document.h>
 
-#include "policies/policy_library.h"
+#include "library/policy_library.h"
 #include "policies/rules.h"
 
 namespace pumpcds::policy {

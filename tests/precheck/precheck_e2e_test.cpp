@@ -13,7 +13,7 @@
 #include <rapidjson/document.h>
 
 #include "base/text.h"
-#include "policies/policy_library.h"
+#include "library/policy_library.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/bulk_population.h"
 #include "tests/support/test_data.h"

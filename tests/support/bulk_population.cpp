@@ -11,9 +11,9 @@
 
 #include "fhir/json_read.h"
 #include "fhir/prefetch_templates.h"
-#include "hooks/draft_order_writer.h"
-#include "hooks/hook_request_writer.h"
-#include "hooks/policy_test_runner.h"
+#include "policy_cases/policy_test_runner.h"
+#include "requests/draft_order_writer.h"
+#include "requests/hook_request_writer.h"
 #include "tests/support/synthea_request.h"
 
 namespace pumpcds::testing {
@@ -106,7 +106,7 @@ std::vector<PopulationPatient> policyCasePatients(const policy::PolicyLibrary& l
                                                   std::vector<std::string>& requests) {
   std::vector<PopulationPatient> patients;
   const auto cases =
-      hooks::policyCaseRequests(library, hooks::policyTestFiles(policy::bundledLibraryFiles()));
+      policy_cases::policyCaseRequests(library, policy_cases::policyTestFiles(policy::bundledLibraryFiles()));
   for (const auto& one : cases) {
     rapidjson::Document request;
     request.Parse(one.request_json.c_str());
@@ -133,7 +133,7 @@ std::vector<PopulationPatient> policyCasePatients(const policy::PolicyLibrary& l
       // A drug order by another route is not the pump drug `--own-orders` reads from a record.
       const std::string text = fhir::jsonText(*fhir::member(*entry, "resource"));
       complete = complete &&
-                 (type != "MedicationRequest" || text.find(hooks::kIntrathecalRoute) != std::string::npos);
+                 (type != "MedicationRequest" || text.find(requests::kIntrathecalRoute) != std::string::npos);
     }
     if (!complete || orders.empty()) {
       continue;
@@ -173,7 +173,7 @@ std::vector<PopulationPatient> policyCasePatients(const policy::PolicyLibrary& l
 
 std::string patientRequest(const PopulationPatient& patient, const std::string& code,
                            const std::string& authored) {
-  hooks::HookRequestParts parts;
+  requests::HookRequestParts parts;
   parts.hook_instance = "population";
   parts.patient_id = patient.id;
   // In the order pumpcds precheck gives a record (the Patient, then by type and id): the order of
@@ -201,8 +201,8 @@ std::string patientRequest(const PopulationPatient& patient, const std::string& 
   for (const auto& prefetch : fhir::prefetchTemplates()) {
     parts.none.insert(prefetch.type);
   }
-  parts.draft_orders.push_back(hooks::draftPumpOrderJson({code, "", "precheck-1", patient.id, authored}));
-  return hooks::writeHookRequest(parts);
+  parts.draft_orders.push_back(requests::draftPumpOrderJson({code, "", "precheck-1", patient.id, authored}));
+  return requests::writeHookRequest(parts);
 }
 
 void writeBulkExport(const std::filesystem::path& dir, const std::vector<PopulationPatient>& patients,

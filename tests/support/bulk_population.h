@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "policies/policy_library.h"
+#include "library/policy_library.h"
 
 namespace pumpcds::testing {
 

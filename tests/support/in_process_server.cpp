@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "cards/uuid_source.h"
-#include "policies/policy_library.h"
+#include "library/policy_library.h"
 
 namespace pumpcds::testing {
 

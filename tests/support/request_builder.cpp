@@ -1,7 +1,7 @@
 #include "tests/support/request_builder.h"
 
 #include "fhir/date.h"
-#include "hooks/draft_order_writer.h"
+#include "requests/draft_order_writer.h"
 
 namespace pumpcds::testing {
 namespace {
@@ -36,17 +36,17 @@ RequestBuilder& RequestBuilder::hook(const std::string& hook) {
 
 RequestBuilder& RequestBuilder::pumpOrder(const std::string& cpt, const std::string& authored,
                                           const std::string& id) {
-  parts_.draft_orders.push_back(hooks::draftPumpOrderJson({cpt, "ServiceRequest", id, "p1", authored}));
+  parts_.draft_orders.push_back(requests::draftPumpOrderJson({cpt, "ServiceRequest", id, "p1", authored}));
   return *this;
 }
 
 RequestBuilder& RequestBuilder::drugOrder(const std::string& rxnorm, const std::string& route_snomed) {
-  hooks::DraftDrugOrder drug;
+  requests::DraftDrugOrder drug;
   drug.code = rxnorm;
   drug.route = route_snomed;
   drug.id = "drug-1";
   drug.patient_id = "p1";
-  parts_.draft_orders.push_back(hooks::draftDrugOrderJson(drug));
+  parts_.draft_orders.push_back(requests::draftDrugOrderJson(drug));
   return *this;
 }
 
@@ -156,7 +156,7 @@ RequestBuilder& RequestBuilder::none(const std::string& type) {
 }
 
 std::string RequestBuilder::json() const {
-  return hooks::writeHookRequest(parts_);
+  return requests::writeHookRequest(parts_);
 }
 
 } // namespace pumpcds::testing

@@ -1,5 +1,5 @@
 // Builds CDS Hooks order-sign requests with a patient record in prefetch, for tests: FHIR R4 resources
-// written here, the request itself by hooks/hook_request_writer (the one the policy case runner uses),
+// written here, the request itself by requests/hook_request_writer (the one the policy case runner uses),
 // so tests exercise the same parsing path as a real EHR request.
 #pragma once
 
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "fhir/coding.h"
-#include "hooks/hook_request_writer.h"
+#include "requests/hook_request_writer.h"
 
 namespace pumpcds::testing {
 
@@ -63,7 +63,7 @@ public:
   [[nodiscard]] std::string json() const;
 
 private:
-  hooks::HookRequestParts parts_;
+  requests::HookRequestParts parts_;
   int next_id_ = 1;
 };
 

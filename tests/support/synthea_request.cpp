@@ -3,14 +3,14 @@
 #include <rapidjson/document.h>
 
 #include "fhir/json_read.h"
-#include "hooks/draft_order_writer.h"
-#include "hooks/hook_request_writer.h"
+#include "requests/draft_order_writer.h"
+#include "requests/hook_request_writer.h"
 
 namespace pumpcds::testing {
 
 namespace {
 
-void addEntries(const std::string& bundle_text, const std::string& state, hooks::HookRequestParts& parts) {
+void addEntries(const std::string& bundle_text, const std::string& state, requests::HookRequestParts& parts) {
   rapidjson::Document bundle;
   bundle.Parse(bundle_text.c_str());
   for (auto& entry : bundle["entry"].GetArray()) {
@@ -45,7 +45,7 @@ void moveToState(rapidjson::Value& patient, const std::string& state,
 // server's searches would return them, plus a Coverage with `payor`.
 std::string syntheaRequest(const std::string& bundle_text, const std::string& payor,
                            const SyntheaOptions& options) {
-  hooks::HookRequestParts parts;
+  requests::HookRequestParts parts;
   parts.hook_instance = "synthea";
   addEntries(bundle_text, options.state, parts);
   if (!options.extra_bundle.empty()) {
@@ -54,8 +54,8 @@ std::string syntheaRequest(const std::string& bundle_text, const std::string& pa
   parts.payor = payor;
   parts.coverage_id = "cov";
   parts.draft_orders.push_back(
-      hooks::draftPumpOrderJson({"62326", "ServiceRequest", "trial", "", options.order_date}));
-  return hooks::writeHookRequest(parts);
+      requests::draftPumpOrderJson({"62326", "ServiceRequest", "trial", "", options.order_date}));
+  return requests::writeHookRequest(parts);
 }
 
 } // namespace pumpcds::testing

@@ -12,7 +12,7 @@
 
 #include "fhir/json_read.h"
 
-namespace pumpcds::policy {
+namespace pumpcds::cards {
 
 class CardTemplates {
 public:
@@ -33,4 +33,4 @@ private:
   std::map<std::string, std::string, std::less<>> templates_;
 };
 
-} // namespace pumpcds::policy
+} // namespace pumpcds::cards

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace pumpcds::hooks {
+namespace pumpcds::requests {
 
 /// SNOMED CT 72607000 "Intrathecal route", how an EHR codes the route of a pump drug.
 inline constexpr std::string_view kIntrathecalRoute = "72607000";
@@ -35,4 +35,4 @@ struct DraftDrugOrder {
 std::string draftPumpOrderJson(const DraftPumpOrder& order);
 std::string draftDrugOrderJson(const DraftDrugOrder& drug);
 
-} // namespace pumpcds::hooks
+} // namespace pumpcds::requests

@@ -1,4 +1,4 @@
-#include "policies/named_rules.h"
+#include "library/named_rules.h"
 
 #include "policies/rule_kinds.h"
 

@@ -1,12 +1,12 @@
-#include "policies/policy_loader.h"
+#include "library/policy_loader.h"
 
 #include "policies/rules.h"
 
 #include <algorithm>
 #include <set>
 
+#include "library/named_rules.h"
 #include "policies/file_reader.h"
-#include "policies/named_rules.h"
 
 namespace pumpcds::policy {
 

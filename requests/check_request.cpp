@@ -1,10 +1,10 @@
-#include "hooks/check_request.h"
+#include "requests/check_request.h"
 
 #include "fhir/prefetch_templates.h"
-#include "hooks/draft_order_writer.h"
-#include "hooks/hook_request_writer.h"
+#include "requests/draft_order_writer.h"
+#include "requests/hook_request_writer.h"
 
-namespace pumpcds::hooks {
+namespace pumpcds::requests {
 
 std::string checkRequestJson(const CheckRequest& check) {
   HookRequestParts parts;
@@ -39,4 +39,4 @@ std::string checkRequestJson(const CheckRequest& check) {
   return writeHookRequest(parts);
 }
 
-} // namespace pumpcds::hooks
+} // namespace pumpcds::requests

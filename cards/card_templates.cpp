@@ -1,10 +1,12 @@
-#include "policies/card_templates.h"
+#include "cards/card_templates.h"
 
 #include <algorithm>
 
 #include "policies/file_reader.h"
 
-namespace pumpcds::policy {
+namespace pumpcds::cards {
+
+using policy::FileReader;
 
 const std::map<std::string, std::vector<std::string>, std::less<>>& CardTemplates::known() {
   static const std::map<std::string, std::vector<std::string>, std::less<>> kKnown = {
@@ -134,4 +136,4 @@ void CardTemplates::load(const std::string& file, const fhir::JsonValue* text,
   }
 }
 
-} // namespace pumpcds::policy
+} // namespace pumpcds::cards

@@ -5,9 +5,9 @@
 #include <rapidjson/document.h>
 
 #include "fhir/json_read.h"
-#include "hooks/policy_test_runner.h"
+#include "policy_cases/policy_test_runner.h"
 
-namespace pumpcds::hooks {
+namespace pumpcds::policy_cases {
 namespace {
 
 class PolicyTestRunnerTest : public ::testing::Test {
@@ -185,4 +185,4 @@ TEST_F(PolicyTestRunnerTest, ANamedRuleCaseChecksTruthAndEvidence) {
 }
 
 } // namespace
-} // namespace pumpcds::hooks
+} // namespace pumpcds::policy_cases

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "policies/policy_library.h"
+#include "library/policy_library.h"
 
-namespace pumpcds::hooks {
+namespace pumpcds::policy_cases {
 
 struct PolicyCaseResult {
   std::string file;
@@ -42,4 +42,4 @@ std::vector<PolicyCaseRequest> policyCaseRequests(const policy::PolicyLibrary& l
 /// The *_test.json files among a library's files.
 std::vector<policy::LibraryFile> policyTestFiles(const std::vector<policy::LibraryFile>& library_files);
 
-} // namespace pumpcds::hooks
+} // namespace pumpcds::policy_cases

@@ -1,11 +1,11 @@
-#include "hooks/hook_request_writer.h"
+#include "requests/hook_request_writer.h"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include "fhir/prefetch_templates.h"
 
-namespace pumpcds::hooks {
+namespace pumpcds::requests {
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
@@ -227,4 +227,4 @@ std::string writeHookRequest(const HookRequestParts& parts) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-} // namespace pumpcds::hooks
+} // namespace pumpcds::requests

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "base/result.h"
-#include "policies/card_settings.h"
+#include "cards/card_settings.h"
 #include "policies/order_catalog.h"
 #include "policies/policy.h"
 #include "policies/routing.h"
@@ -46,7 +46,7 @@ public:
   [[nodiscard]] const ValueSetLibrary& valueSets() const { return value_sets_; }
   [[nodiscard]] const OrderCatalog& orders() const { return orders_; }
   [[nodiscard]] const RoutingTable& routing() const { return routing_; }
-  [[nodiscard]] const CardSettings& cardSettings() const { return card_settings_; }
+  [[nodiscard]] const cards::CardSettings& cardSettings() const { return card_settings_; }
   /// The FHIR resource types any policy reads (the union of Policy::read_types): what discovery asks
   /// the EHR to prefetch.
   [[nodiscard]] const std::set<std::string>& readTypes() const { return read_types_; }
@@ -74,7 +74,7 @@ private:
   std::vector<Policy> policies_;
   OrderCatalog orders_;
   RoutingTable routing_;
-  CardSettings card_settings_;
+  cards::CardSettings card_settings_;
   std::set<std::string> read_types_;
   std::map<std::string, NamedRule, std::less<>> named_rules_;
   std::string revision_;

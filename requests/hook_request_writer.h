@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace pumpcds::hooks {
+namespace pumpcds::requests {
 
 struct HookRequestParts {
   std::string hook = "order-sign";
@@ -40,4 +40,4 @@ struct HookRequestParts {
 
 std::string writeHookRequest(const HookRequestParts& parts);
 
-} // namespace pumpcds::hooks
+} // namespace pumpcds::requests

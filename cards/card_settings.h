@@ -6,12 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "cards/card_templates.h"
 #include "fhir/coding.h"
 #include "fhir/json_read.h"
-#include "policies/card_templates.h"
 #include "policies/value_set.h"
 
-namespace pumpcds::policy {
+namespace pumpcds::cards {
 
 /// The system of the override reasons' codes.
 inline constexpr std::string_view kOverrideReasonSystem = "urn:pumpcds:override-reason";
@@ -36,8 +36,8 @@ struct CardSettings {
   /// "label", "option_name", "code": {"system", "code", "display"}, "in_value_set", "category"}], "text":
   /// {id: template}}. A suggestion's code must be in its `in_value_set`, so what it orders is what the
   /// criterion looks for. Problems are appended as "<file>: <pointer>: <reason>".
-  void load(const std::string& file, const fhir::JsonValue& root, const ValueSetLibrary& value_sets,
+  void load(const std::string& file, const fhir::JsonValue& root, const policy::ValueSetLibrary& value_sets,
             std::vector<std::string>& errors);
 };
 
-} // namespace pumpcds::policy
+} // namespace pumpcds::cards

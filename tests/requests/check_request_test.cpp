@@ -2,11 +2,14 @@
 #include <gtest/gtest.h>
 
 #include "hooks/cds_request.h"
-#include "hooks/check_request.h"
-#include "policies/policy_library.h"
+#include "library/policy_library.h"
+#include "requests/check_request.h"
 
-namespace pumpcds::hooks {
+namespace pumpcds::requests {
 namespace {
+
+using hooks::CdsRequest;
+using hooks::parseCdsRequest;
 
 TEST(CheckRequest, IsAnOrderSignWithThePumpOrderAndDrugAndNoPrefetch) {
   const CheckRequest check{
@@ -51,4 +54,4 @@ TEST(CheckRequest, APatientAlreadyReadIsTheOnlyPrefetchSoTheRestIsReadFromTheSer
 }
 
 } // namespace
-} // namespace pumpcds::hooks
+} // namespace pumpcds::requests

@@ -1,11 +1,11 @@
-#include "hooks/draft_order_writer.h"
+#include "requests/draft_order_writer.h"
 
 #include <cctype>
 
 #include "fhir/coding.h"
 #include "fhir/json_write.h"
 
-namespace pumpcds::hooks {
+namespace pumpcds::requests {
 namespace {
 
 using fhir::JsonWriter;
@@ -107,4 +107,4 @@ std::string draftDrugOrderJson(const DraftDrugOrder& drug) {
   return {buffer.GetString(), buffer.GetSize()};
 }
 
-} // namespace pumpcds::hooks
+} // namespace pumpcds::requests

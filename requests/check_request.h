@@ -8,7 +8,7 @@
 
 #include "fhir/date.h"
 
-namespace pumpcds::hooks {
+namespace pumpcds::requests {
 
 struct CheckRequest {
   std::string fhir_server;
@@ -25,4 +25,4 @@ struct CheckRequest {
 /// The order-sign request JSON for `check`.
 std::string checkRequestJson(const CheckRequest& check);
 
-} // namespace pumpcds::hooks
+} // namespace pumpcds::requests

@@ -1,4 +1,4 @@
-#include "policies/policy_library.h"
+#include "library/policy_library.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -9,8 +9,8 @@
 #include <rapidjson/document.h>
 
 #include "base/text.h"
-#include "policies/named_rules.h"
-#include "policies/policy_loader.h"
+#include "library/named_rules.h"
+#include "library/policy_loader.h"
 
 namespace pumpcds::policy {
 namespace {

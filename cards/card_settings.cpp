@@ -1,12 +1,14 @@
-#include "policies/card_settings.h"
+#include "cards/card_settings.h"
 
 #include <set>
 
 #include "policies/file_reader.h"
 
-namespace pumpcds::policy {
+namespace pumpcds::cards {
 
 namespace {
+
+using policy::FileReader;
 
 std::optional<fhir::Coding> readCoding(FileReader& in, const fhir::JsonValue* json, const std::string& at) {
   if (!in.checkObject(json, at, {"system", "code", "display"})) {
@@ -37,7 +39,7 @@ void loadOverrideReasons(FileReader& in, const fhir::JsonValue& root, CardSettin
   }
 }
 
-void loadSuggestions(FileReader& in, const fhir::JsonValue& root, const ValueSetLibrary& value_sets,
+void loadSuggestions(FileReader& in, const fhir::JsonValue& root, const policy::ValueSetLibrary& value_sets,
                      CardSettings& settings) {
   std::set<std::string> ids;
   const auto suggestions = fhir::items(fhir::member(root, "suggestions"));
@@ -56,7 +58,7 @@ void loadSuggestions(FileReader& in, const fhir::JsonValue& root, const ValueSet
     }
     const auto code = readCoding(in, fhir::member(*suggestions[i], "code"), at + "/code");
     const auto category = readCoding(in, fhir::member(*suggestions[i], "category"), at + "/category");
-    const ValueSet* set = in.valueSet(*suggestions[i], "in_value_set", at, value_sets);
+    const policy::ValueSet* set = in.valueSet(*suggestions[i], "in_value_set", at, value_sets);
     if (!code || !category) {
       continue;
     }
@@ -82,7 +84,7 @@ const SuggestionTemplate* CardSettings::findSuggestion(std::string_view id) cons
 }
 
 void CardSettings::load(const std::string& file, const fhir::JsonValue& root,
-                        const ValueSetLibrary& value_sets, std::vector<std::string>& errors) {
+                        const policy::ValueSetLibrary& value_sets, std::vector<std::string>& errors) {
   FileReader in(file, errors);
   if (!in.checkObject(&root, "", {"description", "override_reasons", "suggestions", "text"})) {
     return;
@@ -92,4 +94,4 @@ void CardSettings::load(const std::string& file, const fhir::JsonValue& root,
   text.load(file, fhir::member(root, "text"), errors);
 }
 
-} // namespace pumpcds::policy
+} // namespace pumpcds::cards

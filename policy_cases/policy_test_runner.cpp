@@ -1,4 +1,4 @@
-#include "hooks/policy_test_runner.h"
+#include "policy_cases/policy_test_runner.h"
 
 #include <algorithm>
 #include <cctype>
@@ -13,16 +13,23 @@
 #include "fhir/json_read.h"
 #include "fhir/prefetch_templates.h"
 #include "hooks/cds_request.h"
-#include "hooks/draft_order_writer.h"
-#include "hooks/hook_request_writer.h"
 #include "hooks/hook_service.h"
 #include "policies/file_reader.h"
 #include "policies/rules.h"
+#include "requests/draft_order_writer.h"
+#include "requests/hook_request_writer.h"
 
-namespace pumpcds::hooks {
+namespace pumpcds::policy_cases {
 namespace {
 
 using fhir::JsonValue;
+using hooks::HookService;
+using hooks::parseCdsRequest;
+using requests::DraftDrugOrder;
+using requests::draftDrugOrderJson;
+using requests::draftPumpOrderJson;
+using requests::HookRequestParts;
+using requests::writeHookRequest;
 
 /// A case's patient after the case's changes: plain values and the JSON of its resources.
 struct CaseRecord {
@@ -612,4 +619,4 @@ std::vector<PolicyCaseRequest> policyCaseRequests(const policy::PolicyLibrary& l
   return requests;
 }
 
-} // namespace pumpcds::hooks
+} // namespace pumpcds::policy_cases
