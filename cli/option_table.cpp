@@ -221,7 +221,7 @@ const std::vector<OptionSpec>& optionSpecs() {
        "serve hook calls without a token (local trials only; warned)", on<&Config::server, &ServerSettings::allow_unauthenticated>},
       {"--protect-discovery", "", "protect_discovery", kServe, "Who may call",
        "off: GET /cds-services is open, as CDS Hooks expects",
-       "GET /cds-services needs a valid token too (aud: public URL + /cds-services)",
+       "GET /cds-services and /fhir/Questionnaire need a valid token too (aud: public URL + the path)",
        on<&Config::server, &ServerSettings::protect_discovery>},
       // Operators.
       {"--admin-port", "N", "admin_port", kServe, "Operators", "none: /metrics is on the service port",
@@ -304,7 +304,8 @@ const std::vector<CommandSpec>& commandSpecs() {
   static const std::vector<CommandSpec> kCommands = {
       {"serve", kServe, "serve [options]", "run the CDS Hooks service",
        "Serves CDS Hooks: GET /cds-services, POST /cds-services/{id}, POST /cds-services/{id}/feedback,\n"
-       "GET /healthz, GET /metrics. Defaults: 127.0.0.1:8080 and the bundled policy library.\n"
+       "GET /fhir/Questionnaire[/{id}] (what a card asks to attest, as DTR questionnaires), GET /healthz,\n"
+       "GET /metrics. Defaults: 127.0.0.1:8080 and the bundled policy library.\n"
        "Port 0 picks a free port; the address is printed on the first line of output. SIGHUP reloads the\n"
        "policy library. Every hook call is audited in the store; with PostgreSQL, replicas share it and the\n"
        "JWT replay cache.\n",

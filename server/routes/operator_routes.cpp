@@ -36,7 +36,8 @@ void installReloadRoute(httplib::Server& server, RouteContext& routes) {
 }
 
 void installMethodNotAllowed(httplib::Server& server) {
-  for (const char* pattern : {R"(/cds-services.*)", R"(/healthz)", R"(/metrics)"}) {
+  for (const char* pattern :
+       {R"(/cds-services.*)", R"(/fhir/Questionnaire.*)", R"(/healthz)", R"(/metrics)"}) {
     const auto not_allowed = [](const httplib::Request& request, httplib::Response& response) {
       const bool hooks = request.path.rfind("/cds-services/", 0) == 0;
       response.set_header("Allow", hooks ? "POST, OPTIONS" : "GET, OPTIONS");

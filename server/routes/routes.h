@@ -38,6 +38,9 @@ void installDiscoveryRoute(httplib::Server& server, RouteContext& routes);
 void installHookRoute(httplib::Server& server, RouteContext& routes);
 /// POST /cds-services/{id}/feedback: what the clinician did with the cards.
 void installFeedbackRoute(httplib::Server& server, RouteContext& routes);
+/// GET /fhir/Questionnaire/{id} and GET /fhir/Questionnaire?url=: the questionnaires generated from the
+/// library (Da Vinci DTR).
+void installQuestionnaireRoutes(httplib::Server& server, RouteContext& routes);
 /// GET /healthz, and GET /metrics unless metrics are off.
 void installOperatorRoutes(httplib::Server& server, RouteContext& routes, bool with_metrics);
 /// POST /admin/reload (the admin port only).

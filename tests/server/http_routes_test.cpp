@@ -51,6 +51,51 @@ TEST(HttpRoutes, DiscoveryListsTheServiceWithCorsForBrowserClients) {
   EXPECT_FALSE(answer->get_header_value("X-Request-Id").empty());
 }
 
+TEST(HttpRoutes, AQuestionnaireIsReadByIdAndFoundByItsCanonicalAsFhirJson) {
+  InProcessServer server;
+  auto client = server.client();
+  const auto read = client.Get("/fhir/Questionnaire/caresource-nc-mm-1369-permanent");
+  ASSERT_TRUE(read);
+  ASSERT_EQ(read->status, 200) << read->body;
+  EXPECT_EQ(read->get_header_value("Content-Type"), "application/fhir+json");
+  EXPECT_NE(read->body.find("\"resourceType\":\"Questionnaire\""), std::string::npos);
+  const auto found =
+      client.Get("/fhir/Questionnaire?url=urn:pumpcds:questionnaire:caresource-nc-mm-1369-permanent");
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->status, 200) << found->body;
+  EXPECT_NE(found->body.find("\"total\":1"), std::string::npos) << found->body;
+  EXPECT_NE(found->body.find("\"fullUrl\":\"http://127.0.0.1:" + std::to_string(server.port()) +
+                             "/fhir/Questionnaire/caresource-nc-mm-1369-permanent\""),
+            std::string::npos)
+      << found->body;
+
+  const auto unknown = client.Get("/fhir/Questionnaire/nope");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_NE(unknown->body.find("no Questionnaire 'nope'"), std::string::npos) << unknown->body;
+  const auto odd = client.Get("/fhir/Questionnaire?title=x");
+  ASSERT_TRUE(odd);
+  EXPECT_EQ(odd->status, 400);
+  EXPECT_NE(odd->body.find("OperationOutcome"), std::string::npos);
+  const auto put = client.Put("/fhir/Questionnaire/x", "{}", "application/fhir+json");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->status, 405);
+}
+
+TEST(HttpRoutes, ProtectedDiscoveryProtectsTheQuestionnairesToo) {
+  auto settings = InProcessServer::defaultSettings();
+  settings.protect_discovery = true;
+  settings.allow_unauthenticated = false;
+  InProcessServer server(settings);
+  auto client = server.client();
+  for (const char* path :
+       {"/cds-services", "/fhir/Questionnaire", "/fhir/Questionnaire/noridian-a55239-trial"}) {
+    const auto answer = client.Get(path);
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->status, 401) << path;
+  }
+}
+
 TEST(HttpRoutes, AHookCallIsAnsweredAndCountedFromWhatWasDecided) {
   InProcessServer server;
   auto client = server.client();

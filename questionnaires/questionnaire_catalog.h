@@ -1,0 +1,26 @@
+// The FHIR reads of the generated Questionnaires (GET /fhir/Questionnaire/{id}, GET
+// /fhir/Questionnaire?url=): what the HTTP routes answer, kept apart from HTTP so the same answers serve the
+// DTR package later.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+#include "library/policy_library.h"
+
+namespace pumpcds::questionnaires {
+
+/// The Questionnaire `id` of the library; NotFound naming the id and the library revision.
+Result<std::string> readQuestionnaire(const policy::PolicyLibrary& library, const std::string& id);
+
+/// A searchset Bundle of the Questionnaires matching `parameters` (name, value), FHIR search style: `url`
+/// (a canonical, optionally "url|version"), `_id`, `version`; none lists all. Another parameter is
+/// InvalidArgument naming it (a search that silently ignored it would answer a different question).
+/// `fhir_base` ("https://host/fhir") makes each entry's fullUrl; empty leaves fullUrl out.
+Result<std::string> searchQuestionnaires(const policy::PolicyLibrary& library,
+                                         const std::vector<std::pair<std::string, std::string>>& parameters,
+                                         const std::string& fhir_base);
+
+} // namespace pumpcds::questionnaires
