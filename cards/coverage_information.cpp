@@ -79,6 +79,16 @@ std::optional<std::string> orderWithCoverageInformation(const policy::OrderDeter
     addPart(parts, "doc-purpose", "valueCode",
             Value(order.prior_auth == policy::PriorAuth::Required ? "withpa" : "withorder", a), a);
   }
+  // What a clinician can attest is in the policy's DTR questionnaire: the EHR's DTR app asks for it by this
+  // canonical ($questionnaire-package).
+  const bool to_attest = std::any_of(order.criteria.begin(), order.criteria.end(), [](const auto& result) {
+    return result.criterion->role == policy::CriterionRole::Requirement &&
+           result.status == policy::CriterionStatus::Missing && result.criterion->attestable;
+  });
+  if (to_attest && order.policy != nullptr) {
+    addPart(parts, "questionnaire", "valueCanonical",
+            Value(policy::questionnaireCanonical(*order.policy, order.order.kind).c_str(), a), a);
+  }
   addPart(parts, "date", "valueDate", Value(order.as_of.toString().c_str(), a), a);
   std::string assertion = uuids.next();
   assertion.erase(std::remove(assertion.begin(), assertion.end(), '-'), assertion.end());

@@ -17,7 +17,8 @@ inline constexpr const char* kCoverageInformationUrl =
 /// The order resource (its JSON as sent) with a coverage-information extension appended, or nullopt
 /// when the order has no policy or no Coverage to cite, or its JSON cannot be read.
 /// covered: covered when the record meets the medical policy, not-covered when a criterion is unmet,
-/// else conditional; pa-needed from priorAuth; doc-needed clinical when documentation is missing.
+/// else conditional; pa-needed from priorAuth; doc-needed clinical when documentation is missing; and the
+/// policy's DTR questionnaire when something missing can be attested.
 std::optional<std::string> orderWithCoverageInformation(const policy::OrderDetermination& order,
                                                         const std::string& order_json, UuidSource& uuids);
 

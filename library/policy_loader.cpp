@@ -165,8 +165,11 @@ std::optional<Policy> loadPolicy(const std::string& file, const JsonValue& root,
     read_types.insert("Condition");
   }
   for (auto& criterion : policy.criteria) {
-    criterion.rule->addReadTypes(read_types);
+    std::set<std::string> reads;
+    criterion.rule->addReadTypes(reads);
+    read_types.insert(reads.begin(), reads.end());
     criterion.attestation_only = !criterion.rule->codedDataCanShow();
+    criterion.attestable = reads.count("QuestionnaireResponse") > 0;
   }
   policy.read_types.assign(read_types.begin(), read_types.end());
   return policy;

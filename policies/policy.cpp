@@ -65,4 +65,12 @@ bool Policy::handles(OrderKind kind) const {
   return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
 }
 
+std::string questionnaireId(const Policy& policy, OrderKind kind) {
+  return policy.id + "-" + std::string(toString(kind));
+}
+
+std::string questionnaireCanonical(const Policy& policy, OrderKind kind) {
+  return std::string(kQuestionnaireCanonicalBase) + questionnaireId(policy, kind);
+}
+
 } // namespace pumpcds::policy

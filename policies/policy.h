@@ -51,6 +51,9 @@ struct Criterion {
   /// Only an attestation or a clinician's note can show it (its rule reads no coded data): a card asks to
   /// attest it rather than to order or record something.
   bool attestation_only = false;
+  /// An attestation can show it (its rule reads QuestionnaireResponse): it is a question of the policy's
+  /// DTR questionnaire (questionnaires/), whose linkId is `id`.
+  bool attestable = false;
   /// Ids of the orders (cards.json suggestions) a card offers when this criterion is missing.
   std::vector<std::string> suggestions;
 
@@ -96,5 +99,11 @@ struct Policy {
   [[nodiscard]] bool inForce(const fhir::Date& date) const;
   [[nodiscard]] bool handles(OrderKind kind) const;
 };
+
+/// The DTR Questionnaire of a policy's order kind (questionnaires/ writes it; a CRD card names it): its
+/// id, "<policy id>-<kind>", and its canonical URL, a stable name whatever host serves it.
+inline constexpr std::string_view kQuestionnaireCanonicalBase = "urn:pumpcds:questionnaire:";
+std::string questionnaireId(const Policy& policy, OrderKind kind);
+std::string questionnaireCanonical(const Policy& policy, OrderKind kind);
 
 } // namespace pumpcds::policy

@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <set>
 
 #include "fhir/json_write.h"
-#include "policies/rules.h"
 
 namespace pumpcds::questionnaires {
 namespace {
@@ -200,8 +198,8 @@ GeneratedQuestionnaire generate(const Policy& policy, OrderKind kind, const std:
                                 const std::vector<const Criterion*>& questions,
                                 const std::vector<const Criterion*>& findings) {
   GeneratedQuestionnaire generated;
-  generated.id = questionnaireId(policy, kind);
-  generated.url = std::string(kCanonicalBase) + generated.id;
+  generated.id = policy::questionnaireId(policy, kind);
+  generated.url = policy::questionnaireCanonical(policy, kind);
   generated.version = version;
   generated.policy = &policy;
   generated.kind = kind;
@@ -259,19 +257,6 @@ GeneratedQuestionnaire generate(const Policy& policy, OrderKind kind, const std:
 
 } // namespace
 
-std::string questionnaireId(const Policy& policy, OrderKind kind) {
-  return policy.id + "-" + std::string(policy::toString(kind));
-}
-
-bool attestable(const Criterion& criterion) {
-  if (criterion.rule == nullptr) {
-    return false;
-  }
-  std::set<std::string> types;
-  criterion.rule->addReadTypes(types);
-  return types.count("QuestionnaireResponse") > 0;
-}
-
 std::vector<GeneratedQuestionnaire> libraryQuestionnaires(const policy::PolicyLibrary& library) {
   const std::string version = library.revision().substr(0, 16);
   std::vector<GeneratedQuestionnaire> out;
@@ -287,7 +272,7 @@ std::vector<GeneratedQuestionnaire> libraryQuestionnaires(const policy::PolicyLi
       std::vector<const Criterion*> findings;
       for (const Criterion& criterion : policy.criteria) {
         if (decides(criterion, kind)) {
-          (attestable(criterion) ? questions : findings).push_back(&criterion);
+          (criterion.attestable ? questions : findings).push_back(&criterion);
         }
       }
       if (!questions.empty()) {

@@ -39,7 +39,8 @@ void installMethodNotAllowed(httplib::Server& server) {
   for (const char* pattern :
        {R"(/cds-services.*)", R"(/fhir/Questionnaire.*)", R"(/healthz)", R"(/metrics)"}) {
     const auto not_allowed = [](const httplib::Request& request, httplib::Response& response) {
-      const bool hooks = request.path.rfind("/cds-services/", 0) == 0;
+      const bool hooks = request.path.rfind("/cds-services/", 0) == 0 ||
+                         request.path.find("/$questionnaire-package") != std::string::npos;
       response.set_header("Allow", hooks ? "POST, OPTIONS" : "GET, OPTIONS");
       sendError(response, invalidArgument(base::printable(request.method, 16) + " is not allowed on " +
                                           base::printable(request.path, 200)));

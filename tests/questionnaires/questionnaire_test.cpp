@@ -9,7 +9,9 @@
 #include "cards/uuid_source.h"
 #include "hooks/hook_service.h"
 #include "questionnaires/questionnaire_catalog.h"
+#include "questionnaires/questionnaire_package.h"
 #include "questionnaires/questionnaire_writer.h"
+#include "requests/draft_order_writer.h"
 #include "tests/support/request_builder.h"
 
 namespace pumpcds::questionnaires {
@@ -51,10 +53,14 @@ TEST(Questionnaires, EveryAttestableCriterionOfEveryBundledPolicyIsAskedOnItsPat
         const bool on_path = policy.handles(kind) && criterion.role == policy::CriterionRole::Requirement &&
                              (criterion.appliesTo(kind, policy::Origin::Malignant) ||
                               criterion.appliesTo(kind, policy::Origin::NonMalignant));
-        if (!on_path || !attestable(criterion)) {
+        if (criterion.attestation_only) {
+          EXPECT_TRUE(criterion.attestable)
+              << criterion.id << ": only an attestation can show it, yet it is not asked";
+        }
+        if (!on_path || !criterion.attestable) {
           continue;
         }
-        const auto found = by_id.find(questionnaireId(policy, kind));
+        const auto found = by_id.find(policy::questionnaireId(policy, kind));
         ASSERT_NE(found, by_id.end()) << "no questionnaire for " << policy.id << " " << toString(kind)
                                       << ", which has " << criterion.id << " to attest";
         rapidjson::Document document;
@@ -148,6 +154,31 @@ TEST(Questionnaires, AnsweringEveryQuestionYesLeavesNothingToAttest) {
   EXPECT_TRUE(toAttest(answers).empty());
 }
 
+TEST(Questionnaires, TheCardsCoverageInformationNamesAQuestionnaireTheServiceServes) {
+  const auto library = bundled();
+  hooks::HookService service(library, std::make_unique<cards::SequentialUuidSource>());
+  auto outcome = service.handle(
+      "pumpcds-order-sign",
+      testing::RequestBuilder().pumpOrder("62362").coverage("CareSource").patientState("NC").json());
+  ASSERT_TRUE(outcome.isOk());
+  const std::string& response = outcome.value().response_json;
+  const std::string key = "\"valueCanonical\":\"";
+  const auto at = response.find(key);
+  ASSERT_NE(at, std::string::npos) << "no questionnaire in the coverage-information: " << response;
+  const std::string canonical =
+      response.substr(at + key.size(), response.find('"', at + key.size()) - at - key.size());
+  EXPECT_EQ(canonical, "urn:pumpcds:questionnaire:caresource-nc-mm-1369-permanent");
+  auto found = searchQuestionnaires(*library, {{"url", canonical}}, "");
+  ASSERT_TRUE(found.isOk());
+  EXPECT_NE(found.value().find("\"total\":1"), std::string::npos);
+
+  // An order that is not a pump order gets no coverage information, so no questionnaire.
+  auto none = service.handle("pumpcds-order-sign",
+                             testing::RequestBuilder().pumpOrder("99213").coverage("CareSource").json());
+  ASSERT_TRUE(none.isOk());
+  EXPECT_EQ(none.value().response_json.find("valueCanonical"), std::string::npos);
+}
+
 TEST(Questionnaires, TheVersionIsTheLibrarysRevisionSoAnEditChangesIt) {
   auto files = policy::bundledLibraryFiles();
   auto original = policy::PolicyLibrary::load(files);
@@ -196,6 +227,138 @@ TEST(Questionnaires, SearchFindsByCanonicalAndVersionAndNamesAnUnknownParameter)
   auto missing = readQuestionnaire(*library, "nope");
   ASSERT_FALSE(missing.isOk());
   EXPECT_EQ(missing.status().code(), StatusCode::NotFound);
+}
+
+std::string coverage(const std::string& payor) {
+  return R"({"name":"coverage","resource":{"resourceType":"Coverage","id":"c1","status":"active",)"
+         R"("beneficiary":{"reference":"Patient/p1"},"payor":[{"display":")" +
+         payor + R"("}]}})";
+}
+
+std::string parameters(const std::vector<std::string>& parameter) {
+  std::string out = R"({"resourceType":"Parameters","parameter":[)";
+  for (size_t i = 0; i < parameter.size(); ++i) {
+    out += (i == 0 ? "" : ",") + parameter[i];
+  }
+  return out + "]}";
+}
+
+std::string order(const std::string& cpt) {
+  return R"({"name":"order","resource":)" +
+         requests::draftPumpOrderJson({cpt, "ServiceRequest", "o1", "p1", "2025-11-20"}) + "}";
+}
+
+std::string canonical(const std::string& value) {
+  return R"({"name":"questionnaire","valueCanonical":")" + value + R"("})";
+}
+
+// The package's output: the Questionnaire ids of its PackageBundles, and its outcome's diagnostics.
+struct Package {
+  std::vector<std::string> questionnaires;
+  std::vector<std::string> issues;
+};
+
+Package unpack(const std::string& output) {
+  rapidjson::Document document;
+  document.Parse(output.c_str());
+  EXPECT_FALSE(document.HasParseError()) << output;
+  EXPECT_STREQ(document["resourceType"].GetString(), "Parameters");
+  Package package;
+  for (const auto& parameter : document["parameter"].GetArray()) {
+    const std::string name = parameter["name"].GetString();
+    const auto& resource = parameter["resource"];
+    if (name == "PackageBundle") {
+      EXPECT_STREQ(resource["type"].GetString(), "collection");
+      const auto& first = resource["entry"][0]["resource"];
+      EXPECT_STREQ(first["resourceType"].GetString(), "Questionnaire") << "DTR: the first entry";
+      package.questionnaires.emplace_back(first["id"].GetString());
+    } else if (name == "operationOutcome") {
+      for (const auto& issue : resource["issue"].GetArray()) {
+        package.issues.emplace_back(issue["diagnostics"].GetString());
+      }
+    } else {
+      ADD_FAILURE() << "unexpected output parameter " << name;
+    }
+  }
+  return package;
+}
+
+const fhir::Date kToday = *fhir::Date::parse("2025-11-20");
+
+TEST(QuestionnairePackage, AnOrderUnderACoverageThatNamesItsPolicyGetsThatPolicysQuestionnaire) {
+  const auto library = bundled();
+  auto output = questionnairePackage(*library, parameters({coverage("Ambetter"), order("62362")}), kToday);
+  ASSERT_TRUE(output.isOk()) << output.status().message();
+  const auto package = unpack(output.value());
+  EXPECT_EQ(package.questionnaires, std::vector<std::string>{"centene-cp-mp-173-permanent"});
+  EXPECT_TRUE(package.issues.empty());
+}
+
+TEST(QuestionnairePackage, ACanonicalFromTheCardIsServedAndAnOldVersionIsSaid) {
+  const auto library = bundled();
+  const std::string url =
+      std::string(policy::kQuestionnaireCanonicalBase) + "caresource-nc-mm-1369-permanent";
+  auto output = questionnairePackage(*library, parameters({coverage("CareSource"), canonical(url)}), kToday);
+  ASSERT_TRUE(output.isOk());
+  auto package = unpack(output.value());
+  EXPECT_EQ(package.questionnaires, std::vector<std::string>{"caresource-nc-mm-1369-permanent"});
+  EXPECT_TRUE(package.issues.empty());
+
+  output =
+      questionnairePackage(*library, parameters({coverage("CareSource"), canonical(url + "|0123")}), kToday);
+  ASSERT_TRUE(output.isOk());
+  package = unpack(output.value());
+  EXPECT_EQ(package.questionnaires.size(), 1U);
+  ASSERT_EQ(package.issues.size(), 1U);
+  EXPECT_NE(package.issues[0].find("version 0123 is not served"), std::string::npos) << package.issues[0];
+}
+
+TEST(QuestionnairePackage, WhatCannotBeServedIsSaidInTheOutcome) {
+  const auto library = bundled();
+  // CareSource's policy is North Carolina's: the Coverage alone cannot say so.
+  auto output = questionnairePackage(*library, parameters({coverage("CareSource"), order("62362")}), kToday);
+  ASSERT_TRUE(output.isOk());
+  auto package = unpack(output.value());
+  EXPECT_TRUE(package.questionnaires.empty());
+  ASSERT_EQ(package.issues.size(), 1U);
+  EXPECT_NE(package.issues[0].find("pass the questionnaire canonical"), std::string::npos);
+
+  output = questionnairePackage(
+      *library,
+      parameters({coverage("Ambetter"), canonical("urn:pumpcds:questionnaire:nope"), order("99213")}),
+      kToday);
+  ASSERT_TRUE(output.isOk());
+  package = unpack(output.value());
+  EXPECT_TRUE(package.questionnaires.empty());
+  ASSERT_EQ(package.issues.size(), 1U)
+      << "a named questionnaire is what was asked for; the order is not routed";
+  EXPECT_NE(package.issues[0].find("not served by this library"), std::string::npos);
+
+  output = questionnairePackage(*library, parameters({coverage("Ambetter"), order("99213")}), kToday);
+  ASSERT_TRUE(output.isOk());
+  package = unpack(output.value());
+  ASSERT_EQ(package.issues.size(), 1U);
+  EXPECT_NE(package.issues[0].find("is not a pump order"), std::string::npos);
+}
+
+TEST(QuestionnairePackage, InputThatIsNotDtrsParametersIsRefusedNamingWhy) {
+  const auto library = bundled();
+  const std::pair<std::string, std::string> cases[] = {
+      {"{", "is not JSON"},
+      {R"({"resourceType":"Bundle"})", "expected a FHIR Parameters resource"},
+      {parameters({order("62362")}), "parameter coverage (a Coverage resource) is required"},
+      {parameters({coverage("Ambetter")}), "at least one of order, questionnaire and context"},
+      {parameters({R"({"name":"coverage","resource":{"resourceType":"Patient","id":"p"}})", order("62362")}),
+       "parameter coverage must hold a Coverage resource"},
+      {parameters({coverage("Ambetter"), R"({"name":"questionnaire","valueString":"x"})"}),
+       "parameter questionnaire must have a valueCanonical"},
+  };
+  for (const auto& [body, expected] : cases) {
+    auto output = questionnairePackage(*library, body, kToday);
+    ASSERT_FALSE(output.isOk()) << body;
+    EXPECT_EQ(output.status().code(), StatusCode::InvalidArgument);
+    EXPECT_NE(output.status().message().find(expected), std::string::npos) << output.status().message();
+  }
 }
 
 } // namespace

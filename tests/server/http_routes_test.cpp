@@ -77,6 +77,23 @@ TEST(HttpRoutes, AQuestionnaireIsReadByIdAndFoundByItsCanonicalAsFhirJson) {
   ASSERT_TRUE(odd);
   EXPECT_EQ(odd->status, 400);
   EXPECT_NE(odd->body.find("OperationOutcome"), std::string::npos);
+  const auto package = client.Post(
+      "/fhir/Questionnaire/$questionnaire-package",
+      R"({"resourceType":"Parameters","parameter":[{"name":"coverage","resource":{"resourceType":"Coverage",)"
+      R"("id":"c","payor":[{"display":"CareSource"}]}},{"name":"questionnaire","valueCanonical":)"
+      R"("urn:pumpcds:questionnaire:caresource-nc-mm-1369-permanent"}]})",
+      "application/fhir+json");
+  ASSERT_TRUE(package);
+  ASSERT_EQ(package->status, 200) << package->body;
+  EXPECT_NE(package->body.find("\"name\":\"PackageBundle\""), std::string::npos);
+  const auto bad_package =
+      client.Post("/fhir/Questionnaire/$questionnaire-package", "{}", "application/fhir+json");
+  ASSERT_TRUE(bad_package);
+  EXPECT_EQ(bad_package->status, 400);
+  const auto get_package = client.Get("/fhir/Questionnaire/$questionnaire-package");
+  ASSERT_TRUE(get_package);
+  EXPECT_EQ(get_package->status, 405);
+  EXPECT_EQ(get_package->get_header_value("Allow"), "POST, OPTIONS");
   const auto put = client.Put("/fhir/Questionnaire/x", "{}", "application/fhir+json");
   ASSERT_TRUE(put);
   EXPECT_EQ(put->status, 405);
