@@ -2,7 +2,9 @@
 // Reference), so each is spelled once.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -37,6 +39,34 @@ inline void writeReference(JsonWriter& out, const char* key, std::string_view re
   out.StartObject();
   out.Key("reference");
   writeString(out, reference);
+  out.EndObject();
+}
+
+/// One issue of an OperationOutcome.
+struct OutcomeIssue {
+  const char* severity; ///< fatal | error | warning | information
+  const char* code;     ///< a FHIR IssueType: invalid, not-found, informational ...
+  std::string diagnostics;
+};
+
+/// {"resourceType":"OperationOutcome","issue":[{"severity","code","diagnostics"}...]}.
+inline void writeOperationOutcome(JsonWriter& out, const std::vector<OutcomeIssue>& issues) {
+  out.StartObject();
+  out.Key("resourceType");
+  out.String("OperationOutcome");
+  out.Key("issue");
+  out.StartArray();
+  for (const auto& issue : issues) {
+    out.StartObject();
+    out.Key("severity");
+    out.String(issue.severity);
+    out.Key("code");
+    out.String(issue.code);
+    out.Key("diagnostics");
+    writeString(out, issue.diagnostics);
+    out.EndObject();
+  }
+  out.EndArray();
   out.EndObject();
 }
 

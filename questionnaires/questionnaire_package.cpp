@@ -15,11 +15,7 @@ namespace {
 
 using fhir::JsonValue;
 
-struct Issue {
-  const char* severity; ///< "error", "warning" or "information"
-  const char* code;     ///< FHIR issue-type: not-found, not-supported, informational
-  std::string text;
-};
+using Issue = fhir::OutcomeIssue;
 
 // The generated Questionnaire a canonical ("url" or "url|version") names, or nullptr.
 const GeneratedQuestionnaire* byCanonical(const std::vector<GeneratedQuestionnaire>& all,
@@ -73,26 +69,6 @@ const GeneratedQuestionnaire* forOrder(const policy::PolicyLibrary& library,
     return nullptr;
   }
   return &*found;
-}
-
-void writeOutcome(fhir::JsonWriter& out, const std::vector<Issue>& issues) {
-  out.StartObject();
-  out.Key("resourceType");
-  out.String("OperationOutcome");
-  out.Key("issue");
-  out.StartArray();
-  for (const auto& issue : issues) {
-    out.StartObject();
-    out.Key("severity");
-    out.String(issue.severity);
-    out.Key("code");
-    out.String(issue.code);
-    out.Key("diagnostics");
-    fhir::writeString(out, issue.text);
-    out.EndObject();
-  }
-  out.EndArray();
-  out.EndObject();
 }
 
 } // namespace
@@ -203,7 +179,7 @@ Result<std::string> questionnairePackage(const policy::PolicyLibrary& library, s
     out.Key("name");
     out.String("operationOutcome");
     out.Key("resource");
-    writeOutcome(out, issues);
+    fhir::writeOperationOutcome(out, issues);
     out.EndObject();
   }
   out.EndArray();

@@ -1,8 +1,8 @@
 #include "server/operation_outcome.h"
 
 #include <httplib.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+
+#include "fhir/json_write.h"
 
 namespace pumpcds::server {
 
@@ -56,22 +56,8 @@ const char* issueTypeFor(StatusCode code) {
 
 std::string operationOutcomeJson(const Status& status) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> out(buffer);
-  out.StartObject();
-  out.Key("resourceType");
-  out.String("OperationOutcome");
-  out.Key("issue");
-  out.StartArray();
-  out.StartObject();
-  out.Key("severity");
-  out.String("error");
-  out.Key("code");
-  out.String(issueTypeFor(status.code()));
-  out.Key("diagnostics");
-  out.String(status.message());
-  out.EndObject();
-  out.EndArray();
-  out.EndObject();
+  fhir::JsonWriter out(buffer);
+  fhir::writeOperationOutcome(out, {{"error", issueTypeFor(status.code()), status.message()}});
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
