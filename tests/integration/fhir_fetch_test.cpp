@@ -23,6 +23,8 @@
 #include "fhir/prefetch_templates.h"
 #include "hooks/hook_service.h"
 #include "policy_cases/policy_test_runner.h"
+#include "questionnaires/questionnaire_package.h"
+#include "questionnaires/questionnaire_writer.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/cds_response_checker.h"
 #include "tests/support/fhir_test_server.h"
@@ -211,6 +213,31 @@ void seedOnce(const std::string& tenant, const std::string& request_json) {
   if (seeded.insert(tenant).second) {
     const auto split = splitPrefetch(request_json);
     ASSERT_GT(fhir_server->seed(tenant, split.resources_json, split.patient_id), 0);
+  }
+}
+
+// The DTR resources pumpcds writes, checked by a real FHIR validator (Medplum's, against the R4
+// definitions): a Questionnaire missing a linkId shows that it does refuse.
+TEST(FhirValidator, EveryGeneratedQuestionnaireAndItsPackageIsValidFhir) {
+  EXPECT_NE(fhir_server->validationProblems(
+                R"({"resourceType":"Questionnaire","status":"active","item":[{"type":"boolean"}]})"),
+            "");
+  auto library = policy::PolicyLibrary::loadBundled();
+  ASSERT_TRUE(library.isOk());
+  const auto generated = questionnaires::libraryQuestionnaires(*library.value());
+  ASSERT_FALSE(generated.empty());
+  for (const auto& questionnaire : generated) {
+    EXPECT_EQ(fhir_server->validationProblems(questionnaire.json), "") << questionnaire.id;
+    const std::string input =
+        R"({"resourceType":"Parameters","parameter":[{"name":"coverage","resource":{"resourceType":"Coverage",)"
+        R"("id":"c","status":"active","beneficiary":{"reference":"Patient/p"},"payor":[{"display":"x"}]}},)"
+        R"({"name":"questionnaire","valueCanonical":")" +
+        questionnaire.url + R"(|old"}]})";
+    EXPECT_EQ(fhir_server->validationProblems(input), "") << "the test's own input";
+    auto package =
+        questionnaires::questionnairePackage(*library.value(), input, *fhir::Date::parse("2025-11-20"));
+    ASSERT_TRUE(package.isOk());
+    EXPECT_EQ(fhir_server->validationProblems(package.value()), "") << questionnaire.id;
   }
 }
 

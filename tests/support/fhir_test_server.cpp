@@ -75,6 +75,16 @@ int FhirTestServer::seed(const std::string& tenant, const std::string& json,
   return document.IsObject() && document.HasMember("count") ? document["count"].GetInt() : -1;
 }
 
+std::string FhirTestServer::validationProblems(const std::string& resource_json) const {
+  httplib::Client client("127.0.0.1", port_);
+  client.set_read_timeout(60, 0);
+  const auto answer = client.Post("/fhir/$validate", resource_json, "application/fhir+json");
+  if (!answer) {
+    return "the validator did not answer";
+  }
+  return answer->status == 200 ? "" : answer->body;
+}
+
 std::vector<std::string> FhirTestServer::requests(const std::string& tenant) const {
   httplib::Client client("127.0.0.1", port_);
   const auto answer = client.Get(("/tenant/" + tenant + "/fhir/$requests").c_str());

@@ -36,6 +36,8 @@ public:
   /// Loads a Bundle (or JSON array of resources) into `tenant`, pointing resources that name no patient
   /// at Patient/`patient`. Returns how many were stored, or -1.
   int seed(const std::string& tenant, const std::string& json, const std::string& patient) const;
+  /// "" when `resource_json` is a valid FHIR R4 resource (Medplum's validator), else what it found.
+  [[nodiscard]] std::string validationProblems(const std::string& resource_json) const;
   /// The FHIR requests `tenant` has received, as "/Type?query" paths, in order.
   [[nodiscard]] std::vector<std::string> requests(const std::string& tenant) const;
 
