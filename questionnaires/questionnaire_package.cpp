@@ -39,11 +39,11 @@ const GeneratedQuestionnaire* byCanonical(const std::vector<GeneratedQuestionnai
   return nullptr;
 }
 
-// The Questionnaire an order needs under the coverages, or nullptr with the reason in `issues`.
+// The Questionnaire an order needs under the coverages' `route`, or nullptr with the reason in `issues`.
 const GeneratedQuestionnaire* forOrder(const policy::PolicyLibrary& library,
                                        const std::vector<GeneratedQuestionnaire>& all,
-                                       const fhir::PatientRecord& coverages, const JsonValue& order,
-                                       const fhir::Date& as_of, std::vector<Issue>& issues) {
+                                       const policy::RoutingResult& route, const JsonValue& order,
+                                       std::vector<Issue>& issues) {
   const auto parsed = fhir::parseResource(order);
   const std::string name = parsed ? parsed->reference() : std::string("an order");
   const auto match = parsed ? library.orders().classify(*parsed) : std::nullopt;
@@ -51,7 +51,6 @@ const GeneratedQuestionnaire* forOrder(const policy::PolicyLibrary& library,
     issues.push_back({"information", "informational", name + " is not a pump order: no questionnaire"});
     return nullptr;
   }
-  const auto route = library.route(coverages, as_of);
   if (route.policy == nullptr) {
     issues.push_back({"error", "not-found",
                       name + ": the Coverage alone does not say which medical policy applies (these policies "
@@ -136,9 +135,10 @@ Result<std::string> questionnairePackage(const policy::PolicyLibrary& library, s
   }
   // Named questionnaires are what was asked for (DTR: no re-check is expected then); orders are routed only
   // when none was named.
-  if (canonicals.empty()) {
+  if (canonicals.empty() && !orders.empty()) {
+    const auto route = library.route(coverages, as_of); // the same for every order
     for (const JsonValue* order : orders) {
-      choose(forOrder(library, all, coverages, *order, as_of, issues));
+      choose(forOrder(library, all, route, *order, issues));
     }
   }
   if (context && orders.empty() && canonicals.empty()) {

@@ -23,10 +23,10 @@ void member(JsonWriter& out, const char* key, std::string_view value) {
   writeString(out, value);
 }
 
+// A requirement of `kind`'s path, whatever the origin: one questionnaire serves both origins (enableWhen).
 bool decides(const Criterion& criterion, OrderKind kind) {
   return criterion.role == policy::CriterionRole::Requirement &&
-         (criterion.kinds.empty() ||
-          std::find(criterion.kinds.begin(), criterion.kinds.end(), kind) != criterion.kinds.end());
+         (criterion.appliesTo(kind, Origin::Malignant) || criterion.appliesTo(kind, Origin::NonMalignant));
 }
 
 // The origin a criterion is limited to, or nullopt when it applies whatever the origin.

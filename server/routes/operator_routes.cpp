@@ -35,20 +35,21 @@ void installReloadRoute(httplib::Server& server, RouteContext& routes) {
   });
 }
 
+void sendMethodNotAllowed(const httplib::Request& request, httplib::Response& response) {
+  const bool posted = request.path.rfind("/cds-services/", 0) == 0 ||
+                      request.path.find("/$questionnaire-package") != std::string::npos;
+  response.set_header("Allow", posted ? "POST, OPTIONS" : "GET, OPTIONS");
+  sendError(response, invalidArgument(base::printable(request.method, 16) + " is not allowed on " +
+                                      base::printable(request.path, 200)));
+  response.status = 405;
+}
+
 void installMethodNotAllowed(httplib::Server& server) {
   for (const char* pattern :
        {R"(/cds-services.*)", R"(/fhir/Questionnaire.*)", R"(/healthz)", R"(/metrics)"}) {
-    const auto not_allowed = [](const httplib::Request& request, httplib::Response& response) {
-      const bool hooks = request.path.rfind("/cds-services/", 0) == 0 ||
-                         request.path.find("/$questionnaire-package") != std::string::npos;
-      response.set_header("Allow", hooks ? "POST, OPTIONS" : "GET, OPTIONS");
-      sendError(response, invalidArgument(base::printable(request.method, 16) + " is not allowed on " +
-                                          base::printable(request.path, 200)));
-      response.status = 405;
-    };
-    server.Put(pattern, not_allowed);
-    server.Delete(pattern, not_allowed);
-    server.Patch(pattern, not_allowed);
+    server.Put(pattern, sendMethodNotAllowed);
+    server.Delete(pattern, sendMethodNotAllowed);
+    server.Patch(pattern, sendMethodNotAllowed);
   }
 }
 

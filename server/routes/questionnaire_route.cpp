@@ -1,6 +1,5 @@
 #include <httplib.h>
 
-#include "base/text.h"
 #include "questionnaires/questionnaire_catalog.h"
 #include "questionnaires/questionnaire_package.h"
 #include "server/operation_outcome.h"
@@ -32,24 +31,22 @@ void installQuestionnaireRoutes(httplib::Server& server, RouteContext& routes) {
     return !routes.config.protect_discovery ||
            routes.authorizer.authorize(request, response, routes.calls.find(request));
   };
-  server.Get(R"(/fhir/Questionnaire/([^/]+))", [&routes, allowed](const httplib::Request& request,
-                                                                  httplib::Response& response) {
-    if (!allowed(request, response)) {
-      return;
-    }
-    if (request.matches[1].str().rfind('$', 0) == 0) { // an operation, not an id
-      response.set_header("Allow", "POST, OPTIONS");
-      sendError(response, invalidArgument("GET is not allowed on " + base::printable(request.path, 200)));
-      response.status = 405;
-      return;
-    }
-    auto read = questionnaires::readQuestionnaire(*routes.service.library(), request.matches[1]);
-    if (!read.isOk()) {
-      sendError(response, read.status());
-      return;
-    }
-    response.set_content(read.value(), kFhirJson);
-  });
+  server.Get(R"(/fhir/Questionnaire/([^/]+))",
+             [&routes, allowed](const httplib::Request& request, httplib::Response& response) {
+               if (!allowed(request, response)) {
+                 return;
+               }
+               if (request.matches[1].str().rfind('$', 0) == 0) { // an operation, not an id
+                 sendMethodNotAllowed(request, response);
+                 return;
+               }
+               auto read = questionnaires::readQuestionnaire(*routes.service.library(), request.matches[1]);
+               if (!read.isOk()) {
+                 sendError(response, read.status());
+                 return;
+               }
+               response.set_content(read.value(), kFhirJson);
+             });
   server.Get("/fhir/Questionnaire", [&routes, allowed](const httplib::Request& request,
                                                        httplib::Response& response) {
     if (!allowed(request, response)) {

@@ -14,6 +14,8 @@
 
 namespace httplib {
 class Server;
+struct Request;
+struct Response;
 } // namespace httplib
 
 namespace pumpcds::server {
@@ -47,5 +49,7 @@ void installOperatorRoutes(httplib::Server& server, RouteContext& routes, bool w
 void installReloadRoute(httplib::Server& server, RouteContext& routes);
 /// Known paths with methods they do not take: 405 with what is allowed, not a 404.
 void installMethodNotAllowed(httplib::Server& server);
+/// The 405 itself, with Allow for the path (POST for hooks and operations, else GET).
+void sendMethodNotAllowed(const httplib::Request& request, httplib::Response& response);
 
 } // namespace pumpcds::server
