@@ -78,6 +78,8 @@ struct Resource {
   std::string dispense_unit;
 
   std::vector<Answer> answers; ///< QuestionnaireResponse
+  std::string
+      questionnaire; ///< QuestionnaireResponse.questionnaire: the canonical it answers ("url|version")
 
   // Coverage, Organization and Patient facts used to pick the policy.
   std::vector<std::string> payor_references;

@@ -464,6 +464,7 @@ std::optional<Resource> parseResource(const JsonValue& json) {
     }
   } else if (type == "QuestionnaireResponse") {
     collectAnswers(member(json, "item"), resource.answers);
+    resource.questionnaire = stringAt(&json, "questionnaire");
     setPoint(resource, temporalAt(&json, "authored"));
   } else if (type == "Coverage") {
     readCoverage(resource, json);

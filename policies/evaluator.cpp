@@ -73,7 +73,7 @@ OrderDetermination evaluateOrder(const Policy& policy, const PumpOrder& order, c
     if (!criterion.appliesTo(order.kind, result.origin)) {
       continue;
     }
-    const RuleContext context{input.record, input.draft_orders, input.as_of, criterion.id, &order};
+    const RuleContext context{input.record, input.draft_orders, input.as_of, criterion.id, &order, &policy};
     Outcome outcome = criterion.rule->evaluate(context);
     CriterionResult criterion_result;
     criterion_result.criterion = &criterion;

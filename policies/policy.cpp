@@ -73,4 +73,10 @@ std::string questionnaireCanonical(const Policy& policy, OrderKind kind) {
   return std::string(kQuestionnaireCanonicalBase) + questionnaireId(policy, kind);
 }
 
+bool isQuestionnaireOf(const Policy& policy, std::string_view canonical) {
+  const std::string_view url = canonical.substr(0, canonical.find('|'));
+  return std::any_of(policy.kinds.begin(), policy.kinds.end(),
+                     [&](OrderKind kind) { return url == questionnaireCanonical(policy, kind); });
+}
+
 } // namespace pumpcds::policy

@@ -105,5 +105,10 @@ struct Policy {
 inline constexpr std::string_view kQuestionnaireCanonicalBase = "urn:pumpcds:questionnaire:";
 std::string questionnaireId(const Policy& policy, OrderKind kind);
 std::string questionnaireCanonical(const Policy& policy, OrderKind kind);
+/// Whether `canonical` ("url" or "url|version") names one of the policy's questionnaires, of any order kind
+/// and any version: an answer is read by its linkId, the criterion id, which a library revision keeps
+/// unless it drops the criterion (and then the answer matches nothing), while every revision changes every
+/// version. An answer about the patient (a psychological evaluation done) holds for each order kind.
+bool isQuestionnaireOf(const Policy& policy, std::string_view canonical);
 
 } // namespace pumpcds::policy

@@ -38,6 +38,9 @@ struct RuleContext {
   fhir::Date as_of;
   std::string criterion_id;
   const PumpOrder* order = nullptr; ///< the order being decided
+  /// The policy that decides it: an attestation counts only from one of its questionnaires. Null when a
+  /// named rule is tried on its own (its cases), where any questionnaire's answer is read.
+  const Policy* policy = nullptr;
 };
 
 /// A rule read from a policy file. Immutable once read, and shared: a named rule is one object however

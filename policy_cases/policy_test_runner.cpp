@@ -97,9 +97,20 @@ void apply(const JsonValue& from, CaseRecord& record) {
   stringSet(fhir::member(from, "unread"), record.unread);
 }
 
+// The questionnaire a case's attestations answer: one of its policy's, as the app would write ("" for a named
+// rule's case, which no policy decides).
+std::string caseQuestionnaire(const policy::PolicyLibrary& library, const std::string& policy_id) {
+  const policy::Policy* policy = library.find(policy_id);
+  return policy == nullptr || policy->kinds.empty()
+             ? std::string()
+             : policy::questionnaireCanonical(*policy, policy->kinds.front());
+}
+
 // The hook request for a case: patient "p1", its record in prefetch (absent keys are the types the case
-// leaves unread), attestations as QuestionnaireResponse items with linkId "<prefix>/<label>".
-std::string buildRequest(const CaseRecord& record, const std::string& link_prefix) {
+// leaves unread), attestations as QuestionnaireResponse items with linkId "<prefix>/<label>", answered in
+// `questionnaire` on the case's date.
+std::string buildRequest(const CaseRecord& record, const std::string& link_prefix,
+                         const std::string& questionnaire = {}) {
   HookRequestParts parts;
   parts.hook_instance = "policy-test";
   parts.birth_date = record.birth_date;
@@ -138,6 +149,8 @@ std::string buildRequest(const CaseRecord& record, const std::string& link_prefi
     parts.attestations.emplace_back(label.find('/') == std::string::npos ? link_prefix + "/" + label : label,
                                     true);
   }
+  parts.attestation_questionnaire = questionnaire;
+  parts.attestation_authored = record.as_of;
   parts.none = record.none;
   parts.unread = record.unread;
   return writeHookRequest(parts);
@@ -557,7 +570,8 @@ std::vector<PolicyCaseResult> runPolicyTests(const policy::PolicyLibrary::Ptr& l
       return;
     }
     const JsonValue& expect = *fhir::member(test_case, "expect");
-    auto outcome = service.handle("pumpcds-order-sign", buildRequest(record, policy_id));
+    auto outcome = service.handle("pumpcds-order-sign",
+                                  buildRequest(record, policy_id, caseQuestionnaire(*library, policy_id)));
     if (!outcome.isOk()) {
       result.outcome = PolicyCaseResult::Outcome::Error;
       result.failures.push_back(outcome.status().message());
@@ -613,7 +627,8 @@ std::vector<PolicyCaseRequest> policyCaseRequests(const policy::PolicyLibrary& l
         if (policy_id.empty()) {
           return; // a named rule's case has no order to decide
         }
-        requests.push_back({result.file, result.index, result.note, buildRequest(record, policy_id)});
+        requests.push_back({result.file, result.index, result.note,
+                            buildRequest(record, policy_id, caseQuestionnaire(library, policy_id))});
       },
       [](PolicyCaseResult&& /*error*/) {});
   return requests;

@@ -53,6 +53,14 @@ void writeAttestations(Writer& out, const HookRequestParts& parts) {
   out.Key("reference");
   out.String("Patient/" + parts.patient_id);
   out.EndObject();
+  if (!parts.attestation_questionnaire.empty()) {
+    out.Key("questionnaire");
+    out.String(parts.attestation_questionnaire);
+  }
+  if (!parts.attestation_authored.empty()) {
+    out.Key("authored");
+    out.String(parts.attestation_authored);
+  }
   out.Key("item");
   out.StartArray();
   for (const auto& [link_id, answer] : parts.attestations) {

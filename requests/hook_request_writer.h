@@ -30,8 +30,12 @@ struct HookRequestParts {
   std::string coverage_id = "coverage-1";
   std::vector<std::string> draft_orders;                     ///< JSON of each draft resource
   std::map<std::string, std::vector<std::string>> resources; ///< prefetch type -> resource JSON
-  /// QuestionnaireResponse items (linkId, answer), written as one completed response.
+  /// QuestionnaireResponse items (linkId, answer), written as one completed response of this patient that
+  /// answers `attestation_questionnaire` (a canonical; "" leaves it out) on `attestation_authored` (a
+  /// date; "" leaves it out).
   std::vector<std::pair<std::string, bool>> attestations;
+  std::string attestation_questionnaire;
+  std::string attestation_authored;
   std::set<std::string> none;   ///< types sent as null (no such data) unless resources of them are given
   std::set<std::string> unread; ///< types left out of prefetch (not read)
   std::string self_link_base;   ///< searchsets' self links: <base><Type>?patient=<id>

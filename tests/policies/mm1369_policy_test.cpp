@@ -118,6 +118,8 @@ RequestBuilder build(const Path& path, const PatientSpec& spec) {
   if (spec.psych_note) {
     request.document("34788-0", "2025-07-01");
   }
+  // What the clinician answered in the policy's questionnaire (answers count from any of its order kinds').
+  request.answering(std::string(policy::kQuestionnaireCanonicalBase) + "caresource-nc-mm-1369-permanent");
   for (const auto& label : spec.attested) {
     request.attest(kPolicy + label);
   }

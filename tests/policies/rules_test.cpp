@@ -207,22 +207,84 @@ TEST_F(RulesTest, PainReductionComparesBaselineWithBestScoreAfterTheTrial) {
   EXPECT_NE(run(kPainRule).note.find("50% reduction"), std::string::npos);
 }
 
+// A finished response of patient p1, answering `link_id`, authored on `date`, in questionnaire `canonical`.
+fhir::Resource attestation(const char* id, const std::string& link_id, bool answer, const char* date,
+                           const std::string& canonical = "urn:pumpcds:questionnaire:p-permanent|abc") {
+  auto response = resource("QuestionnaireResponse", id, "", "", date);
+  response.status = "completed";
+  response.patient_reference = "Patient/p1";
+  response.questionnaire = canonical;
+  response.answers = {{"policy/OTHER", true, ""}, {link_id, answer, ""}};
+  return response;
+}
+
 TEST_F(RulesTest, DocumentedIsMetOnlyByAnAttestationOrATypedDocument) {
   const std::string rule = R"({"documented": {"looks_for": "life expectancy"}})";
   EXPECT_EQ(run(rule).truth, Truth::Unknown);
-  fhir::Resource response;
-  response.type = "QuestionnaireResponse";
-  response.id = "q1";
-  response.status = "completed";
-  response.answers = {{"policy/OTHER", true, ""}, {"policy/X", false, ""}};
-  record_.add(response);
+  record_.add(attestation("q1", "policy/X", false, "2025-11-01"));
   EXPECT_EQ(run(rule).truth, Truth::False) << "a denying answer shows the opposite";
-  fhir::PatientRecord fresh;
-  response.answers = {{"policy/X", true, ""}};
-  response.status = "in-progress";
-  fresh.add(response);
-  record_ = fresh;
-  EXPECT_EQ(run(rule).truth, Truth::Unknown) << "an unfinished questionnaire attests nothing";
+  record_.add(attestation("q2", "policy/X", true, "2025-11-10"));
+  const Outcome changed = run(rule);
+  EXPECT_EQ(changed.truth, Truth::True) << "the newest answer is the clinician's word: " << changed.note;
+  EXPECT_EQ(changed.evidence, std::vector<std::string>{"QuestionnaireResponse/q2"});
+}
+
+TEST_F(RulesTest, AnAttestationCountsOnlyFromAFinishedRecentResponseToTheDecidingPolicysQuestionnaire) {
+  const RulePtr documented = rule(R"({"documented": {"looks_for": "life expectancy"}})");
+  Policy policy;
+  policy.id = "p";
+  policy.kinds = {OrderKind::Trial, OrderKind::Permanent};
+  const auto judge = [&](const fhir::Resource& response) {
+    fhir::PatientRecord record;
+    record.add(response);
+    const RuleContext context{record,     draft_orders_, *fhir::Date::parse("2025-11-20"),
+                              "policy/X", nullptr,       &policy};
+    return documented->evaluate(context);
+  };
+  EXPECT_EQ(judge(attestation("ok", "policy/X", true, "2025-11-20")).truth, Truth::True);
+  EXPECT_EQ(
+      judge(attestation("trial", "policy/X", true, "2025-09-01", "urn:pumpcds:questionnaire:p-trial")).truth,
+      Truth::True)
+      << "an answer given for the trial holds for the permanent implant, whatever the version";
+  EXPECT_EQ(judge(attestation("edge", "policy/X", true, "2025-08-22")).truth, Truth::True) << "90 days back";
+
+  const auto refused = [&](fhir::Resource response, const std::string& why) {
+    const Outcome outcome = judge(response);
+    EXPECT_EQ(outcome.truth, Truth::Unknown) << response.id;
+    EXPECT_NE(outcome.note.find("QuestionnaireResponse/" + response.id + " (" + why), std::string::npos)
+        << "the clinician is told why their answer did not count: " << outcome.note;
+  };
+  auto withdrawn = attestation("withdrawn", "policy/X", true, "2025-11-20");
+  withdrawn.status = "entered-in-error";
+  refused(withdrawn, "entered in error");
+  auto unfinished = attestation("unfinished", "policy/X", true, "2025-11-20");
+  unfinished.status = "in-progress";
+  refused(unfinished, "it is in-progress, not completed");
+  auto amended = attestation("amended", "policy/X", true, "2025-11-20");
+  amended.status = "amended";
+  EXPECT_EQ(judge(amended).truth, Truth::True);
+  auto nobody = attestation("nobody", "policy/X", true, "2025-11-20");
+  nobody.patient_reference.clear();
+  refused(nobody, "it names no patient");
+  refused(attestation("other", "policy/X", true, "2025-11-20", "urn:pumpcds:questionnaire:q-permanent"),
+          "it answers urn:pumpcds:questionnaire:q-permanent, not a questionnaire of p");
+  refused(attestation("bare", "policy/X", true, "2025-11-20", ""), "it answers no questionnaire");
+  refused(attestation("old", "policy/X", true, "2025-08-21"), "it is from 2025-08-21, more than 90 days");
+  refused(attestation("later", "policy/X", true, "2025-11-21"), "it is dated after the order");
+  auto undated = attestation("undated", "policy/X", true, "2025-11-20");
+  undated.start.reset();
+  refused(undated, "it is not dated");
+}
+
+TEST_F(RulesTest, AnotherPatientsAttestationIsDroppedAndSaid) {
+  record_.setPatient("p1");
+  auto response = attestation("theirs", "policy/X", true, "2025-11-20");
+  response.patient_reference = "Patient/p2";
+  record_.add(response);
+  EXPECT_EQ(run(R"({"documented": {"looks_for": "life expectancy"}})").truth, Truth::Unknown);
+  const auto issues = record_.issues();
+  ASSERT_EQ(issues.size(), 1U);
+  EXPECT_NE(issues.front().find("QuestionnaireResponse"), std::string::npos) << issues.front();
 }
 
 TEST_F(RulesTest, LatestValueUsesOnlyTheNewestMeasurement) {

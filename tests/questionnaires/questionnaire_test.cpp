@@ -112,9 +112,11 @@ TEST(Questionnaires, EachIsAFhirQuestionnaireWhoseConditionsNameItsOwnItems) {
 TEST(Questionnaires, AnsweringEveryQuestionYesLeavesNothingToAttest) {
   const auto library = bundled();
   hooks::HookService service(library, std::make_unique<cards::SequentialUuidSource>());
-  const auto request = [](const std::vector<std::string>& attested) {
+  const std::string answered =
+      policy::questionnaireCanonical(*library->find("caresource-nc-mm-1369"), policy::OrderKind::Permanent);
+  const auto request = [&](const std::vector<std::string>& attested) {
     testing::RequestBuilder builder;
-    builder.pumpOrder("62362").coverage("CareSource").patientState("NC");
+    builder.pumpOrder("62362").coverage("CareSource").patientState("NC").answering(answered);
     for (const auto& link_id : attested) {
       builder.attest(link_id);
     }

@@ -27,6 +27,7 @@ RequestBuilder::RequestBuilder() {
   parts_.state = "NC";
   parts_.payor = "CareSource";
   parts_.coverage_id = "cov1";
+  parts_.attestation_authored = "2025-11-20";
 }
 
 RequestBuilder& RequestBuilder::hook(const std::string& hook) {
@@ -37,6 +38,7 @@ RequestBuilder& RequestBuilder::hook(const std::string& hook) {
 RequestBuilder& RequestBuilder::pumpOrder(const std::string& cpt, const std::string& authored,
                                           const std::string& id) {
   parts_.draft_orders.push_back(requests::draftPumpOrderJson({cpt, "ServiceRequest", id, "p1", authored}));
+  parts_.attestation_authored = authored;
   return *this;
 }
 
@@ -142,6 +144,11 @@ RequestBuilder& RequestBuilder::document(const std::string& loinc, const std::st
 
 RequestBuilder& RequestBuilder::attest(const std::string& criterion_id, bool answer) {
   parts_.attestations.emplace_back(criterion_id, answer);
+  return *this;
+}
+
+RequestBuilder& RequestBuilder::answering(const std::string& questionnaire) {
+  parts_.attestation_questionnaire = questionnaire;
   return *this;
 }
 

@@ -52,8 +52,11 @@ public:
   RequestBuilder& allergy(const std::string& rxnorm);
   RequestBuilder& device(const std::string& snomed);
   RequestBuilder& document(const std::string& loinc, const std::string& date);
-  /// A QuestionnaireResponse item whose linkId is the criterion id.
+  /// A QuestionnaireResponse item whose linkId is the criterion id, in one response authored on the pump
+  /// order's date. It counts only once answering() names a questionnaire of the deciding policy.
   RequestBuilder& attest(const std::string& criterion_id, bool answer = true);
+  /// The questionnaire canonical the attestations answer.
+  RequestBuilder& answering(const std::string& questionnaire);
 
   /// Leaves the prefetch key of `type` out: the data is not read.
   RequestBuilder& unread(const std::string& type);
