@@ -251,6 +251,7 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
                              fhir_client);
   server::ServerSettings settings = config.server;
   settings.shared_store = config.store.usesPostgres();
+  settings.fhir_servers_listed = !config.fhir.server_allow.empty();
   server::HttpServer server(settings, service, verifier.value(), store.get(), audit.get());
   server.setLibraryLoader([&config] { return loadLibrary(config); });
   auto port = server.bind();

@@ -89,4 +89,24 @@ Result<std::string> searchQuestionnaires(const policy::PolicyLibrary& library,
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+const GeneratedQuestionnaire* findByCanonical(const std::vector<GeneratedQuestionnaire>& all,
+                                              const std::string& canonical,
+                                              std::vector<fhir::OutcomeIssue>& issues) {
+  const auto bar = canonical.find('|');
+  const std::string url = canonical.substr(0, bar);
+  for (const auto& questionnaire : all) {
+    if (questionnaire.url != url) {
+      continue;
+    }
+    if (bar != std::string::npos && canonical.substr(bar + 1) != questionnaire.version) {
+      issues.push_back({"warning", "informational",
+                        "questionnaire " + canonical + ": version " + canonical.substr(bar + 1) +
+                            " is not served; sent the current version " + questionnaire.version});
+    }
+    return &questionnaire;
+  }
+  issues.push_back({"error", "not-found", "questionnaire " + canonical + ": not served by this library"});
+  return nullptr;
+}
+
 } // namespace pumpcds::questionnaires

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "base/result.h"
+#include "fhir/json_write.h"
 #include "library/policy_library.h"
+#include "questionnaires/questionnaire_writer.h"
 
 namespace pumpcds::questionnaires {
 
@@ -22,5 +24,12 @@ Result<std::string> readQuestionnaire(const policy::PolicyLibrary& library, cons
 Result<std::string> searchQuestionnaires(const policy::PolicyLibrary& library,
                                          const std::vector<std::pair<std::string, std::string>>& parameters,
                                          const std::string& fhir_base);
+
+/// The Questionnaire of `all` a canonical ("url" or "url|version") names, or nullptr with an error in
+/// `issues`. An old version names the current one, with a warning: versions follow the library revision,
+/// and the current questions are the ones the policy will be judged by.
+const GeneratedQuestionnaire* findByCanonical(const std::vector<GeneratedQuestionnaire>& all,
+                                              const std::string& canonical,
+                                              std::vector<fhir::OutcomeIssue>& issues);
 
 } // namespace pumpcds::questionnaires

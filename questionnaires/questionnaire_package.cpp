@@ -8,6 +8,8 @@
 #include "fhir/json_write.h"
 #include "fhir/patient_record.h"
 #include "fhir/resource_parser.h"
+#include "questionnaires/operation_parameters.h"
+#include "questionnaires/questionnaire_catalog.h"
 #include "questionnaires/questionnaire_writer.h"
 
 namespace pumpcds::questionnaires {
@@ -16,28 +18,6 @@ namespace {
 using fhir::JsonValue;
 
 using Issue = fhir::OutcomeIssue;
-
-// The generated Questionnaire a canonical ("url" or "url|version") names, or nullptr.
-const GeneratedQuestionnaire* byCanonical(const std::vector<GeneratedQuestionnaire>& all,
-                                          const std::string& canonical, std::vector<Issue>& issues) {
-  const auto bar = canonical.find('|');
-  const std::string url = canonical.substr(0, bar);
-  for (const auto& questionnaire : all) {
-    if (questionnaire.url != url) {
-      continue;
-    }
-    if (bar != std::string::npos && canonical.substr(bar + 1) != questionnaire.version) {
-      // Versions follow the library revision: after a reload the policy's current questions are what a
-      // payer will judge, so they are sent, and the caller is told.
-      issues.push_back({"warning", "informational",
-                        "questionnaire " + canonical + ": version " + canonical.substr(bar + 1) +
-                            " is not served; sent the current version " + questionnaire.version});
-    }
-    return &questionnaire;
-  }
-  issues.push_back({"error", "not-found", "questionnaire " + canonical + ": not served by this library"});
-  return nullptr;
-}
 
 // The Questionnaire an order needs under the coverages' `route`, or nullptr with the reason in `issues`.
 const GeneratedQuestionnaire* forOrder(const policy::PolicyLibrary& library,
@@ -74,18 +54,7 @@ const GeneratedQuestionnaire* forOrder(const policy::PolicyLibrary& library,
 
 Result<std::string> questionnairePackage(const policy::PolicyLibrary& library, std::string_view body,
                                          const fhir::Date& as_of) {
-  if (fhir::nestsDeeperThan(body, 64)) {
-    return invalidArgument("$questionnaire-package: the body nests deeper than 64 levels");
-  }
-  rapidjson::Document input;
-  input.Parse(body.data(), body.size());
-  if (input.HasParseError()) {
-    return invalidArgument("$questionnaire-package: the body is not JSON: " +
-                           fhir::describeParseError(input, body));
-  }
-  if (!input.IsObject() || fhir::stringAt(&input, "resourceType") != "Parameters") {
-    return invalidArgument("$questionnaire-package: expected a FHIR Parameters resource");
-  }
+  PUMPCDS_ASSIGN_OR_RETURN(const rapidjson::Document input, readParameters(body, "$questionnaire-package"));
   fhir::PatientRecord coverages;
   std::vector<const JsonValue*> orders;
   std::vector<std::string> canonicals;
@@ -131,7 +100,7 @@ Result<std::string> questionnairePackage(const policy::PolicyLibrary& library, s
     }
   };
   for (const auto& canonical : canonicals) {
-    choose(byCanonical(all, canonical, issues));
+    choose(findByCanonical(all, canonical, issues));
   }
   // Named questionnaires are what was asked for (DTR: no re-check is expected then); orders are routed only
   // when none was named.
@@ -174,14 +143,7 @@ Result<std::string> questionnairePackage(const policy::PolicyLibrary& library, s
     out.EndObject();
     out.EndObject();
   }
-  if (!issues.empty()) {
-    out.StartObject();
-    out.Key("name");
-    out.String("operationOutcome");
-    out.Key("resource");
-    fhir::writeOperationOutcome(out, issues);
-    out.EndObject();
-  }
+  writeOutcomeParameter(out, "operationOutcome", issues);
   out.EndArray();
   out.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());

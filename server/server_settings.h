@@ -27,6 +27,9 @@ struct ServerSettings {
   bool protect_discovery = false;
   bool minimal_prefetch = false; ///< discovery asks for the minimal prefetch, not the full one
   bool shared_store = false;     ///< the store is shared by replicas (PostgreSQL)
+  /// --fhir-server-allow names the FHIR servers a request may name: only then is an app's access token
+  /// taken ($populate), since it is sent to the server the app names.
+  bool fhir_servers_listed = false;
 };
 
 } // namespace pumpcds::server

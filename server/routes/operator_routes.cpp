@@ -37,7 +37,7 @@ void installReloadRoute(httplib::Server& server, RouteContext& routes) {
 
 void sendMethodNotAllowed(const httplib::Request& request, httplib::Response& response) {
   const bool posted = request.path.rfind("/cds-services/", 0) == 0 ||
-                      request.path.find("/$questionnaire-package") != std::string::npos;
+                      request.path.find("/$") != std::string::npos; // a FHIR operation
   response.set_header("Allow", posted ? "POST, OPTIONS" : "GET, OPTIONS");
   sendError(response, invalidArgument(base::printable(request.method, 16) + " is not allowed on " +
                                       base::printable(request.path, 200)));

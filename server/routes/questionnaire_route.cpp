@@ -2,6 +2,7 @@
 
 #include "questionnaires/questionnaire_catalog.h"
 #include "questionnaires/questionnaire_package.h"
+#include "questionnaires/questionnaire_populate.h"
 #include "server/operation_outcome.h"
 #include "server/routes/routes.h"
 
@@ -20,6 +21,58 @@ std::string fhirBase(const httplib::Request& request, bool tls) {
     return {};
   }
   return (tls ? "https://" : "http://") + host + "/fhir";
+}
+
+// The bearer token of an Authorization header, or "".
+std::string bearerToken(const httplib::Request& request) {
+  const std::string authorization = request.get_header_value("Authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  return authorization.size() > kBearer.size() && authorization.compare(0, kBearer.size(), kBearer) == 0
+             ? authorization.substr(kBearer.size())
+             : std::string();
+}
+
+// SDC $populate for the DTR app. The app holds no CDS Hooks JWT: it presents the EHR's SMART access token,
+// which pumpcds sends only to the fhirServer named (which must pass --fhir-server-allow) to read the record,
+// as a hook's fhirAuthorization is. The EHR's FHIR server judges the token; the answer holds only what that
+// token can read there, and the payer's policy. Open (--allow-unauthenticated): an open FHIR server and no
+// token work, as in the CDS Hooks sandbox.
+void populate(RouteContext& routes, const httplib::Request& request, httplib::Response& response,
+              const std::string& questionnaire_id) {
+  const std::string token = bearerToken(request);
+  if (!routes.authorizer.open()) {
+    if (token.empty()) {
+      sendError(response, {StatusCode::Unauthenticated,
+                           "$populate: present the EHR's access token (Authorization: Bearer), which pumpcds "
+                           "sends to the fhirServer named to read the patient's record"});
+      return;
+    }
+    if (!routes.config.fhir_servers_listed) {
+      sendError(response,
+                {StatusCode::FailedPrecondition,
+                 "$populate: this service takes an app's access token only when --fhir-server-allow "
+                 "names the EHR FHIR servers it may be sent to"});
+      return;
+    }
+  }
+  auto parsed = questionnaires::parsePopulateRequest(request.body, questionnaire_id);
+  if (!parsed.isOk()) {
+    sendError(response, parsed.status());
+    return;
+  }
+  auto evaluated =
+      routes.service.handle("pumpcds-order-sign", questionnaires::populateHookRequest(parsed.value(), token));
+  if (!evaluated.isOk()) {
+    sendError(response, evaluated.status());
+    return;
+  }
+  auto filled = questionnaires::populatedResponse(*evaluated.value().library, parsed.value(),
+                                                  evaluated.value().determination, fhir::Date::today());
+  if (!filled.isOk()) {
+    sendError(response, filled.status());
+    return;
+  }
+  response.set_content(filled.value(), kFhirJson);
 }
 
 } // namespace
@@ -74,6 +127,14 @@ void installQuestionnaireRoutes(httplib::Server& server, RouteContext& routes) {
                   return;
                 }
                 response.set_content(package.value(), kFhirJson);
+              });
+  server.Post(R"(/fhir/Questionnaire/\$populate)",
+              [&routes](const httplib::Request& request, httplib::Response& response) {
+                populate(routes, request, response, {});
+              });
+  server.Post(R"(/fhir/Questionnaire/([A-Za-z0-9.\-]{1,64})/\$populate)",
+              [&routes](const httplib::Request& request, httplib::Response& response) {
+                populate(routes, request, response, request.matches[1]);
               });
 }
 

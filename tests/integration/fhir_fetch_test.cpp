@@ -24,6 +24,7 @@
 #include "hooks/hook_service.h"
 #include "policy_cases/policy_test_runner.h"
 #include "questionnaires/questionnaire_package.h"
+#include "questionnaires/questionnaire_populate.h"
 #include "questionnaires/questionnaire_writer.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/cds_response_checker.h"
@@ -790,6 +791,104 @@ TEST(Serve, AHookWithNoPrefetchIsAnsweredFromTheFhirServer) {
   ASSERT_TRUE(discovery);
   EXPECT_NE(discovery->body.find("_include=MedicationRequest:medication"), std::string::npos);
   EXPECT_NE(discovery->body.find("DeviceRequest?patient="), std::string::npos);
+}
+
+// The draft orders of a hook request (the pump and its drug), each with its subject: what a DTR app passes
+// to $populate, as the EHR holds them.
+std::vector<std::string> draftOrders(const std::string& request_json, const std::string& patient) {
+  rapidjson::Document request;
+  request.Parse(request_json.c_str());
+  std::vector<std::string> orders;
+  for (const fhir::JsonValue* entry :
+       fhir::items(fhir::member(fhir::member(fhir::member(request, "context"), "draftOrders"), "entry"))) {
+    rapidjson::Document order;
+    order.CopyFrom(*fhir::member(entry, "resource"), order.GetAllocator());
+    rapidjson::Value subject(rapidjson::kObjectType);
+    subject.AddMember("reference", rapidjson::Value(("Patient/" + patient).c_str(), order.GetAllocator()),
+                      order.GetAllocator());
+    order.RemoveMember("subject");
+    order.AddMember("subject", subject, order.GetAllocator());
+    orders.push_back(fhir::jsonText(order));
+  }
+  return orders;
+}
+
+std::string populateInput(const std::string& patient, const std::vector<std::string>& orders,
+                          const std::string& fhir_base) {
+  std::string input = R"({"resourceType":"Parameters","parameter":[{"name":"subject","valueReference":)"
+                      R"({"reference":"Patient/)" +
+                      patient + R"("}})";
+  for (const auto& order : orders) {
+    input +=
+        R"(,{"name":"context","part":[{"name":"name","valueString":"order"},{"name":"content","resource":)" +
+        order + "}]}";
+  }
+  return input + R"(,{"name":"fhirServer","valueUrl":")" + fhir_base + R"("}]})";
+}
+
+// $populate reads the record from the EHR's FHIR server with the app's token, as a hook would, and answers
+// an in-progress QuestionnaireResponse that a real FHIR validator accepts: what the record shows read-only,
+// what was already attested answered.
+TEST(Serve, PopulateFillsTheQuestionnaireFromTheFhirServerWithTheAppsToken) {
+  const std::string request = completeTrialRequest();
+  seedOnce("populate", request);
+  const auto split = splitPrefetch(request);
+  testing::ServerProcess server({"--allow-insecure-fhir", "--now", "2025-11-20"});
+  ASSERT_GT(server.port(), 0);
+  httplib::Client client("127.0.0.1", server.port());
+  client.set_read_timeout(30, 0);
+  const std::string input = populateInput(split.patient_id, draftOrders(request, split.patient_id),
+                                          fhir_server->base("/tenant/populate/token/s3cret"));
+  EXPECT_EQ(fhir_server->validationProblems(input), "") << "the test's own input";
+
+  const auto refused = client.Post("/fhir/Questionnaire/$populate", {{"Authorization", "Bearer wrong"}},
+                                   input, "application/fhir+json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 412) << "the EHR refused the token: there is no record to fill from";
+  EXPECT_NE(refused->body.find("refused the access token"), std::string::npos) << refused->body;
+
+  const auto answer = client.Post("/fhir/Questionnaire/$populate", {{"Authorization", "Bearer s3cret"}},
+                                  input, "application/fhir+json");
+  ASSERT_TRUE(answer);
+  ASSERT_EQ(answer->status, 200) << answer->body;
+  rapidjson::Document output;
+  output.Parse(answer->body.c_str());
+  const auto parameters = fhir::items(fhir::member(output, "parameter"));
+  ASSERT_FALSE(parameters.empty()) << answer->body;
+  EXPECT_EQ(fhir::stringAt(parameters.front(), "name"), "response");
+  const fhir::JsonValue* response = fhir::member(parameters.front(), "resource");
+  ASSERT_NE(response, nullptr);
+  EXPECT_EQ(fhir_server->validationProblems(fhir::jsonText(*response)), "") << answer->body;
+  EXPECT_EQ(fhir::stringAt(response, "status"), "in-progress");
+  EXPECT_EQ(
+      fhir::stringAt(response, "questionnaire").rfind("urn:pumpcds:questionnaire:caresource-nc-mm-1369-", 0),
+      0U)
+      << answer->body;
+  // This patient meets everything: each finding is read-only "Met", each attestation already answered yes.
+  size_t findings = 0;
+  size_t attested = 0;
+  for (const fhir::JsonValue* group : fhir::items(fhir::member(response, "item"))) {
+    for (const fhir::JsonValue* item : fhir::items(fhir::member(group, "item"))) {
+      const fhir::JsonValue* value = fhir::items(fhir::member(item, "answer")).at(0);
+      if (fhir::stringAt(group, "linkId") == "record") {
+        ++findings;
+        EXPECT_EQ(fhir::stringAt(value, "valueString").rfind("Met", 0), 0U) << fhir::jsonText(*item);
+      } else if (fhir::stringAt(group, "linkId") == "attest") {
+        ++attested;
+        EXPECT_EQ(fhir::boolAt(value, "valueBoolean"), true) << fhir::jsonText(*item);
+      }
+    }
+  }
+  EXPECT_GT(findings, 3U) << answer->body;
+  EXPECT_GT(attested, 0U) << answer->body;
+  EXPECT_EQ(answer->body.find("s3cret"), std::string::npos);
+  const auto seen = fhir_server->requests("populate");
+  EXPECT_NE(std::find_if(seen.begin(), seen.end(),
+                         [](const std::string& path) {
+                           return path.find("QuestionnaireResponse") != std::string::npos;
+                         }),
+            seen.end())
+      << "the attestations were read from the EHR";
 }
 
 TEST(Serve, MinimalPrefetchAdvertisesOnlyPatientAndCoverage) {

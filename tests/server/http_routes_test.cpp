@@ -113,6 +113,82 @@ TEST(HttpRoutes, ProtectedDiscoveryProtectsTheQuestionnairesToo) {
   }
 }
 
+// $populate's input, with `drop` (a parameter name) left out and the order's subject `order_patient`.
+std::string populateInput(const std::string& drop = "", const std::string& order_patient = "p1") {
+  std::string parameters;
+  const auto add = [&](const std::string& name, const std::string& body) {
+    if (name != drop) {
+      parameters += (parameters.empty() ? "" : ",") + std::string(R"({"name":")") + name + "\"," + body + "}";
+    }
+  };
+  add("subject", R"("valueReference":{"reference":"Patient/p1"})");
+  add("context", R"("part":[{"name":"name","valueString":"order"},{"name":"content","resource":)"
+                 R"({"resourceType":"ServiceRequest","id":"pump-1","status":"draft","intent":"order",)"
+                 R"("subject":{"reference":"Patient/)" +
+                     order_patient +
+                     R"("},"code":{"coding":[{"system":"http://www.ama-assn.org/go/cpt",)"
+                     R"("code":"62362"}]}}}])");
+  add("fhirServer", R"("valueUrl":"http://127.0.0.1:9/fhir")");
+  return R"({"resourceType":"Parameters","parameter":[)" + parameters + "]}";
+}
+
+TEST(HttpRoutes, PopulateSaysWhatIsWrongWithItsInput) {
+  InProcessServer server;
+  auto client = server.client();
+  const auto post = [&](const std::string& body) {
+    auto answer = client.Post("/fhir/Questionnaire/$populate", body, "application/fhir+json");
+    EXPECT_TRUE(answer);
+    return answer ? std::make_pair(answer->status, answer->body) : std::make_pair(0, std::string());
+  };
+  for (const auto& [body, says] : std::vector<std::pair<std::string, std::string>>{
+           {"{", "not JSON"},
+           {R"({"resourceType":"Bundle"})", "expected a FHIR Parameters resource"},
+           {populateInput("subject"), "parameter subject"},
+           {populateInput("fhirServer"), "parameter fhirServer"},
+           {populateInput("context"), "an order is required"},
+           {populateInput("", "p2"), "is about Patient/p2, not Patient/p1"}}) {
+    const auto [status, answer] = post(body);
+    EXPECT_EQ(status, 400) << body;
+    EXPECT_NE(answer.find("OperationOutcome"), std::string::npos) << answer;
+    EXPECT_NE(answer.find(says), std::string::npos) << answer;
+  }
+  const auto [status, answer] = post(populateInput());
+  EXPECT_EQ(status, 412) << "nothing listens on port 9: there is no record to fill from";
+  EXPECT_NE(answer.find("cannot be read"), std::string::npos) << answer;
+  const auto get = client.Get("/fhir/Questionnaire/$populate");
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->status, 405);
+  EXPECT_EQ(get->get_header_value("Allow"), "POST, OPTIONS");
+}
+
+// With trust configured, an app presents the EHR's access token, and pumpcds takes one only when it knows
+// which FHIR servers it may send it to.
+TEST(HttpRoutes, PopulateTakesAnAppsTokenOnlyForListedFhirServers) {
+  auto settings = InProcessServer::defaultSettings();
+  settings.allow_unauthenticated = false;
+  {
+    InProcessServer server(settings);
+    auto client = server.client();
+    const auto bare = client.Post("/fhir/Questionnaire/$populate", populateInput(), "application/fhir+json");
+    ASSERT_TRUE(bare);
+    EXPECT_EQ(bare->status, 401);
+    EXPECT_NE(bare->body.find("Authorization: Bearer"), std::string::npos) << bare->body;
+    const auto unlisted = client.Post("/fhir/Questionnaire/$populate", {{"Authorization", "Bearer t"}},
+                                      populateInput(), "application/fhir+json");
+    ASSERT_TRUE(unlisted);
+    EXPECT_EQ(unlisted->status, 412);
+    EXPECT_NE(unlisted->body.find("--fhir-server-allow"), std::string::npos) << unlisted->body;
+  }
+  settings.fhir_servers_listed = true;
+  InProcessServer server(settings);
+  auto client = server.client();
+  const auto listed = client.Post("/fhir/Questionnaire/$populate", {{"Authorization", "Bearer t"}},
+                                  populateInput(), "application/fhir+json");
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->status, 412) << "taken, and sent on: nothing listens there";
+  EXPECT_NE(listed->body.find("cannot be read"), std::string::npos) << listed->body;
+}
+
 TEST(HttpRoutes, AHookCallIsAnsweredAndCountedFromWhatWasDecided) {
   InProcessServer server;
   auto client = server.client();
