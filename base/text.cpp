@@ -140,4 +140,20 @@ std::string printable(std::string_view text, size_t max_characters) {
   return out;
 }
 
+std::string percentEncoded(std::string_view text) {
+  static constexpr const char* kHex = "0123456789ABCDEF";
+  std::string encoded;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+      encoded += c;
+    } else {
+      encoded += '%';
+      encoded += kHex[byte >> 4];
+      encoded += kHex[byte & 15];
+    }
+  }
+  return encoded;
+}
+
 } // namespace pumpcds::base

@@ -25,6 +25,9 @@ std::string csvField(std::string_view text);
 /// Text safe inside HTML elements and attribute values.
 std::string htmlEscaped(std::string_view text);
 
+/// `text` as a URL query value or path segment: every byte but letters, digits and -._~ as %XX.
+std::string percentEncoded(std::string_view text);
+
 /// Without leading and trailing white space.
 std::string_view trimmed(std::string_view text);
 

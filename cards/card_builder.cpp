@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "base/text.h"
 #include "cards/card_text.h"
 #include "cards/coverage_information.h"
 #include "fhir/json_write.h"
@@ -27,6 +28,8 @@ struct CardContent {
   const std::vector<fhir::Coding>* override_reasons;
   /// Orders that close its gaps, as CDS Hooks suggestion JSON.
   std::vector<std::string> suggestions;
+  /// A link to the DTR app, as CDS Hooks link JSON; "" for none.
+  std::string app_link;
 };
 
 const policy::Policy* sourcePolicy(const policy::OrderDetermination& order) {
@@ -84,6 +87,9 @@ std::string writeCard(Writer& out, const policy::OrderDetermination& order, cons
   if (const policy::Policy* policy = sourcePolicy(order)) {
     out.Key("links");
     out.StartArray();
+    if (!content.app_link.empty()) {
+      out.RawValue(content.app_link.c_str(), content.app_link.size(), rapidjson::kObjectType);
+    }
     out.StartObject();
     out.Key("label");
     out.String("Read " + policy->citation);
@@ -127,6 +133,66 @@ const char* indicatorFor(const policy::OrderDetermination& order) {
   return "warning";
 }
 
+// The link to the DTR app for an order with `items` to attest. A smart link's appContext carries what CRD
+// and DTR name (the questionnaire, the order, the coverage and its coverage-assertion-id) and the draft
+// orders themselves, which an EHR may not have stored yet when the app opens; an absolute link carries the
+// references in its query.
+std::string appLinkJson(const AppLink& app, const policy::OrderDetermination& order, size_t items,
+                        const std::string& assertion_id, const ResponseContext& context) {
+  const std::string questionnaire = policy::questionnaireCanonical(*order.policy, order.order.kind);
+  rapidjson::StringBuffer buffer;
+  Writer out(buffer);
+  out.StartObject();
+  out.Key("label");
+  out.String("Complete the documentation: " + std::to_string(items) + (items == 1 ? " item" : " items"));
+  out.Key("type");
+  if (app.smart) {
+    out.String("smart");
+    out.Key("url");
+    out.String(app.url);
+    rapidjson::StringBuffer app_context;
+    Writer inner(app_context);
+    inner.StartObject();
+    inner.Key("questionnaire");
+    inner.StartArray();
+    inner.String(questionnaire);
+    inner.EndArray();
+    inner.Key("order");
+    inner.StartArray();
+    inner.String(order.order.reference);
+    inner.EndArray();
+    if (!order.coverage.empty()) {
+      inner.Key("coverage");
+      inner.String(order.coverage);
+    }
+    inner.Key("coverage-assertion-id");
+    inner.String(assertion_id);
+    inner.Key("patient");
+    inner.String(context.hook.patient_id);
+    if (context.order_json != nullptr) {
+      inner.Key("draftOrders");
+      inner.StartArray();
+      for (const auto& [reference, json] : *context.order_json) {
+        inner.RawValue(json.c_str(), json.size(), rapidjson::kObjectType);
+      }
+      inner.EndArray();
+    }
+    inner.EndObject();
+    out.Key("appContext");
+    out.String(app_context.GetString(), app_context.GetSize());
+  } else {
+    out.String("absolute");
+    out.Key("url");
+    out.String(app.url + (app.url.find('?') == std::string::npos ? "?" : "&") +
+               "iss=" + base::percentEncoded(context.fhir_server) +
+               "&patient=" + base::percentEncoded(context.hook.patient_id) +
+               "&order=" + base::percentEncoded(order.order.reference) +
+               "&questionnaire=" + base::percentEncoded(questionnaire));
+  }
+  out.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
 } // namespace
 
 RenderedResponse renderCdsResponse(const policy::Determination& determination, const CardSettings& settings,
@@ -135,6 +201,15 @@ RenderedResponse renderCdsResponse(const policy::Determination& determination, c
   rapidjson::StringBuffer buffer;
   Writer out(buffer);
   std::vector<CardWritten> written;
+  // One coverage-assertion-id per order, shared by its card's app link and its coverage-information.
+  std::map<std::string, std::string> assertion_ids;
+  const auto assertionId = [&](const policy::OrderDetermination& order) -> const std::string& {
+    auto& id = assertion_ids[order.order.reference];
+    if (id.empty()) {
+      id = newAssertionId(uuids);
+    }
+    return id;
+  };
   const auto emitCard = [&](const policy::OrderDetermination& order, const CardContent& content) {
     written.push_back({writeCard(out, order, content, uuids), order.order.reference});
   };
@@ -161,6 +236,10 @@ RenderedResponse renderCdsResponse(const policy::Determination& determination, c
     for (const auto& offered : suggestionsFor(order, settings, context.options)) {
       documentation.suggestions.push_back(suggestionJson(offered, order, context.hook, uuids.next()));
     }
+    if (const size_t items = itemsToAttest(order);
+        context.app != nullptr && items > 0 && order.policy != nullptr) {
+      documentation.app_link = appLinkJson(*context.app, order, items, assertionId(order), context);
+    }
     emitCard(order, documentation);
     if (order.fee_estimate) {
       emitCard(order, {feeSummary(text, order), feeDetail(text, order), "info"});
@@ -176,7 +255,7 @@ RenderedResponse renderCdsResponse(const policy::Determination& determination, c
     if (json == context.order_json->end() || order.patient_deceased) {
       continue; // no coverage assertion for a patient the record shows as deceased
     }
-    const auto updated = orderWithCoverageInformation(order, json->second, uuids);
+    const auto updated = orderWithCoverageInformation(order, json->second, assertionId(order));
     if (!updated) {
       continue;
     }

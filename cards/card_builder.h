@@ -14,13 +14,23 @@
 
 namespace pumpcds::cards {
 
+/// Where the DTR app is (app/, served under /app/), for the link a card with items to attest carries.
+struct AppLink {
+  std::string url; ///< the app's launch page, e.g. https://pumpcds.example.org/app/launch.html
+  /// A CDS Hooks `smart` link, which the EHR launches with SMART (its context in appContext); else an
+  /// `absolute` link for an EHR without SMART, its context in the query (iss, patient, order, questionnaire).
+  bool smart = true;
+};
+
 /// What a response is rendered with besides the Determination.
 struct ResponseContext {
   /// Each draft order's JSON as sent ("Type/id" -> JSON): an order with a policy gets a Da Vinci CRD
   /// coverage-information systemAction updating it.
   const std::map<std::string, std::string>* order_json = nullptr;
   HookContext hook;
-  CardOptions options; ///< the request's davinci-crd.configuration
+  CardOptions options;          ///< the request's davinci-crd.configuration
+  const AppLink* app = nullptr; ///< none: cards link to no app
+  std::string fhir_server;      ///< the request's fhirServer (an absolute link's iss)
 };
 
 /// The response body and how many cards it holds (counted as written, for the server's metrics).

@@ -52,7 +52,8 @@ void addPart(Value& parts, const char* url, const char* value_key, Value value,
 } // namespace
 
 std::optional<std::string> orderWithCoverageInformation(const policy::OrderDetermination& order,
-                                                        const std::string& order_json, UuidSource& uuids) {
+                                                        const std::string& order_json,
+                                                        const std::string& assertion_id) {
   if ((order.policy == nullptr && order.prior_auth_policy == nullptr) || order.coverage.empty()) {
     return std::nullopt;
   }
@@ -81,18 +82,12 @@ std::optional<std::string> orderWithCoverageInformation(const policy::OrderDeter
   }
   // What a clinician can attest is in the policy's DTR questionnaire: the EHR's DTR app asks for it by this
   // canonical ($questionnaire-package).
-  const bool to_attest = std::any_of(order.criteria.begin(), order.criteria.end(), [](const auto& result) {
-    return result.criterion->role == policy::CriterionRole::Requirement &&
-           result.status == policy::CriterionStatus::Missing && result.criterion->attestable;
-  });
-  if (to_attest && order.policy != nullptr) {
+  if (itemsToAttest(order) > 0 && order.policy != nullptr) {
     addPart(parts, "questionnaire", "valueCanonical",
             Value(policy::questionnaireCanonical(*order.policy, order.order.kind).c_str(), a), a);
   }
   addPart(parts, "date", "valueDate", Value(order.as_of.toString().c_str(), a), a);
-  std::string assertion = uuids.next();
-  assertion.erase(std::remove(assertion.begin(), assertion.end(), '-'), assertion.end());
-  addPart(parts, "coverage-assertion-id", "valueString", Value(assertion.c_str(), a), a);
+  addPart(parts, "coverage-assertion-id", "valueString", Value(assertion_id.c_str(), a), a);
 
   Value extension(rapidjson::kObjectType);
   extension.AddMember("url", Value(kCoverageInformationUrl, a), a);
@@ -110,6 +105,20 @@ std::optional<std::string> orderWithCoverageInformation(const policy::OrderDeter
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   resource.Accept(writer);
   return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+size_t itemsToAttest(const policy::OrderDetermination& order) {
+  return static_cast<size_t>(
+      std::count_if(order.criteria.begin(), order.criteria.end(), [](const auto& result) {
+        return result.criterion->role == policy::CriterionRole::Requirement &&
+               result.status == policy::CriterionStatus::Missing && result.criterion->attestable;
+      }));
+}
+
+std::string newAssertionId(UuidSource& uuids) {
+  std::string assertion = uuids.next();
+  assertion.erase(std::remove(assertion.begin(), assertion.end(), '-'), assertion.end());
+  return assertion;
 }
 
 } // namespace pumpcds::cards

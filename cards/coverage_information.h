@@ -19,7 +19,15 @@ inline constexpr const char* kCoverageInformationUrl =
 /// covered: covered when the record meets the medical policy, not-covered when a criterion is unmet,
 /// else conditional; pa-needed from priorAuth; doc-needed clinical when documentation is missing; and the
 /// policy's DTR questionnaire when something missing can be attested.
+/// `assertion_id` is its coverage-assertion-id, which a card's link to the DTR app carries too.
 std::optional<std::string> orderWithCoverageInformation(const policy::OrderDetermination& order,
-                                                        const std::string& order_json, UuidSource& uuids);
+                                                        const std::string& order_json,
+                                                        const std::string& assertion_id);
+
+/// The requirements still missing that a clinician can attest in the policy's DTR questionnaire.
+size_t itemsToAttest(const policy::OrderDetermination& order);
+
+/// A new coverage-assertion-id: a uuid's hex digits.
+std::string newAssertionId(UuidSource& uuids);
 
 } // namespace pumpcds::cards

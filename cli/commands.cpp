@@ -18,6 +18,7 @@
 #include "auth/trusted_issuers.h"
 #include "base/text.h"
 #include "cards/uuid_source.h"
+#include "cli/app_link.h"
 #include "cli/command_support.h"
 #include "fhir/json_read.h"
 #include "fhir/resource_parser.h"
@@ -252,6 +253,12 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
   server::ServerSettings settings = config.server;
   settings.shared_store = config.store.usesPostgres();
   settings.fhir_servers_listed = !config.fhir.server_allow.empty();
+  settings.app_dir = findAppDir(config.app);
+  if (settings.app_dir.empty() && config.app.link != "none") {
+    err << "pumpcds: the DTR app's files were not found"
+        << (config.app.dir.empty() ? "" : " in " + config.app.dir) << " (app/install installs them)"
+        << (config.app.url.empty() ? ": cards will not link to it" : "") << ".\n";
+  }
   server::HttpServer server(settings, service, verifier.value(), store.get(), audit.get());
   server.setLibraryLoader([&config] { return loadLibrary(config); });
   auto port = server.bind();
@@ -259,6 +266,7 @@ int runServe(const Config& config, std::ostream& out, std::ostream& err) {
     err << "pumpcds: " << port.status().message() << "\n";
     return port.status().code() == StatusCode::InvalidArgument ? 2 : 1;
   }
+  service.setAppLink(appLink(config, settings.app_dir, port.value(), server.tls()));
   auto admin_port = server.bindAdmin();
   if (!admin_port.isOk()) {
     err << "pumpcds: " << admin_port.status().message() << "\n";

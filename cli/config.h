@@ -47,6 +47,13 @@ struct PatientSource {
   std::vector<std::string> drug_codes;  ///< --drug RXNORM (repeatable): the pump drug ordered with it
 };
 
+/// serve: the DTR app (app/) a card with items to attest links to.
+struct AppSettings {
+  std::string dir; ///< --app-dir: its files ("" = installed beside the binary, else the source tree's)
+  std::string url; ///< --app-url: its launch page as browsers reach it ("" = derived)
+  std::string link = "smart"; ///< --app-link smart | absolute | none
+};
+
 /// `pumpcds precheck`: where the population comes from, how it is split, where the results go.
 struct PrecheckSettings {
   std::string bulk_dir;                ///< --bulk DIR: a FHIR Bulk Data export (NDJSON files)
@@ -70,6 +77,7 @@ struct Config {
   /// serve: what the HTTP server is told (listening, limits, TLS, what discovery asks for).
   server::ServerSettings server;
   TrustSettings trust;   ///< serve
+  AppSettings app;       ///< serve
   FhirReadSettings fhir; ///< serve, evaluate, check, precheck
   StoreSettings store;   ///< serve, audit, feedback
   PatientSource source;  ///< check, precheck

@@ -99,6 +99,7 @@ Status oneOf(Config& config, const std::string& value, const std::string& where)
 }
 
 constexpr const char* kFormats[] = {"text", "csv", "json", nullptr};
+constexpr const char* kAppLinks[] = {"smart", "absolute", "none", nullptr};
 
 Status noMetrics(Config& config, const std::string& value, const std::string& where) {
   PUMPCDS_ASSIGN_OR_RETURN(const bool off, parseSwitch(value, where));
@@ -223,6 +224,13 @@ const std::vector<OptionSpec>& optionSpecs() {
        "off: GET /cds-services is open, as CDS Hooks expects",
        "GET /cds-services and /fhir/Questionnaire need a valid token too (aud: public URL + the path)",
        on<&Config::server, &ServerSettings::protect_discovery>},
+      // The DTR app.
+      {"--app-dir", "DIR", "app_dir", kServe, "The DTR app", "share/pumpcds/app beside the binary, else the source tree's app/",
+       "where the app's files are (served under /app/)", text<&Config::app, &AppSettings::dir>},
+      {"--app-url", "URL", "app_url", kServe, "The DTR app", "--public-url + /app/launch.html, else this listener's",
+       "the app's launch page as browsers reach it (the card's link)", text<&Config::app, &AppSettings::url>},
+      {"--app-link", "smart|absolute|none", "app_link", kServe, "The DTR app", "smart",
+       "how a card links to the app: SMART launch, a plain web link, or none", oneOf<kAppLinks, &Config::app, &AppSettings::link>},
       // Operators.
       {"--admin-port", "N", "admin_port", kServe, "Operators", "none: /metrics is on the service port",
        "a second listener with GET /metrics, GET /healthz and POST /admin/reload (0: any free port); /metrics "

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <set>
 
+#include "base/text.h"
 #include "fhir/resource_parser.h"
 
 namespace pumpcds::fhir {
@@ -56,18 +57,7 @@ const PrefetchTemplate* templateForType(std::string_view type) {
 }
 
 std::string expandQuery(const std::string& query, const std::string& patient_id) {
-  std::string encoded;
-  for (const char c : patient_id) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
-      encoded += c;
-    } else {
-      static const char* kHex = "0123456789ABCDEF";
-      encoded += '%';
-      encoded += kHex[byte >> 4];
-      encoded += kHex[byte & 15];
-    }
-  }
+  const std::string encoded = base::percentEncoded(patient_id);
   std::string out = query;
   const std::string token = "{{context.patientId}}";
   for (auto at = out.find(token); at != std::string::npos; at = out.find(token, at + encoded.size())) {

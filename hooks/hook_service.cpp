@@ -97,6 +97,8 @@ Result<HookOutcome> HookService::handle(std::string_view service_id, std::string
   context.order_json = &request.draft_order_json;
   context.hook = {request.patient_id, request.encounter_id, request.user_id};
   context.options = options;
+  context.app = app_link_ ? &*app_link_ : nullptr;
+  context.fhir_server = request.fhir_server;
   auto rendered = cards::renderCdsResponse(outcome.determination, library->cardSettings(), *uuids_, context);
   outcome.response_json = std::move(rendered.json);
   outcome.cards = rendered.cards;

@@ -59,6 +59,9 @@ public:
   /// server cannot be read (none, refused by configuration, or it refused the token).
   Result<HookOutcome> handle(std::string_view service_id, std::string_view body) const;
 
+  /// Cards with items to attest link to the DTR app here (set before serving; none: no link).
+  void setAppLink(std::optional<cards::AppLink> app) { app_link_ = std::move(app); }
+
   /// The library new calls use. A call holds the one it started with until it ends.
   [[nodiscard]] policy::PolicyLibrary::Ptr library() const;
   /// Serves `library` from the next call on (a reload); calls in flight finish on the old one.
@@ -70,6 +73,7 @@ private:
   cards::UuidSourcePtr uuids_;
   std::optional<fhir::Date> now_;
   fhir::FhirClientPtr fhir_client_;
+  std::optional<cards::AppLink> app_link_;
 };
 
 } // namespace pumpcds::hooks

@@ -4,7 +4,8 @@
 //
 // An answer counts only from a response that is finished (completed or amended), names this patient,
 // answers one of the deciding policy's questionnaires (policy::isQuestionnaireOf says how versions match)
-// and was authored within kAttestationDays before the order. An answer that is there but does not count is
+// and was authored within kAttestationDays of the order: before it, or after it, as a DTR questionnaire is
+// completed once the order is drafted. An answer that is there but does not count is
 // named in the outcome's note, so the clinician learns why an attestation they gave is still asked for.
 #include <algorithm>
 
@@ -13,9 +14,9 @@
 namespace pumpcds::policy {
 namespace {
 
-/// How old an answer may be. A clinician's attestation describes the patient when it was given; 90 days
-/// covers a trial and the permanent implant that follows it, and keeps answers from an earlier episode of
-/// care (a trial that failed last year) from deciding this one.
+/// How far from the order an answer may be. A clinician's attestation describes the patient when it was
+/// given; 90 days covers a trial and the permanent implant that follows it, and keeps answers from an
+/// earlier episode of care (a trial that failed last year) from deciding this one.
 constexpr int kAttestationDays = 90;
 
 class DocumentedRule final : public Rule {
@@ -49,8 +50,9 @@ std::string whyNotCounted(const fhir::Resource& response, const RuleContext& con
   if (!response.start) {
     return "it is not dated";
   }
-  if (*response.start >= context.as_of.endSeconds()) {
-    return "it is dated after the order";
+  if (*response.start >= context.as_of.addDays(kAttestationDays).endSeconds()) {
+    return "it is from " + fhir::formatDate(*response.start) + ", more than " +
+           std::to_string(kAttestationDays) + " days after the order";
   }
   if (*response.start < context.as_of.addDays(-kAttestationDays).startSeconds()) {
     return "it is from " + fhir::formatDate(*response.start) + ", more than " +

@@ -219,7 +219,10 @@ Result<PopulateRequest> parsePopulateRequest(std::string_view body, std::string_
     } else if (name == "canonical") {
       request.questionnaire = fhir::stringAt(parameter, "valueCanonical");
       if (request.questionnaire.empty()) {
-        return bad("parameter canonical must have a valueCanonical");
+        request.questionnaire = fhir::stringAt(parameter, "valueUri"); // SDC 3.0 types it uri
+      }
+      if (request.questionnaire.empty()) {
+        return bad("parameter canonical must have a valueCanonical or valueUri");
       }
     } else if (name == "questionnaire") {
       const JsonValue* resource = fhir::member(parameter, "resource");
@@ -356,6 +359,25 @@ Result<std::string> populatedResponse(const policy::PolicyLibrary& library, cons
   }
   out.EndObject();
   out.EndObject();
+  if (order != nullptr) {
+    // pumpcds's own outputs, so that an app shows where the order stands without a second call.
+    out.StartObject();
+    out.Key("name");
+    out.String("decision");
+    out.Key("valueCode");
+    fhir::writeString(out, policy::toString(order->decision));
+    out.EndObject();
+    for (const auto& result : order->criteria) {
+      if (result.status == CriterionStatus::Missing) {
+        out.StartObject();
+        out.Key("name");
+        out.String("missing");
+        out.Key("valueString");
+        fhir::writeString(out, result.criterion->citation + ": " + result.criterion->short_name);
+        out.EndObject();
+      }
+    }
+  }
   writeOutcomeParameter(out, "issues", issues);
   out.EndArray();
   out.EndObject();

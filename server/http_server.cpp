@@ -65,6 +65,7 @@ HttpServer::HttpServer(const ServerSettings& config, hooks::HookService& service
   installHookRoute(*server_, routes_);
   installFeedbackRoute(*server_, routes_);
   installQuestionnaireRoutes(*server_, routes_);
+  installAppRoutes(*server_, routes_);
   installMethodNotAllowed(*server_);
   // With an admin port, /metrics is the operator's alone.
   installOperatorRoutes(*server_, routes_, config_.metrics && config_.admin_port < 0);

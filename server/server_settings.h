@@ -30,6 +30,8 @@ struct ServerSettings {
   /// --fhir-server-allow names the FHIR servers a request may name: only then is an app's access token
   /// taken ($populate), since it is sent to the server the app names.
   bool fhir_servers_listed = false;
+  /// The DTR app's files (app/: site/ and the npm libraries it uses), served under /app/; "" serves none.
+  std::string app_dir;
 };
 
 } // namespace pumpcds::server

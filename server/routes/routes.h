@@ -43,6 +43,8 @@ void installFeedbackRoute(httplib::Server& server, RouteContext& routes);
 /// GET /fhir/Questionnaire/{id} and GET /fhir/Questionnaire?url=: the questionnaires generated from the
 /// library (Da Vinci DTR).
 void installQuestionnaireRoutes(httplib::Server& server, RouteContext& routes);
+/// GET /app/...: the DTR app's files, from ServerSettings::app_dir.
+void installAppRoutes(httplib::Server& server, RouteContext& routes);
 /// GET /healthz, and GET /metrics unless metrics are off.
 void installOperatorRoutes(httplib::Server& server, RouteContext& routes, bool with_metrics);
 /// POST /admin/reload (the admin port only).

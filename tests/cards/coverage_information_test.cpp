@@ -95,14 +95,14 @@ TEST(CoverageInformation, ExistingExtensionsOfTheOrderAreKept) {
   const auto updated = orderWithCoverageInformation(
       order,
       R"({"resourceType":"ServiceRequest","id":"s","extension":[{"url":"http://example.org/x","valueString":"y"}]})",
-      uuids);
+      newAssertionId(uuids));
   ASSERT_TRUE(updated);
   rapidjson::Document document;
   document.Parse(updated->c_str());
   ASSERT_EQ(document["extension"].Size(), 2u);
   EXPECT_STREQ(document["extension"][0]["url"].GetString(), "http://example.org/x");
   EXPECT_STREQ(document["extension"][1]["url"].GetString(), kCoverageInformationUrl);
-  EXPECT_FALSE(orderWithCoverageInformation(order, "not json", uuids));
+  EXPECT_FALSE(orderWithCoverageInformation(order, "not json", "a1"));
 }
 
 } // namespace

@@ -53,10 +53,11 @@ TEST(Cli, EvaluateReportsTheGapsOfAHandMadeRequest) {
   EXPECT_NE(result.out.find("\"decision\": \"missing-documentation\""), std::string::npos);
 }
 
+// Apart from the link to the DTR app, which only a server that serves it gives.
 TEST(Cli, EvaluateCdsPrintsWhatServeReturnsApartFromUuids) {
   const auto cli = runPumpcds({"evaluate", kGaps, "--cds"});
   ASSERT_EQ(cli.exit_code, 0) << cli.err;
-  ServerProcess server;
+  ServerProcess server({"--app-link", "none"});
   httplib::Client http("127.0.0.1", server.port());
   std::ifstream stream(kGaps);
   const std::string body((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
@@ -64,6 +65,71 @@ TEST(Cli, EvaluateCdsPrintsWhatServeReturnsApartFromUuids) {
   ASSERT_TRUE(served);
   EXPECT_NE(cli.out.find("\"uuid\":\""), std::string::npos);
   EXPECT_EQ(withoutUuids(cli.out), withoutUuids(served->body + "\n"));
+}
+
+// The card of an order with items to attest links to the DTR app pumpcds serves: a SMART link whose
+// appContext names the questionnaire, the order, the coverage and the assertion id, or, by configuration,
+// a plain link with that context in its query.
+TEST(Serve, TheCardLinksToTheDtrAppItServes) {
+  std::ifstream stream(kGaps);
+  const std::string body((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+  const auto firstLink = [&](ServerProcess& server) {
+    httplib::Client http("127.0.0.1", server.port());
+    const auto served = http.Post("/cds-services/pumpcds-order-sign", body, "application/json");
+    rapidjson::Document response;
+    response.Parse(served ? served->body.c_str() : "{}");
+    EXPECT_TRUE(response.HasMember("cards")) << (served ? served->body : "no answer");
+    for (const auto& card : response["cards"].GetArray()) {
+      for (const auto& link : card["links"].GetArray()) {
+        if (std::string(link["label"].GetString()).rfind("Complete the documentation", 0) == 0) {
+          return std::string(link["url"].GetString()) + "\n" + link["type"].GetString() + "\n" +
+                 link["label"].GetString() + "\n" +
+                 (link.HasMember("appContext") ? link["appContext"].GetString() : "");
+        }
+      }
+    }
+    return std::string();
+  };
+  ServerProcess smart;
+  const std::string link = firstLink(smart);
+  std::istringstream lines(link);
+  std::string url, type, label, app_context;
+  std::getline(lines, url);
+  std::getline(lines, type);
+  std::getline(lines, label);
+  std::getline(lines, app_context);
+  EXPECT_EQ(url, "http://127.0.0.1:" + std::to_string(smart.port()) + "/app/launch.html") << link;
+  EXPECT_EQ(type, "smart");
+  EXPECT_EQ(label, "Complete the documentation: 1 item") << "this record lacks one attestation";
+  rapidjson::Document context;
+  context.Parse(app_context.c_str());
+  ASSERT_TRUE(context.IsObject()) << app_context;
+  EXPECT_STREQ(context["questionnaire"][0].GetString(),
+               "urn:pumpcds:questionnaire:caresource-nc-mm-1369-permanent");
+  EXPECT_TRUE(context.HasMember("coverage-assertion-id"));
+  EXPECT_TRUE(context.HasMember("draftOrders")) << "the drafts, which the EHR may not have stored yet";
+  httplib::Client http("127.0.0.1", smart.port());
+  for (const char* path :
+       {"/app/launch.html", "/app/index.html", "/app/app.js", "/app/lib/fhirclient/fhir-client.min.js",
+        "/app/lib/lforms/webcomponent/lhc-forms.js", "/app/lib/lforms/fhir/R4/lformsFHIR.min.js"}) {
+    const auto file = http.Get(path);
+    ASSERT_TRUE(file);
+    EXPECT_EQ(file->status, 200) << path << " (app/install installs the app's libraries)";
+  }
+  const auto outside = http.Get("/app/lib/lforms/../../../package.json");
+  ASSERT_TRUE(outside);
+  EXPECT_NE(outside->status, 200) << "only the built libraries are served";
+
+  ServerProcess plain({"--app-link", "absolute", "--app-url", "https://payer.example/dtr/launch.html"});
+  const std::string absolute = firstLink(plain);
+  EXPECT_EQ(
+      absolute.rfind(
+          "https://payer.example/dtr/launch.html?iss=https%3A%2F%2Fehr.example.org%2Ffhir&patient=nc-042"
+          "&order=ServiceRequest%2F",
+          0),
+      0U)
+      << absolute;
+  EXPECT_NE(absolute.find("\nabsolute\n"), std::string::npos) << absolute;
 }
 
 TEST(Cli, BadInputExitsTwoNamingTheProblem) {

@@ -270,7 +270,10 @@ TEST_F(RulesTest, AnAttestationCountsOnlyFromAFinishedRecentResponseToTheDecidin
           "it answers urn:pumpcds:questionnaire:q-permanent, not a questionnaire of p");
   refused(attestation("bare", "policy/X", true, "2025-11-20", ""), "it answers no questionnaire");
   refused(attestation("old", "policy/X", true, "2025-08-21"), "it is from 2025-08-21, more than 90 days");
-  refused(attestation("later", "policy/X", true, "2025-11-21"), "it is dated after the order");
+  EXPECT_EQ(judge(attestation("after", "policy/X", true, "2026-02-18")).truth, Truth::True)
+      << "completed once the order was drafted (DTR), within 90 days";
+  refused(attestation("later", "policy/X", true, "2026-02-19"),
+          "it is from 2026-02-19, more than 90 days after");
   auto undated = attestation("undated", "policy/X", true, "2025-11-20");
   undated.start.reset();
   refused(undated, "it is not dated");

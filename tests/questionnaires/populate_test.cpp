@@ -97,6 +97,10 @@ TEST_F(PopulateTest, TheRecordIsShownReadOnlyTheAttestedIsAnsweredAndTheRestIsLe
   EXPECT_GT(findings, 3U) << filled.json;
   EXPECT_GT(open_questions, 3U);
   EXPECT_NE(filled.json.find("\"status\":\"in-progress\""), std::string::npos);
+  EXPECT_NE(filled.json.find(R"({"name":"decision","valueCode":"missing-documentation"})"),
+            std::string::npos);
+  EXPECT_NE(filled.json.find(R"({"name":"missing","valueString":"MM-1369 )"), std::string::npos)
+      << filled.json;
   EXPECT_NE(filled.json.find("\"basedOn\":[{\"reference\":\"ServiceRequest/pump-1\"}]"), std::string::npos);
 }
 
