@@ -183,10 +183,18 @@ std::string appLinkJson(const AppLink& app, const policy::OrderDetermination& or
   } else {
     out.String("absolute");
     out.Key("url");
+    // Every draft order of the request (the pump and its drug), which the app reads from the EHR.
+    std::string orders = "&order=" + base::percentEncoded(order.order.reference);
+    if (context.order_json != nullptr) {
+      for (const auto& [reference, json] : *context.order_json) {
+        if (reference != order.order.reference) {
+          orders += "&order=" + base::percentEncoded(reference);
+        }
+      }
+    }
     out.String(app.url + (app.url.find('?') == std::string::npos ? "?" : "&") +
                "iss=" + base::percentEncoded(context.fhir_server) +
-               "&patient=" + base::percentEncoded(context.hook.patient_id) +
-               "&order=" + base::percentEncoded(order.order.reference) +
+               "&patient=" + base::percentEncoded(context.hook.patient_id) + orders +
                "&questionnaire=" + base::percentEncoded(questionnaire));
   }
   out.EndObject();

@@ -63,15 +63,14 @@ std::string foundText(const CriterionResult& result) {
   return text;
 }
 
-// A clinician's answer the engine already counts (an attestation, or a document that shows it): yes when
-// met, no when a response denied it; unset when nothing counted yet.
+// The answer the record already gives: yes when the criterion is met (by an attestation, a document or
+// coded data: nothing is asked twice), no when a response denied it; unset when it is still to attest.
 std::optional<bool> countedAnswer(const CriterionResult& result) {
   const auto shown_by = [&](std::string_view type) {
     return std::any_of(result.evidence.begin(), result.evidence.end(),
                        [&](const std::string& reference) { return reference.rfind(type, 0) == 0; });
   };
-  if (result.status == CriterionStatus::Met &&
-      (shown_by("QuestionnaireResponse/") || shown_by("DocumentReference/"))) {
+  if (result.status == CriterionStatus::Met) {
     return true;
   }
   if (result.status == CriterionStatus::Unmet && shown_by("QuestionnaireResponse/")) {

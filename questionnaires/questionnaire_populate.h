@@ -35,7 +35,8 @@ Result<PopulateRequest> parsePopulateRequest(std::string_view body, std::string_
 std::string populateHookRequest(const PopulateRequest& request, const std::string& access_token);
 
 /// The output Parameters: `response`, the in-progress QuestionnaireResponse (read-only items carry what the
-/// record shows; an attestation already counted is answered; the rest is left for the clinician);
+/// record shows; a question the record already meets is answered yes, one a response denied no; the rest
+/// is left for the clinician);
 /// `decision` (the order's, as a hook would decide it now) and a `missing` per criterion still missing
 /// ("MM-1369 I.A: <short name>"), pumpcds's own outputs; and
 /// `issues`, an OperationOutcome, when the questionnaire asked for is not the deciding policy's, is an old

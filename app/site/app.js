@@ -90,18 +90,25 @@ async function questionnaireFor(canonical) {
   return bundle.entry[0].resource;
 }
 
-// The questions still open in a prefilled response: the "attest" group's items without an answer.
+// The questions still open in a prefilled response: the "attest" group's items without an answer, of
+// those its origin enables (the only enableWhen the generated questionnaires use).
 function openQuestions(questionnaire, response) {
   const attest = (questionnaire.item || []).find((item) => item.linkId === 'attest');
   const answered = new Set();
-  for (const group of response.item || []) {
-    for (const item of group.item || []) {
-      if (item.answer && item.answer.length > 0) {
-        answered.add(item.linkId);
+  let origin;
+  for (const item of response.item || []) {
+    if (item.linkId === 'origin' && item.answer) {
+      origin = item.answer[0].valueCoding.code;
+    }
+    for (const child of item.item || []) {
+      if (child.answer && child.answer.length > 0) {
+        answered.add(child.linkId);
       }
     }
   }
-  return attest ? attest.item.filter((item) => !answered.has(item.linkId)).length : 0;
+  const enabled = (item) =>
+    !item.enableWhen || item.enableWhen.every((when) => when.question !== 'origin' || when.answerCoding.code === origin);
+  return attest ? attest.item.filter((item) => enabled(item) && !answered.has(item.linkId)).length : 0;
 }
 
 function showStanding(state) {

@@ -6,11 +6,12 @@
 (function launch() {
   const query = new URLSearchParams(window.location.search);
   const linked = {};
-  for (const key of ['patient', 'order', 'questionnaire', 'coverage']) {
+  for (const key of ['patient', 'questionnaire', 'coverage']) {
     if (query.get(key)) {
       linked[key] = query.get(key);
     }
   }
+  linked.order = query.getAll('order'); // the pump order and its drug
   sessionStorage.setItem('pumpcds-link-context', JSON.stringify(linked));
   FHIR.oauth2
     .authorize({

@@ -21,11 +21,19 @@
 //   pretend/PARAM    searches drop PARAM but their self link still names it (a server that misreports)
 //   reject/PARAM     searches with PARAM answer 400 (as a strict server does)
 //   page/N           the largest page it gives (default --page-size, 20)
-// Test control, per tenant: POST .../fhir/$seed[?patient=ID] loads a Bundle (or an array of resources),
+//   smart/S256       an EHR's SMART authorization server (App Launch 2, PKCE S256 required): it serves
+//                    .well-known/smart-configuration, auth/authorize (redirects back with a code) and
+//                    auth/token (checks the code_verifier, then issues token/VALUE's token with the launch's
+//                    patient and appContext); without it the server is open, as public sandboxes are
+// Every answer allows any origin (CORS), as a browser app calls it. Creates (POST) are taken for
+// QuestionnaireResponse and DocumentReference only: what a DTR app saves.
+// Test control, per tenant: POST .../fhir/$launch {patient, appContext} registers an EHR launch and answers
+// {launch}, the value the EHR passes the app with iss; POST .../fhir/$seed[?patient=ID] loads a Bundle (or an array of resources),
 // keeping their ids and, with ?patient, pointing resources that name no patient at Patient/ID;
 // GET .../fhir/$requests lists the FHIR requests the tenant has received (method and URL);
 // POST .../fhir/$validate checks any resource against the FHIR R4 definitions (Medplum's validator):
 // 200 when valid, else 400 with the validator's OperationOutcome.
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -80,6 +88,7 @@ function parseModifiers(segments) {
     else if (name === 'status') m.status = Number(value);
     else if (name === 'token') m.token = value;
     else if (name === 'page') m.pageSize = Number(value);
+    else if (name === 'smart') m.smart = value;
     else if (m[name] instanceof Set) m[name].add(value);
     else return null;
     i += 2;
@@ -94,10 +103,16 @@ function outcome(code, text) {
   return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics: text }] };
 }
 
+const cors = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': 'Authorization, Content-Type, Accept',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+};
+
 function send(res, status, body, delay) {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const write = () => {
-    res.writeHead(status, { 'content-type': 'application/fhir+json', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(status, { ...cors, 'content-type': 'application/fhir+json', 'content-length': Buffer.byteLength(text) });
     res.end(text);
   };
   if (delay) setTimeout(write, delay);
@@ -181,12 +196,81 @@ async function search(t, m, type, url, res, scheme) {
   return send(res, 200, bundle, m.delay);
 }
 
+// The SMART authorization server of smart/S256: launches registered by the test, codes handed out.
+const launches = new Map(); // launch -> {patient, appContext}
+const codes = new Map(); // code -> {challenge, redirectUri, launch}
+
+function base64url(buffer) {
+  return buffer.toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function smart(req, res, url, m, body, scheme) {
+  const [first, second] = m.rest;
+  const fhirBase = `${scheme}://${url.host}${m.prefix}`;
+  if (first === '.well-known' && second === 'smart-configuration') {
+    if (!m.smart) return send(res, 404, outcome('not-found', 'an open server: no SMART authorization'));
+    return send(res, 200, {
+      issuer: fhirBase, authorization_endpoint: `${fhirBase}/auth/authorize`, token_endpoint: `${fhirBase}/auth/token`,
+      grant_types_supported: ['authorization_code'], code_challenge_methods_supported: ['S256'],
+      capabilities: ['launch-ehr', 'launch-standalone', 'client-public', 'context-ehr-patient', 'permission-v1'],
+      scopes_supported: ['openid', 'fhirUser', 'launch', 'launch/patient', 'patient/*.read'],
+      response_types_supported: ['code'],
+    });
+  }
+  if (first === 'metadata') {
+    return send(res, 200, { resourceType: 'CapabilityStatement', status: 'active', date: '2026-01-01',
+      kind: 'instance', fhirVersion: '4.0.1', format: ['json'], rest: [{ mode: 'server' }] });
+  }
+  if (req.method === 'POST' && first === '$launch') {
+    const launch = randomUUID();
+    launches.set(launch, JSON.parse(body));
+    return send(res, 200, { launch });
+  }
+  if (first !== 'auth') return false;
+  if (second === 'authorize') {
+    const q = url.searchParams;
+    const refuse = (why) => send(res, 400, { error: 'invalid_request', error_description: why });
+    if (q.get('response_type') !== 'code' || !q.get('client_id') || !q.get('redirect_uri')) return refuse('not a code request');
+    if (q.get('aud') !== fhirBase) return refuse(`aud must be ${fhirBase}`);
+    if (q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) return refuse('PKCE S256 is required');
+    if (q.get('launch') && !launches.has(q.get('launch'))) return refuse('unknown launch');
+    const code = randomUUID();
+    codes.set(code, { challenge: q.get('code_challenge'), redirectUri: q.get('redirect_uri'), launch: q.get('launch') });
+    const back = new URL(q.get('redirect_uri'));
+    back.searchParams.set('code', code);
+    back.searchParams.set('state', q.get('state') ?? '');
+    res.writeHead(302, { ...cors, location: back.toString() });
+    res.end();
+    return true;
+  }
+  if (second === 'token' && req.method === 'POST') {
+    const form = new URLSearchParams(body);
+    const grant = codes.get(form.get('code') ?? '');
+    codes.delete(form.get('code') ?? '');
+    const verifier = form.get('code_verifier') ?? '';
+    if (!grant || form.get('redirect_uri') !== grant.redirectUri ||
+        base64url(createHash('sha256').update(verifier).digest()) !== grant.challenge) {
+      return send(res, 400, { error: 'invalid_grant', error_description: 'unknown code or PKCE verifier' });
+    }
+    const launch = launches.get(grant.launch) ?? {};
+    return send(res, 200, { access_token: m.token ?? 'open', token_type: 'Bearer', expires_in: 3600,
+      scope: form.get('scope') ?? 'launch patient/*.read', patient: launch.patient,
+      ...(launch.appContext ? { appContext: launch.appContext } : {}) });
+  }
+  return false;
+}
+
 async function handle(req, res, body, scheme) {
   const url = new URL(req.url, `${scheme}://${req.headers.host ?? options.host}`);
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, cors);
+    return res.end();
+  }
   const m = parseModifiers(url.pathname.split('/').filter(Boolean));
   if (!m) return send(res, 404, outcome('not-found', `no route for ${url.pathname}`));
   const t = tenant(m.tenant);
   const [first, second] = m.rest;
+  if (smart(req, res, url, m, body, scheme) !== false) return;
   if (req.method === 'POST' && first === '$seed') {
     return send(res, 200, await seed(t, JSON.parse(body), url.searchParams.get('patient')));
   }
@@ -210,6 +294,13 @@ async function handle(req, res, body, scheme) {
   if (m.status) return send(res, m.status, outcome('exception', `status ${m.status} on request`), m.delay);
   if (m.fail[type]) return send(res, m.fail[type], outcome('exception', `status ${m.fail[type]} for ${type}`), m.delay);
   if (m.garbage.has(type) || m.garbage.has('all')) return send(res, 200, '{"resourceType": "Bundle", "entry": [', m.delay);
+  if (req.method === 'POST' && !second && (type === 'QuestionnaireResponse' || type === 'DocumentReference')) {
+    const [result, created] = await router.handleRequest(
+      { method: 'POST', url: `/${type}`, body: JSON.parse(body), params: {}, query: {} }, t.repo);
+    if (!created) return send(res, 400, result);
+    res.setHeader('location', `${scheme}://${url.host}${m.prefix}/${type}/${created.id}`);
+    return send(res, 201, created);
+  }
   if (req.method !== 'GET') return send(res, 405, outcome('not-supported', 'read-only front end'));
   if (type && !second && type !== 'metadata') return search(t, m, type, url, res, scheme);
   const [result, resource] = await router.handleRequest(

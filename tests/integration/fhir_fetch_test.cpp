@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/text.h"
 #include "cards/uuid_source.h"
 #include "fhir/json_read.h"
 #include "fhir/prefetch_templates.h"
@@ -28,6 +29,7 @@
 #include "questionnaires/questionnaire_writer.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/cds_response_checker.h"
+#include "tests/support/child_process.h"
 #include "tests/support/fhir_test_server.h"
 #include "tests/support/synthea_request.h"
 #include "tests/support/test_data.h"
@@ -889,6 +891,170 @@ TEST(Serve, PopulateFillsTheQuestionnaireFromTheFhirServerWithTheAppsToken) {
                          }),
             seen.end())
       << "the attestations were read from the EHR";
+}
+
+// Moves every date and dateTime of a resource tree by `days`: a record written for one day, lived today.
+void shiftDates(rapidjson::Value& value, int days, rapidjson::Document::AllocatorType& allocator) {
+  if (value.IsObject()) {
+    for (auto& member : value.GetObject()) {
+      shiftDates(member.value, days, allocator);
+    }
+  } else if (value.IsArray()) {
+    for (auto& item : value.GetArray()) {
+      shiftDates(item, days, allocator);
+    }
+  } else if (value.IsString() && value.GetStringLength() >= 10) {
+    const std::string text = value.GetString();
+    const auto date = fhir::Date::parse(text.substr(0, 10));
+    if (date && (text.size() == 10 || text[10] == 'T')) {
+      value.SetString((date->addDays(days).toString() + text.substr(10)).c_str(), allocator);
+    }
+  }
+}
+
+// The MM-1369 trial patient who meets everything but what only a clinician attests, on today's date: the
+// request with its attestations taken out of the record.
+std::string trialWithNothingAttestedToday() {
+  rapidjson::Document request;
+  request.Parse(completeTrialRequest().c_str());
+  request["prefetch"].RemoveMember("questionnaireResponses");
+  const int days = static_cast<int>(fhir::Date::today().days() - fhir::Date::parse("2025-11-20")->days());
+  shiftDates(request, days, request.GetAllocator());
+  return fhir::jsonText(request);
+}
+
+// What the DTR app test (tests/dtr_app/app_test.mjs) saw in headless Chromium after opening `launch_url`.
+rapidjson::Document driveApp(const std::string& launch_url, const std::string& name) {
+  const std::string shots = (std::filesystem::temp_directory_path() / ("pumpcds-dtr-" + name)).string();
+  testing::ChildProcess driver({std::string(PUMPCDS_FHIR_SERVER_DIR) + "/node_modules/.bin/node",
+                                std::string(PUMPCDS_DTR_APP_TEST_DIR) + "/app_test.mjs", launch_url, shots});
+  rapidjson::Document report;
+  const std::string line = driver.readLine(std::chrono::seconds(180));
+  report.Parse(line.c_str());
+  if (!report.IsObject()) {
+    report.Parse(
+        R"({"error":"the driver said nothing: is tests/dtr_app installed (tests/dtr_app/install)?"})");
+  }
+  driver.stop();
+  return report;
+}
+
+// The first card link whose label starts with `label`, or null.
+const fhir::JsonValue* cardLink(const rapidjson::Document& response, std::string_view label) {
+  for (const fhir::JsonValue* card : fhir::items(fhir::member(response, "cards"))) {
+    for (const fhir::JsonValue* link : fhir::items(fhir::member(card, "links"))) {
+      if (fhir::stringAt(link, "label").rfind(label, 0) == 0) {
+        return link;
+      }
+    }
+  }
+  return nullptr;
+}
+
+// Issue 20's loop, end to end with real parts: a signed order's card links to the DTR app; the EHR launches
+// it with SMART (authorize with PKCE, then the token, which the FHIR server then requires); the app shows
+// the questions with what the record shows read-only, the clinician answers, the QuestionnaireResponse lands
+// on the EHR's FHIR server, and the next signing of the same order counts it.
+TEST(DtrApp, TheCardsAppIsLaunchedWithSmartAnsweredSavedAndTheNextSigningCountsIt) {
+  const std::string request = trialWithNothingAttestedToday();
+  const auto split = splitPrefetch(request);
+  ASSERT_GT(fhir_server->seed("dtr-smart", split.resources_json, split.patient_id), 0);
+  const std::string base = fhir_server->base("/tenant/dtr-smart/token/t0k3n/smart/S256");
+  testing::ServerProcess server({"--allow-insecure-fhir"});
+  ASSERT_GT(server.port(), 0);
+  httplib::Client client("127.0.0.1", server.port());
+  client.set_read_timeout(30, 0);
+  const auto sign = [&] {
+    const auto answer = client.Post("/cds-services/pumpcds-order-sign", pointedAt(request, base, {}, "t0k3n"),
+                                    "application/json");
+    rapidjson::Document response;
+    response.Parse(answer && answer->status == 200 ? answer->body.c_str() : "{}");
+    return response;
+  };
+  const rapidjson::Document first = sign();
+  const fhir::JsonValue* link = cardLink(first, "Complete the documentation: ");
+  ASSERT_NE(link, nullptr) << fhir::jsonText(first);
+  EXPECT_EQ(fhir::stringAt(link, "type"), "smart");
+  const std::string label = fhir::stringAt(link, "label");
+  const int items = std::stoi(label.substr(std::string("Complete the documentation: ").size()));
+  ASSERT_GT(items, 0);
+
+  // The EHR launches the link: it keeps the card's appContext for the token response, then opens the app.
+  httplib::Client ehr("127.0.0.1", fhir_server->port());
+  const std::string launch_path = base.substr(base.find("/tenant/")) + "/$launch";
+  rapidjson::Document launch_body(rapidjson::kObjectType);
+  launch_body.AddMember("patient", rapidjson::Value(split.patient_id.c_str(), launch_body.GetAllocator()),
+                        launch_body.GetAllocator());
+  launch_body.AddMember(
+      "appContext", rapidjson::Value(fhir::stringAt(link, "appContext").c_str(), launch_body.GetAllocator()),
+      launch_body.GetAllocator());
+  const auto launched = ehr.Post(launch_path, fhir::jsonText(launch_body), "application/json");
+  ASSERT_TRUE(launched && launched->status == 200);
+  rapidjson::Document launch;
+  launch.Parse(launched->body.c_str());
+  const std::string url = fhir::stringAt(link, "url") + "?iss=" + base::percentEncoded(base) +
+                          "&launch=" + fhir::stringAt(&launch, "launch");
+  const rapidjson::Document report = driveApp(url, "smart");
+  ASSERT_FALSE(report.HasMember("error")) << fhir::jsonText(report);
+  EXPECT_EQ(fhir::stringAt(&report, "status"),
+            std::to_string(items) + " items to attest. What the record shows is filled in and read-only.");
+  EXPECT_EQ(fhir::numberAt(&report, "questions"), items) << "the card's count is the form's";
+  EXPECT_EQ(fhir::numberAt(&report, "answered"), items);
+  EXPECT_GT(fhir::numberAt(&report, "readOnly").value_or(0), 3) << "what the record shows, filled in";
+  EXPECT_EQ(fhir::stringAt(&report, "result"), "Complete: ready to request prior authorization.")
+      << fhir::jsonText(report);
+
+  // The response is on the EHR's FHIR server, valid FHIR, and read only with the token.
+  httplib::Headers token{{"Authorization", "Bearer t0k3n"}};
+  const auto stored = ehr.Get(
+      base.substr(base.find("/tenant/")) + "/QuestionnaireResponse?patient=" + split.patient_id, token);
+  ASSERT_TRUE(stored && stored->status == 200);
+  rapidjson::Document bundle;
+  bundle.Parse(stored->body.c_str());
+  const auto entries = fhir::items(fhir::member(bundle, "entry"));
+  ASSERT_EQ(entries.size(), 1U) << stored->body;
+  const fhir::JsonValue* saved = fhir::member(entries.front(), "resource");
+  EXPECT_EQ(fhir::stringAt(saved, "status"), "completed");
+  EXPECT_EQ(fhir::stringAt(fhir::member(saved, "subject"), "reference"), "Patient/" + split.patient_id);
+  EXPECT_EQ(fhir_server->validationProblems(fhir::jsonText(*saved)), "");
+
+  // Signing the same order again: nothing is left to attest, and the order is complete.
+  const rapidjson::Document second = sign();
+  EXPECT_EQ(cardLink(second, "Complete the documentation"), nullptr) << fhir::jsonText(second);
+  EXPECT_NE(fhir::jsonText(second).find("\"indicator\":\"info\""), std::string::npos)
+      << fhir::jsonText(second);
+}
+
+// The same app against an open FHIR server (no authorization at all, as public sandboxes are), opened from
+// a plain link that names the patient, the order and the questionnaire.
+TEST(DtrApp, AnOpenFhirServerAndAPlainLinkWorkToo) {
+  const std::string request = trialWithNothingAttestedToday();
+  const auto split = splitPrefetch(request);
+  ASSERT_GT(fhir_server->seed("dtr-open", split.resources_json, split.patient_id), 0);
+  const auto orders = draftOrders(request, split.patient_id);
+  std::string stored;
+  for (const auto& order : orders) {
+    stored += (stored.empty() ? "[" : ",") + order;
+  }
+  ASSERT_GT(fhir_server->seed("dtr-open", stored + "]", split.patient_id), 0) << "the EHR stores the orders";
+  const std::string base = fhir_server->base("/tenant/dtr-open");
+  testing::ServerProcess server({"--allow-insecure-fhir", "--app-link", "absolute"});
+  ASSERT_GT(server.port(), 0);
+  httplib::Client client("127.0.0.1", server.port());
+  client.set_read_timeout(30, 0);
+  const auto answer =
+      client.Post("/cds-services/pumpcds-order-sign", pointedAt(request, base), "application/json");
+  ASSERT_TRUE(answer && answer->status == 200);
+  rapidjson::Document response;
+  response.Parse(answer->body.c_str());
+  const fhir::JsonValue* link = cardLink(response, "Complete the documentation: ");
+  ASSERT_NE(link, nullptr) << answer->body;
+  EXPECT_EQ(fhir::stringAt(link, "type"), "absolute");
+  const rapidjson::Document report = driveApp(fhir::stringAt(link, "url"), "open");
+  ASSERT_FALSE(report.HasMember("error")) << fhir::jsonText(report);
+  EXPECT_GT(fhir::numberAt(&report, "questions").value_or(0), 0);
+  EXPECT_EQ(fhir::stringAt(&report, "result"), "Complete: ready to request prior authorization.")
+      << fhir::jsonText(report);
 }
 
 TEST(Serve, MinimalPrefetchAdvertisesOnlyPatientAndCoverage) {
