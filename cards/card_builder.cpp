@@ -244,7 +244,7 @@ RenderedResponse renderCdsResponse(const policy::Determination& determination, c
     for (const auto& offered : suggestionsFor(order, settings, context.options)) {
       documentation.suggestions.push_back(suggestionJson(offered, order, context.hook, uuids.next()));
     }
-    if (const size_t items = itemsToAttest(order);
+    if (const size_t items = policy::itemsToAttest(order);
         context.app != nullptr && items > 0 && order.policy != nullptr) {
       documentation.app_link = appLinkJson(*context.app, order, items, assertionId(order), context);
     }

@@ -82,7 +82,7 @@ std::optional<std::string> orderWithCoverageInformation(const policy::OrderDeter
   }
   // What a clinician can attest is in the policy's DTR questionnaire: the EHR's DTR app asks for it by this
   // canonical ($questionnaire-package).
-  if (itemsToAttest(order) > 0 && order.policy != nullptr) {
+  if (policy::itemsToAttest(order) > 0 && order.policy != nullptr) {
     addPart(parts, "questionnaire", "valueCanonical",
             Value(policy::questionnaireCanonical(*order.policy, order.order.kind).c_str(), a), a);
   }

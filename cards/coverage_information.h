@@ -24,9 +24,6 @@ std::optional<std::string> orderWithCoverageInformation(const policy::OrderDeter
                                                         const std::string& order_json,
                                                         const std::string& assertion_id);
 
-/// The requirements still missing that a clinician can attest in the policy's DTR questionnaire.
-size_t itemsToAttest(const policy::OrderDetermination& order);
-
 /// A new coverage-assertion-id: a uuid's hex digits.
 std::string newAssertionId(UuidSource& uuids);
 

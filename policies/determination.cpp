@@ -1,5 +1,7 @@
 #include "policies/determination.h"
 
+#include <algorithm>
+
 namespace pumpcds::policy {
 
 std::string_view toString(CriterionStatus status) {
@@ -61,6 +63,14 @@ Decision decide(const std::vector<CriterionResult>& criteria) {
     return Decision::NotCovered;
   }
   return missing ? Decision::MissingDocumentation : Decision::Complete;
+}
+
+size_t itemsToAttest(const OrderDetermination& order) {
+  return static_cast<size_t>(
+      std::count_if(order.criteria.begin(), order.criteria.end(), [](const auto& result) {
+        return result.criterion->role == CriterionRole::Requirement &&
+               result.status == CriterionStatus::Missing && result.criterion->attestable;
+      }));
 }
 
 } // namespace pumpcds::policy

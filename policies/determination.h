@@ -86,6 +86,9 @@ struct Determination {
   std::vector<OrderDetermination> orders;
 };
 
+/// The requirements still missing that a clinician can attest in the policy's DTR questionnaire.
+size_t itemsToAttest(const OrderDetermination& order);
+
 /// The decision the criteria imply, per DESIGN.md: contraindicated > not-covered > missing > complete.
 Decision decide(const std::vector<CriterionResult>& criteria);
 

@@ -114,10 +114,18 @@ void writeOrder(Writer& out, const OrderDetermination& order) {
     if (result.status == CriterionStatus::Missing) {
       out.Key("document");
       out.String(result.criterion->document);
+      if (result.criterion->attestable) {
+        out.Key("attestable"); // a question of the order's questionnaire
+        out.Bool(true);
+      }
     }
     out.EndObject();
   }
   out.EndArray();
+  if (itemsToAttest(order) > 0 && order.policy != nullptr) {
+    out.Key("questionnaire"); // the DTR questionnaire a clinician completes it in
+    out.String(questionnaireCanonical(*order.policy, order.order.kind));
+  }
   if (order.fee_estimate) {
     writeFees(out, *order.fee_estimate);
   }

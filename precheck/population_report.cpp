@@ -37,6 +37,7 @@ struct CriterionLine {
   std::string note;
   std::string document;
   std::vector<std::string> evidence;
+  bool attestable = false; ///< a question of the order's DTR questionnaire
 };
 
 // One order of one patient, as the table and its checklist show it.
@@ -52,6 +53,7 @@ struct OrderRow {
   std::string policy;
   std::string policy_title;
   std::string policy_url;
+  std::string questionnaire; ///< the DTR questionnaire's canonical, when something is left to attest
   std::string decision;
   std::string prior_auth;
   std::string as_of;
@@ -80,7 +82,8 @@ CriterionLine criterionOf(const fhir::JsonValue& json) {
                      fhir::stringAt(&json, "text"),
                      fhir::stringAt(&json, "note"),
                      fhir::stringAt(&json, "document"),
-                     {}};
+                     {},
+                     fhir::boolAt(&json, "attestable").value_or(false)};
   for (const auto* evidence : fhir::items(fhir::member(json, "evidence"))) {
     if (evidence->IsString()) {
       line.evidence.emplace_back(evidence->GetString());
@@ -154,6 +157,30 @@ void writeChecklistItems(std::ostream& html, const char* heading, const std::vec
   html << "</ul>";
 }
 
+// The order's DTR questionnaire, on paper: what is missing that the ordering clinician can attest, each to
+// answer yes or no, and a line to sign. The same questions the card's app asks (linkId = criterion id).
+void writeAttestationForm(std::ostream& html, const OrderRow& row) {
+  std::vector<const CriterionLine*> questions;
+  for (const auto& item : row.missing) {
+    if (item.attestable) {
+      questions.push_back(&item);
+    }
+  }
+  if (questions.empty() || row.questionnaire.empty()) {
+    return;
+  }
+  html << "<section class=\"attest-form\"><h4>For the ordering clinician to attest</h4><p>In the EHR, the "
+          "order's card opens these questions in the DTR app (questionnaire <code>"
+       << htmlEscaped(row.questionnaire) << "</code>); on paper, answer each and sign.</p><table>";
+  for (const CriterionLine* item : questions) {
+    html << "<tr><td><b>" << htmlEscaped(item->short_name.empty() ? item->id : item->short_name) << "</b> "
+         << htmlEscaped(item->text) << " <span class=\"cite\">(" << htmlEscaped(item->citation)
+         << ")</span></td><td class=\"answer\">&#9744; Yes &#9744; No</td></tr>";
+  }
+  html << "</table><p>Clinician: ______________________ Signature: ______________________ Date: "
+          "____________</p></section>";
+}
+
 void writeChecklist(std::ostream& html, const OrderRow& row, size_t number) {
   html << "<article class=\"checklist\" id=\"c-" << number << "\"><header><h3>Prior-authorization checklist: "
        << htmlEscaped(row.name.empty() ? "patient" : row.name)
@@ -167,6 +194,7 @@ void writeChecklist(std::ostream& html, const OrderRow& row, size_t number) {
        << htmlEscaped(row.decision) << "</b>; prior authorization: " << htmlEscaped(row.prior_auth)
        << "; as of " << htmlEscaped(row.as_of) << ". Source: " << htmlEscaped(row.source) << ".</p>";
   writeChecklistItems(html, "Missing: document these before submitting", row.missing, true, false);
+  writeAttestationForm(html, row);
   writeChecklistItems(html, "Not met", row.unmet, false, false);
   writeChecklistItems(html, "Met, on this evidence", row.met, false, true);
   html << "<p><a href=\"#orders\">Back to the orders</a></p></article>\n";
@@ -180,6 +208,7 @@ svg text{font:12px system-ui,sans-serif}svg rect{fill:#2c6fbb}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
 .checklist{border:1px solid #bbb;border-radius:6px;padding:12px;margin:16px 0;page-break-inside:avoid}
 .checklist header{display:flex;justify-content:space-between;align-items:center}.cite{color:#555}
+.attest-form{border-top:1px dashed #999;margin-top:8px}.attest-form .answer{white-space:nowrap;width:9em}
 .note{color:#555}@media print{body.one>*:not(.printing){display:none}body.one .printing{display:block}button{display:none}})";
 
 const char* kScript = R"(function printOne(id){var a=document.getElementById(id);var p=a.parentNode;
@@ -232,6 +261,7 @@ Result<ReportTotals> writePopulationReport(const std::filesystem::path& dir, siz
       row.policy = fhir::stringAt(order, "policy");
       row.policy_title = fhir::stringAt(order, "policyTitle");
       row.policy_url = fhir::stringAt(order, "policyUrl");
+      row.questionnaire = fhir::stringAt(order, "questionnaire");
       row.decision = fhir::stringAt(order, "decision");
       row.prior_auth = fhir::stringAt(order, "priorAuth");
       row.as_of = fhir::stringAt(order, "asOf");

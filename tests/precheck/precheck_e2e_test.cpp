@@ -244,6 +244,11 @@ TEST_F(PrecheckTest, TheReportOpensInChromiumWithTheCountsAndAChecklistPerOrder)
   EXPECT_NE(page.find("Bradly Douglas, born 1993-05-21 (id bradly-nc)"), std::string::npos)
       << "a checklist names the patient as the chart does";
   EXPECT_NE(page.find("id=\"chart-missing\""), std::string::npos);
+  // What only the ordering clinician can attest, as a form to send them: the questionnaire's questions.
+  const auto form = page.find("class=\"attest-form\"");
+  ASSERT_NE(form, std::string::npos) << "a checklist with items to attest carries them as a form";
+  EXPECT_NE(page.find("questionnaire <code>urn:pumpcds:questionnaire:", form), std::string::npos);
+  EXPECT_NE(page.find("\u2610 Yes \u2610 No", form), std::string::npos);
   EXPECT_EQ(page.find("http://"), page.find("http://www.w3.org")) << "nothing to fetch from a network";
   // The CSV: a header and one row per order.
   const auto csv = lines(readFile(dir_ / "out" / "summary.csv"));
