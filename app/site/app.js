@@ -131,9 +131,47 @@ function showStanding(state) {
   result.append(heading, list);
 }
 
+// Every attachment answered in a response's items (nested under answers too).
+function attachmentsOf(items, found = []) {
+  for (const item of items || []) {
+    for (const answer of item.answer || []) {
+      if (answer.valueAttachment) {
+        found.push({ item, answer });
+      }
+      attachmentsOf(answer.item, found);
+    }
+    attachmentsOf(item.item, found);
+  }
+  return found;
+}
+
+// Each attached document becomes a DocumentReference of the patient on the EHR's FHIR server, and the
+// answer points at it: the record keeps the document as a document, not buried in a form.
+async function saveAttachments(client, context, questionnaire, response) {
+  for (const { item, answer } of attachmentsOf(response.item)) {
+    const document = await client.create({
+      resourceType: 'DocumentReference',
+      status: 'current',
+      docStatus: 'final',
+      type: { text: item.text || item.linkId },
+      subject: { reference: 'Patient/' + context.patient },
+      date: new Date().toISOString(),
+      ...(client.user && client.user.fhirUser ? { author: [{ reference: client.user.fhirUser }] } : {}),
+      description: questionnaire.title + ' (' + item.linkId + ')',
+      content: [{ attachment: answer.valueAttachment }],
+    });
+    answer.valueAttachment = {
+      contentType: answer.valueAttachment.contentType,
+      title: answer.valueAttachment.title,
+      url: 'DocumentReference/' + document.id,
+    };
+  }
+}
+
 async function save(client, context, questionnaire, orders, basedOn) {
   const form = document.getElementById('form');
   const response = LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', form);
+  await saveAttachments(client, context, questionnaire, response);
   response.status = 'completed';
   response.questionnaire = questionnaire.url + '|' + questionnaire.version;
   response.subject = { reference: 'Patient/' + context.patient };

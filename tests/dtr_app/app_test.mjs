@@ -1,10 +1,11 @@
 // Drives the DTR app in headless Chromium as a clinician does: opens the launch URL an EHR would (a SMART
-// EHR launch, or a card's plain link), waits for the questionnaire, answers every open question yes, saves,
+// EHR launch, or a card's plain link), waits for the questionnaire, answers every open question yes, attaches
+// a document to the first question that takes one, saves,
 // and reports what the page showed, as one line of JSON for the C++ test that set the scene.
 //
 //   node app_test.mjs LAUNCH_URL SCREENSHOT_DIR
 //
-// Prints {"status", "questions" (open), "prefilled", "answered", "readOnly", "saved", "result"}; exits 1 (with "error") when the page did
+// Prints {"status", "questions" (open), "prefilled", "answered", "readOnly", "attached", "saved", "result"}; exits 1 (with "error") when the page did
 // not get that far.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,6 +55,12 @@ try {
   }
   report.answered =
     (await page.locator('label.ant-radio-wrapper-checked').filter({ hasText: /^\s*Yes\s*$/ }).count()) - report.prefilled;
+  // A document for the first question that takes one, as a clinician attaches a note.
+  const upload = page.locator('input[type="file"]').first();
+  if (await upload.count()) {
+    await upload.setInputFiles({ name: 'consult-note.txt', mimeType: 'text/plain', buffer: Buffer.from('Consultation note') });
+    report.attached = true;
+  }
   await page.screenshot({ path: join(outDir, 'dtr-app-answered.png'), fullPage: true });
   await page.click('#save');
   await page.waitForFunction(() => {

@@ -1017,6 +1017,22 @@ TEST(DtrApp, TheCardsAppIsLaunchedWithSmartAnsweredSavedAndTheNextSigningCountsI
   EXPECT_EQ(fhir::stringAt(saved, "status"), "completed");
   EXPECT_EQ(fhir::stringAt(fhir::member(saved, "subject"), "reference"), "Patient/" + split.patient_id);
   EXPECT_EQ(fhir_server->validationProblems(fhir::jsonText(*saved)), "");
+  // The attached document is a DocumentReference of the patient, which the answer points at.
+  EXPECT_EQ(fhir::boolAt(&report, "attached"), true);
+  const auto documents =
+      ehr.Get(base.substr(base.find("/tenant/")) + "/DocumentReference?patient=" + split.patient_id +
+                  "&description:contains=MM-1369",
+              token);
+  ASSERT_TRUE(documents && documents->status == 200);
+  rapidjson::Document document_bundle;
+  document_bundle.Parse(documents->body.c_str());
+  const auto document_entries = fhir::items(fhir::member(document_bundle, "entry"));
+  ASSERT_EQ(document_entries.size(), 1U) << documents->body;
+  const fhir::JsonValue* document = fhir::member(document_entries.front(), "resource");
+  EXPECT_EQ(fhir_server->validationProblems(fhir::jsonText(*document)), "");
+  EXPECT_NE(fhir::jsonText(*saved).find("\"url\":\"DocumentReference/" + fhir::stringAt(document, "id")),
+            std::string::npos)
+      << fhir::jsonText(*saved);
 
   // Signing the same order again: nothing is left to attest, and the order is complete.
   const rapidjson::Document second = sign();
