@@ -20,8 +20,6 @@ using fhir::JsonWriter;
 using policy::CriterionResult;
 using policy::CriterionStatus;
 
-constexpr std::string_view kFoundSuffix = ":found";
-
 Status bad(const std::string& what) {
   return invalidArgument("$populate: " + what);
 }
@@ -111,8 +109,7 @@ private:
   }
 
   static std::string criterionOf(const std::string& link_id) {
-    return link_id.size() > kFoundSuffix.size() && link_id.compare(link_id.size() - kFoundSuffix.size(),
-                                                                   kFoundSuffix.size(), kFoundSuffix) == 0
+    return link_id.size() > kFoundSuffix.size() && link_id.ends_with(kFoundSuffix)
                ? link_id.substr(0, link_id.size() - kFoundSuffix.size())
                : std::string();
   }
@@ -120,7 +117,7 @@ private:
   bool hasAnswer(const JsonValue& item) const {
     const std::string link_id = fhir::stringAt(&item, "linkId");
     const std::string type = fhir::stringAt(&item, "type");
-    if (link_id == "origin") {
+    if (link_id == kOriginLinkId) {
       return order_ != nullptr && order_->origin != policy::Origin::Unknown;
     }
     if (type == "string") {
@@ -167,7 +164,7 @@ private:
     out_.Key("answer");
     out_.StartArray();
     out_.StartObject();
-    if (link_id == "origin") {
+    if (link_id == kOriginLinkId) {
       // The option the Questionnaire offers for this origin, display and all.
       for (const JsonValue* option : fhir::items(fhir::member(item, "answerOption"))) {
         const JsonValue* coding = fhir::member(option, "valueCoding");

@@ -67,7 +67,7 @@ void writeEnableWhen(JsonWriter& out, const Criterion& criterion) {
   out.Key("enableWhen");
   out.StartArray();
   out.StartObject();
-  member(out, "question", "origin");
+  member(out, "question", kOriginLinkId);
   member(out, "operator", "=");
   out.Key("answerCoding");
   fhir::writeCoding(out, {std::string(kOriginSystem), std::string(policy::toString(*origin)), ""});
@@ -77,7 +77,7 @@ void writeEnableWhen(JsonWriter& out, const Criterion& criterion) {
 
 void writeOriginItem(JsonWriter& out) {
   out.StartObject();
-  member(out, "linkId", "origin");
+  member(out, "linkId", kOriginLinkId);
   member(out, "type", "choice");
   member(out, "text", "Origin of the pain, as the record shows it");
   out.Key("readOnly");
@@ -152,7 +152,7 @@ void writeQuestion(JsonWriter& out, const Criterion& criterion) {
 // A criterion judged from coded data: read-only, filled with what was found when prefilled.
 void writeFinding(JsonWriter& out, const Criterion& criterion) {
   out.StartObject();
-  member(out, "linkId", criterion.id + ":found");
+  member(out, "linkId", criterion.id + std::string(kFoundSuffix));
   member(out, "prefix", criterion.label_printed ? criterion.label : criterion.short_name);
   member(out, "text", criterion.text);
   member(out, "type", "string");

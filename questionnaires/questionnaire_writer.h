@@ -15,6 +15,10 @@ namespace pumpcds::questionnaires {
 
 /// The system of the origin item's answers ("malignant", "non-malignant"), which enableWhen tests.
 inline constexpr std::string_view kOriginSystem = "urn:pumpcds:origin";
+/// The linkId of the read-only item that says which origin the record shows.
+inline constexpr std::string_view kOriginLinkId = "origin";
+/// A criterion judged from coded data is the read-only item "<criterion id><kFoundSuffix>".
+inline constexpr std::string_view kFoundSuffix = ":found";
 /// The DTR standard questionnaire profile every generated Questionnaire claims.
 inline constexpr std::string_view kDtrQuestionnaireProfile =
     "http://hl7.org/fhir/us/davinci-dtr/StructureDefinition/dtr-std-questionnaire";
