@@ -127,15 +127,23 @@ bool JwtVerifier::remember(const std::string& iss, const std::string& jti, int64
   return seen_tokens_.emplace(iss + " " + jti, expires).second;
 }
 
-Result<Caller> JwtVerifier::verify(std::string_view authorization, std::string_view path) {
+std::optional<std::string_view> bearerToken(std::string_view authorization) {
   constexpr std::string_view kBearer = "Bearer ";
+  if (authorization.size() <= kBearer.size() || authorization.substr(0, kBearer.size()) != kBearer) {
+    return std::nullopt;
+  }
+  return authorization.substr(kBearer.size());
+}
+
+Result<Caller> JwtVerifier::verify(std::string_view authorization, std::string_view path) {
   if (authorization.empty()) {
     return unauthenticated("no Authorization header");
   }
-  if (authorization.size() <= kBearer.size() || authorization.substr(0, kBearer.size()) != kBearer) {
+  const auto bearer = bearerToken(authorization);
+  if (!bearer) {
     return unauthenticated("the Authorization header is not a Bearer token");
   }
-  const std::string_view token = authorization.substr(kBearer.size());
+  const std::string_view token = *bearer;
   if (token.size() > kMaxTokenBytes) {
     return unauthenticated("the bearer token is larger than " + std::to_string(kMaxTokenBytes) + " bytes");
   }

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,10 @@ struct Caller {
   std::string jti;
   std::string kid;
 };
+
+/// The token of an Authorization header value ("Bearer <token>"), or nullopt when it is not a Bearer
+/// token with something after the scheme.
+std::optional<std::string_view> bearerToken(std::string_view authorization);
 
 class JwtVerifier {
 public:

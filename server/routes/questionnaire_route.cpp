@@ -1,5 +1,6 @@
 #include <httplib.h>
 
+#include "auth/jwt_verifier.h"
 #include "questionnaires/questionnaire_catalog.h"
 #include "questionnaires/questionnaire_package.h"
 #include "questionnaires/questionnaire_populate.h"
@@ -23,15 +24,6 @@ std::string fhirBase(const httplib::Request& request, bool tls) {
   return (tls ? "https://" : "http://") + host + "/fhir";
 }
 
-// The bearer token of an Authorization header, or "".
-std::string bearerToken(const httplib::Request& request) {
-  const std::string authorization = request.get_header_value("Authorization");
-  constexpr std::string_view kBearer = "Bearer ";
-  return authorization.size() > kBearer.size() && authorization.compare(0, kBearer.size(), kBearer) == 0
-             ? authorization.substr(kBearer.size())
-             : std::string();
-}
-
 // SDC $populate for the DTR app. The app holds no CDS Hooks JWT: it presents the EHR's SMART access token,
 // which pumpcds sends only to the fhirServer named (which must pass --fhir-server-allow) to read the record,
 // as a hook's fhirAuthorization is. The EHR's FHIR server judges the token; the answer holds only what that
@@ -39,7 +31,8 @@ std::string bearerToken(const httplib::Request& request) {
 // token work, as in the CDS Hooks sandbox.
 void populate(RouteContext& routes, const httplib::Request& request, httplib::Response& response,
               const std::string& questionnaire_id) {
-  const std::string token = bearerToken(request);
+  const std::string token(
+      auth::bearerToken(request.get_header_value("Authorization")).value_or(std::string_view()));
   if (!routes.authorizer.open()) {
     if (token.empty()) {
       sendError(response, {StatusCode::Unauthenticated,
