@@ -42,6 +42,26 @@ inline void writeReference(JsonWriter& out, const char* key, std::string_view re
   out.EndObject();
 }
 
+/// {"resourceType":"Bundle","type":"collection","entry":[{"resource": ...}...]}, each resource's JSON as
+/// given.
+inline void writeCollectionBundle(JsonWriter& out, const std::vector<std::string_view>& resources) {
+  out.StartObject();
+  out.Key("resourceType");
+  out.String("Bundle");
+  out.Key("type");
+  out.String("collection");
+  out.Key("entry");
+  out.StartArray();
+  for (const std::string_view resource : resources) {
+    out.StartObject();
+    out.Key("resource");
+    out.RawValue(resource.data(), resource.size(), rapidjson::kObjectType);
+    out.EndObject();
+  }
+  out.EndArray();
+  out.EndObject();
+}
+
 /// One issue of an OperationOutcome.
 struct OutcomeIssue {
   const char* severity; ///< fatal | error | warning | information

@@ -128,19 +128,7 @@ Result<std::string> questionnairePackage(const policy::PolicyLibrary& library, s
     out.Key("name");
     out.String("PackageBundle");
     out.Key("resource");
-    out.StartObject();
-    out.Key("resourceType");
-    out.String("Bundle");
-    out.Key("type");
-    out.String("collection");
-    out.Key("entry");
-    out.StartArray();
-    out.StartObject();
-    out.Key("resource");
-    out.RawValue(questionnaire->json.data(), questionnaire->json.size(), rapidjson::kObjectType);
-    out.EndObject();
-    out.EndArray();
-    out.EndObject();
+    fhir::writeCollectionBundle(out, {questionnaire->json});
     out.EndObject();
   }
   writeOutcomeParameter(out, "operationOutcome", issues);

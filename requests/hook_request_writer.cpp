@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "fhir/json_write.h"
 #include "fhir/prefetch_templates.h"
 
 namespace pumpcds::requests {
@@ -189,21 +190,7 @@ std::string writeHookRequest(const HookRequestParts& parts) {
   out.Key("patientId");
   out.String(parts.patient_id);
   out.Key("draftOrders");
-  out.StartObject();
-  out.Key("resourceType");
-  out.String("Bundle");
-  out.Key("type");
-  out.String("collection");
-  out.Key("entry");
-  out.StartArray();
-  for (const auto& order : parts.draft_orders) {
-    out.StartObject();
-    out.Key("resource");
-    raw(out, order);
-    out.EndObject();
-  }
-  out.EndArray();
-  out.EndObject();
+  fhir::writeCollectionBundle(out, {parts.draft_orders.begin(), parts.draft_orders.end()});
   out.EndObject();
   if (!parts.prefetch) {
     out.EndObject();
