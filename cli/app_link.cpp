@@ -41,11 +41,7 @@ std::optional<cards::AppLink> appLink(const Config& config, const std::string& a
   if (!config.app.url.empty()) {
     link.url = config.app.url;
   } else if (!config.trust.public_url.empty()) {
-    std::string base = config.trust.public_url;
-    while (!base.empty() && base.back() == '/') {
-      base.pop_back();
-    }
-    link.url = base + "/app/launch.html";
+    link.url = config.trust.public_url + "/app/launch.html";
   } else {
     const std::string& host = config.server.host;
     const bool any = host == "0.0.0.0" || host == "::" || host.empty();

@@ -142,6 +142,10 @@ Status publicUrl(Config& config, const std::string& value, const std::string& wh
                            "'");
   }
   config.trust.public_url = value;
+  // Every path is appended to it (a token's aud, the app's launch page): one form, without a trailing slash.
+  while (config.trust.public_url.back() == '/') {
+    config.trust.public_url.pop_back();
+  }
   return {};
 }
 

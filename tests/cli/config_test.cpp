@@ -53,6 +53,13 @@ TEST(Config, FhirReadSettingsFromFlagsEnvironmentAndFile) {
   EXPECT_EQ(flags.value().fhir.server_allow, (std::vector<std::string>{"a.org", "b.org"}));
 }
 
+// Paths are appended to it (a token's aud, the DTR app's launch page), so a trailing slash is dropped once.
+TEST(Config, ThePublicUrlIsKeptWithoutATrailingSlash) {
+  auto flags = parseConfig({"serve", "--public-url", "https://pumpcds.example.org/cds//"}, {});
+  ASSERT_TRUE(flags.isOk()) << flags.status().message();
+  EXPECT_EQ(flags.value().trust.public_url, "https://pumpcds.example.org/cds");
+}
+
 TEST(Config, CheckTakesServerPatientOrdersAndDrugs) {
   auto config = parseConfig({"check", "--fhir-server", "https://ehr/fhir", "--patient", "p1", "--order",
                              "62350", "--order", "62362", "--drug", "7052", "--cds"},
